@@ -1,0 +1,105 @@
+// Builds the Fastify app from its dependencies: infrastructure first (logging, security headers, cookies,
+// language, errors), then each capability's routes. Nothing here knows about a particular page.
+import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { WorkingCalendar } from "./calendar/calendar.ts";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/client.ts";
+import type { Clock } from "./kernel/clock.ts";
+import { healthRoutes } from "./ops/health.ts";
+import type { Profile } from "./reference/profile.ts";
+import { municipalityRoutes } from "./reference/web/routes.tsx";
+import type { Assets } from "./web/assets.ts";
+import { registerLanguage } from "./web/context.ts";
+import { installErrorHandling } from "./web/errors.tsx";
+import { shellRoutes } from "./web/routes/shell.ts";
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  profile: Profile;
+  calendar: WorkingCalendar;
+  clock: Clock;
+  assets: Assets;
+}
+
+/** A page route declares a sample URL so the browser suite can visit every page there is. */
+export interface PageRouteConfig {
+  page?: { sample: string };
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    deps: AppDeps;
+    /** Sample URLs of every HTML page route, collected as routes are added. */
+    pageSamples: string[];
+  }
+  interface FastifyContextConfig extends PageRouteConfig {}
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    // Reuse a caller's (or the proxy's) request id when it is sane, so logs line up across services.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  app.decorate("deps", deps);
+  app.decorate("pageSamples", [] as string[]);
+  app.addHook("onRoute", (route) => {
+    const sample = (route.config as PageRouteConfig | undefined)?.page?.sample;
+    if (sample) app.pageSamples.push(sample);
+  });
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  const https = config.publicUrl?.startsWith("https:") ?? false;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only where the platform is served over TLS; on plain http it would be meaningless or harmful.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=()");
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  registerLanguage(app);
+  installErrorHandling(app);
+
+  await app.register(healthRoutes);
+  await app.register(shellRoutes);
+  await app.register(municipalityRoutes);
+  return app;
+}

@@ -1,0 +1,165 @@
+/**
+ * Working-day calendar for SLA deadlines ("answer within n working days") and for reporting
+ * elapsed time in working days (e.g. median time to acknowledge).
+ *
+ * Pure: no clock reads, no I/O. Every instant is passed in, and the public holidays are DATA
+ * passed to `buildCalendar`, not computed here. We do not use the `date-holidays` package: for
+ * Kosovo it misses 2 January, the Catholic and Orthodox Easter Mondays and the weekend carry-over,
+ * and Bajram dates are only announced each year. So the rows (with their observed days) come from
+ * the municipality's data, and `observedDate` computes the carry-over for admin-entered rows.
+ * Nothing here is Kosovo-specific: time zone, weekend and holidays are all parameters.
+ */
+import {
+  addDays,
+  dayOfWeek,
+  isValidLocalDate,
+  type LocalDate,
+  localDateOf,
+  startOfLocalDay,
+} from "./zone.ts";
+
+export type { LocalDate } from "./zone.ts";
+
+export interface Holiday {
+  /** The day the holiday falls on. */
+  date: LocalDate;
+  /** The day off actually given (after weekend / collision carry-over); often equal to `date`. */
+  observed: LocalDate;
+  name: { en: string; sq: string; sr?: string };
+  rule: "fixed" | "easter" | "announced";
+  status: "law" | "check" | "provisional" | "confirmed";
+}
+
+export interface WorkingCalendar {
+  timeZone: string;
+  /** Days of the week that are never working days (0 = Sunday ... 6 = Saturday). */
+  weekend: readonly number[];
+  /** Holidays keyed by their OBSERVED day. */
+  holidays: ReadonlyMap<LocalDate, Holiday[]>;
+  /** The years the holiday data covers; asking about a day in any other year is a RangeError. */
+  years: readonly number[];
+}
+
+export interface CalendarInput {
+  timeZone: string;
+  weekend?: readonly number[];
+  holidays: readonly Holiday[];
+  /** Years the data covers. Default: every year in which some holiday's `date` falls. */
+  years?: readonly number[];
+}
+
+export function buildCalendar({
+  timeZone,
+  weekend = [0, 6],
+  holidays,
+  years,
+}: CalendarInput): WorkingCalendar {
+  localDateOf(new Date(0), timeZone); // fail fast on an unknown time zone
+  for (const d of weekend) {
+    if (!Number.isInteger(d) || d < 0 || d > 6) throw new RangeError(`Bad weekend day: ${d}`);
+  }
+  const byObserved = new Map<LocalDate, Holiday[]>();
+  for (const h of holidays) {
+    if (!isValidLocalDate(h.date) || !isValidLocalDate(h.observed) || h.observed < h.date) {
+      throw new RangeError(`Bad holiday dates: ${h.date} observed ${h.observed} (${h.name.en})`);
+    }
+    const list = byObserved.get(h.observed) ?? [];
+    list.push(h);
+    byObserved.set(h.observed, list);
+  }
+  const covered = years ?? holidays.map((h) => Number(h.date.slice(0, 4)));
+  return {
+    timeZone,
+    weekend: [...new Set(weekend)].sort((a, b) => a - b),
+    holidays: byObserved,
+    years: [...new Set(covered)].sort((a, b) => a - b),
+  };
+}
+
+/**
+ * The carry-over rule: a holiday stays on its own day unless that day is a weekend day or is
+ * already taken by another holiday's observance; then it moves to the next day that is neither.
+ * E.g. 2027-05-01 (Saturday) with 2027-05-03 taken by Orthodox Easter Monday -> 2027-05-04.
+ */
+export function observedDate(
+  date: LocalDate,
+  occupied: ReadonlySet<LocalDate>,
+  weekend: readonly number[] = [0, 6],
+): LocalDate {
+  if (!isValidLocalDate(date)) throw new RangeError(`Not a valid YYYY-MM-DD date: ${date}`);
+  if (new Set(weekend).size >= 7) throw new RangeError("Every day is a weekend day");
+  let d = date;
+  while (weekend.includes(dayOfWeek(d)) || occupied.has(d)) d = addDays(d, 1);
+  return d;
+}
+
+/** Whether `date` is a working day. RangeError if the calendar has no data for its year. */
+export function isWorkingDay(date: LocalDate, cal: WorkingCalendar): boolean {
+  if (!isValidLocalDate(date)) throw new RangeError(`Not a valid YYYY-MM-DD date: ${date}`);
+  const year = Number(date.slice(0, 4));
+  if (!cal.years.includes(year)) {
+    throw new RangeError(
+      `No holiday data for ${year} (calendar covers ${cal.years.join(", ") || "no years"})`,
+    );
+  }
+  return !cal.weekend.includes(dayOfWeek(date)) && !cal.holidays.has(date);
+}
+
+/**
+ * THE DEADLINE RULE. Let D be the local day (in `cal.timeZone`) on which `start` falls.
+ * - n >= 1: day 1 is the first working day strictly after D, day 2 the next working day, ...;
+ *   the deadline is the END of day n, i.e. the instant of local midnight starting the following
+ *   day. Friday 2026-11-27 15:00 local, n = 1 -> end of Monday 2026-11-30 = 2026-11-30T23:00Z.
+ * - n = 0: the end of D if D is a working day, otherwise the end of the next working day.
+ * The time of day of `start` never matters, only its local day.
+ * RangeError if n is not a non-negative integer, or if a day that must be examined lies in a year
+ * the calendar does not cover (missing data is loud). Only examined days count, so a deadline that
+ * ends on 31 December of the last covered year (= 00:00 on 1 January of the year after) is fine.
+ */
+export function addWorkingDays(start: Date, n: number, cal: WorkingCalendar): Date {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  const startDay = localDateOf(start, cal.timeZone);
+  let day = n === 0 ? startDay : addDays(startDay, 1);
+  let remaining = Math.max(n, 1);
+  for (;;) {
+    if (isWorkingDay(day, cal)) {
+      remaining -= 1;
+      if (remaining === 0) break;
+    }
+    day = addDays(day, 1);
+  }
+  return startOfLocalDay(addDays(day, 1), cal.timeZone);
+}
+
+/**
+ * Elapsed working time from `from` to `to`, in working days (a decimal). Each local day that
+ * overlaps [from, to] contributes the fraction of that day (23, 24 or 25 hours long) lying inside
+ * the interval if it is a working day, and nothing otherwise. 0 when `to <= from`.
+ *
+ * Relationship with the deadline rule, for a start t whose local day D is a working day:
+ *   workingDaysBetween(t, addWorkingDays(t, n)) = n + r,  r = (end of D - t) / length of D,
+ * with r in (0, 1], so the result lies in (n, n + 1]. If D is not a working day it is exactly
+ * max(n, 1) (n = 0 then means "by the end of the next working day").
+ */
+export function workingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError("Invalid Date");
+  if (b <= a) return 0;
+  const tz = cal.timeZone;
+  // Fraction of local day `day` inside [a, b], counted only if it is a working day.
+  const part = (day: LocalDate): number => {
+    const dayStart = startOfLocalDay(day, tz).getTime();
+    const dayEnd = startOfLocalDay(addDays(day, 1), tz).getTime();
+    const overlap = Math.min(b, dayEnd) - Math.max(a, dayStart);
+    return overlap > 0 && isWorkingDay(day, cal) ? overlap / (dayEnd - dayStart) : 0;
+  };
+  const first = localDateOf(from, tz);
+  const last = localDateOf(to, tz);
+  if (first === last) return part(first);
+  let total = part(first) + part(last);
+  for (let d = addDays(first, 1); d < last; d = addDays(d, 1)) {
+    if (isWorkingDay(d, cal)) total += 1; // whole days in between, whatever their length
+  }
+  return total;
+}

@@ -1,0 +1,83 @@
+/**
+ * Behaviour of the Intl-only time-zone helpers: local days, local midnight across DST, and
+ * zone-free day arithmetic. Europe/Belgrade is UTC+1 in winter and UTC+2 in summer (switches on
+ * the last Sunday of March and of October).
+ */
+import { describe, expect, it } from "vitest";
+import { addDays, dayOfWeek, isValidLocalDate, localDateOf, startOfLocalDay } from "./zone.ts";
+
+const TZ = "Europe/Belgrade";
+
+describe("localDateOf", () => {
+  it("gives the local day, which is already the next day shortly after local midnight", () => {
+    expect(localDateOf(new Date("2026-11-27T22:30:00Z"), TZ)).toBe("2026-11-27"); // 23:30 local
+    expect(localDateOf(new Date("2026-11-27T23:30:00Z"), TZ)).toBe("2026-11-28"); // 00:30 local
+    expect(localDateOf(new Date("2026-07-01T22:00:00Z"), TZ)).toBe("2026-07-02"); // 00:00 summer
+    expect(localDateOf(new Date("2026-07-01T21:59:59.999Z"), TZ)).toBe("2026-07-01");
+  });
+
+  it("rejects an invalid Date and an unknown time zone", () => {
+    expect(() => localDateOf(new Date(Number.NaN), TZ)).toThrow(RangeError);
+    expect(() => localDateOf(new Date(0), "Mars/Olympus_Mons")).toThrow(RangeError);
+  });
+});
+
+describe("startOfLocalDay", () => {
+  it("is 23:00Z in winter time and 22:00Z in summer time", () => {
+    expect(startOfLocalDay("2026-01-15", TZ).toISOString()).toBe("2026-01-14T23:00:00.000Z");
+    expect(startOfLocalDay("2026-07-15", TZ).toISOString()).toBe("2026-07-14T22:00:00.000Z");
+  });
+
+  it("makes the March switch day 23 hours long and the October switch day 25 hours long", () => {
+    const hours = (d: string) =>
+      (startOfLocalDay(addDays(d, 1), TZ).getTime() - startOfLocalDay(d, TZ).getTime()) / 3_600_000;
+    expect(startOfLocalDay("2026-03-29", TZ).toISOString()).toBe("2026-03-28T23:00:00.000Z");
+    expect(startOfLocalDay("2026-03-30", TZ).toISOString()).toBe("2026-03-29T22:00:00.000Z");
+    expect(hours("2026-03-29")).toBe(23);
+    expect(startOfLocalDay("2026-10-25", TZ).toISOString()).toBe("2026-10-24T22:00:00.000Z");
+    expect(startOfLocalDay("2026-10-26", TZ).toISOString()).toBe("2026-10-25T23:00:00.000Z");
+    expect(hours("2026-10-25")).toBe(25);
+    expect(hours("2026-06-10")).toBe(24);
+  });
+
+  it("round-trips with localDateOf for every day of 2026", () => {
+    for (let d = "2026-01-01"; d <= "2026-12-31"; d = addDays(d, 1)) {
+      const start = startOfLocalDay(d, TZ);
+      expect(localDateOf(start, TZ)).toBe(d);
+      expect(localDateOf(new Date(start.getTime() - 1), TZ)).toBe(addDays(d, -1));
+    }
+  });
+
+  it("works in other zones, including one where local midnight is skipped by DST", () => {
+    expect(startOfLocalDay("2026-07-04", "America/New_York").toISOString()).toBe("2026-07-04T04:00:00.000Z");
+    expect(startOfLocalDay("2026-07-04", "UTC").toISOString()).toBe("2026-07-04T00:00:00.000Z");
+    // Chile springs forward from 24:00 to 01:00: 6 Sep 2026 starts at 01:00 local (-03).
+    expect(startOfLocalDay("2026-09-06", "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
+  });
+});
+
+describe("day arithmetic", () => {
+  it("adds days across month, year and leap-day boundaries", () => {
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+    expect(addDays("2026-03-28", 2)).toBe("2026-03-30"); // unaffected by DST
+    expect(() => addDays("2026-01-01", 0.5)).toThrow(RangeError);
+  });
+
+  it("numbers the days of the week from Sunday = 0", () => {
+    expect(dayOfWeek("2026-11-27")).toBe(5); // Friday
+    expect(dayOfWeek("2026-05-09")).toBe(6); // Saturday
+    expect(dayOfWeek("2026-03-29")).toBe(0); // Sunday
+    expect(dayOfWeek("2026-11-30")).toBe(1); // Monday
+  });
+
+  it("accepts only real days written YYYY-MM-DD", () => {
+    expect(isValidLocalDate("2026-02-28")).toBe(true);
+    expect(isValidLocalDate("2028-02-29")).toBe(true);
+    for (const bad of ["2026-02-29", "2026-13-01", "2026-1-05", "2026-01-05T00:00", "", "05/01/2026"]) {
+      expect(isValidLocalDate(bad)).toBe(false);
+    }
+    expect(() => dayOfWeek("2026-02-30")).toThrow(RangeError);
+  });
+});

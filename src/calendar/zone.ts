@@ -1,0 +1,132 @@
+/**
+ * Time-zone helpers for the working-day calendar.
+ *
+ * Why: SLA deadlines are counted in the municipality's LOCAL days (Europe/Belgrade for Kosovo),
+ * not in UTC days, and "end of day" must be local midnight even on the 23- and 25-hour days
+ * around the DST switches. These helpers use only `Intl.DateTimeFormat` (bundled tz data, no
+ * libraries) and never read the clock: every instant is passed in.
+ *
+ * A `LocalDate` is a calendar day with no time zone attached, written `YYYY-MM-DD`. Pure date
+ * arithmetic on it (`addDays`, `dayOfWeek`) is done in UTC so it is independent of any zone.
+ */
+
+/** A calendar day in `YYYY-MM-DD` form, with no time zone attached. */
+export type LocalDate = string;
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One cached formatter per zone; `Intl` throws a RangeError for an unknown zone. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClockOf(instant: Date, timeZone: string): WallClock {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError("Invalid Date");
+  const out: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    if (part.type in out) out[part.type as keyof WallClock] = Number(part.value);
+  }
+  return out;
+}
+
+/** UTC offset (ms, east positive) of `timeZone` at the given epoch milliseconds. */
+function offsetAt(ms: number, timeZone: string): number {
+  const w = wallClockOf(new Date(ms), timeZone);
+  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return wallAsUtc - Math.floor(ms / 1000) * 1000;
+}
+
+function parse(date: LocalDate): [number, number, number] {
+  if (!isValidLocalDate(date)) throw new RangeError(`Not a valid YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
+
+function format(ms: number): LocalDate {
+  const d = new Date(ms);
+  const y = String(d.getUTCFullYear()).padStart(4, "0");
+  const m = String(d.getUTCMonth() + 1).padStart(2, "0");
+  const day = String(d.getUTCDate()).padStart(2, "0");
+  return `${y}-${m}-${day}`;
+}
+
+/** True for a real calendar day written `YYYY-MM-DD` (rejects 2026-02-30, 2026-1-5, ...). */
+export function isValidLocalDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return format(ms) === s;
+}
+
+/** The local calendar day on which `instant` falls in `timeZone`. */
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  const w = wallClockOf(instant, timeZone);
+  return `${String(w.year).padStart(4, "0")}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
+}
+
+/**
+ * The first instant of local day `date` in `timeZone` (normally local 00:00).
+ *
+ * Each offset seen near that day yields one candidate `wall-clock midnight - offset`; the earliest
+ * candidate that really falls on `date` is the start of the day. This is right on DST days
+ * (Europe/Belgrade switches at 02:00/03:00, so midnight itself always exists) and also in zones
+ * where midnight is skipped, where the day starts at the first instant after the jump.
+ */
+export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
+  const [y, m, d] = parse(date);
+  const wall = Date.UTC(y, m - 1, d);
+  const offsets = new Set<number>();
+  for (const probe of [wall - 14 * HOUR_MS, wall, wall + 12 * HOUR_MS]) {
+    const o = offsetAt(probe, timeZone);
+    offsets.add(o);
+    offsets.add(offsetAt(wall - o, timeZone));
+  }
+  let best: number | undefined;
+  for (const o of offsets) {
+    const candidate = wall - o;
+    if (localDateOf(new Date(candidate), timeZone) === date && (best === undefined || candidate < best)) {
+      best = candidate;
+    }
+  }
+  if (best === undefined) throw new RangeError(`Local day ${date} does not exist in ${timeZone}`);
+  return new Date(best);
+}
+
+/** The day `n` calendar days after `date` (n may be negative). */
+export function addDays(date: LocalDate, n: number): LocalDate {
+  if (!Number.isInteger(n)) throw new RangeError(`addDays needs an integer, got ${n}`);
+  const [y, m, d] = parse(date);
+  return format(Date.UTC(y, m - 1, d) + n * DAY_MS);
+}
+
+/** Day of the week of `date`: 0 = Sunday ... 6 = Saturday. */
+export function dayOfWeek(date: LocalDate): number {
+  const [y, m, d] = parse(date);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}

@@ -1,0 +1,242 @@
+// The one schema (Drizzle, pg-core) for both the embedded PGlite and a PostgreSQL server. Migrations in
+// drizzle/ are generated from it by drizzle-kit and applied by src/db/migrate.ts on both.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** A name in each language a page can be shown in; `sq` and `sr` always, others where known. */
+export type LocalizedText = { sq: string; sr: string; en?: string; tr?: string; bs?: string };
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** A municipality is a tenant: a profile of languages, categories and standards, never special code. */
+export const municipalities = pgTable("municipalities", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  /** Also the Open311 jurisdiction_id. */
+  slug: text("slug").notNull().unique(),
+  /** Three letters that start its tracking codes, e.g. PRI-2026-000123. */
+  code: text("code").notNull().unique(),
+  name: jsonb("name").$type<LocalizedText>().notNull(),
+  /** The languages its pages and messages are offered in, beyond the national sq and sr. */
+  languages: text("languages").array().notNull().default(sql`ARRAY['sq','sr','en']::text[]`),
+  majority: text("majority"),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** The national taxonomy (municipality_id null) and municipal sub-categories. */
+export const categories = pgTable(
+  "categories",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    code: text("code").notNull(),
+    type: text("type").notNull(), // issue_report | request | feedback | proposal
+    group: text("group_code").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    parentId: integer("parent_id"),
+    /** Sensitive categories never show a precise location or text without review. */
+    sensitive: boolean("sensitive").notNull().default(false),
+    anonymousAllowed: boolean("anonymous_allowed").notNull().default(true),
+    /** The national response standard: amounts in `slaUnit` for the three clocks. */
+    slaUnit: text("sla_unit").notNull().default("working_days"), // working_days | calendar_days | hours
+    ackWithin: smallint("ack_within").notNull(),
+    firstResponseWithin: smallint("first_response_within").notNull(),
+    resolutionWithin: smallint("resolution_within").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("categories_national_code").on(t.code).where(sql`${t.municipalityId} is null`),
+    uniqueIndex("categories_municipal_code")
+      .on(t.municipalityId, t.code)
+      .where(sql`${t.municipalityId} is not null`),
+  ],
+);
+
+/** The case statuses of the one national lifecycle, with their names and Open311 open/closed mapping. */
+export const caseStatuses = pgTable("case_statuses", {
+  code: text("code").primaryKey(),
+  name: jsonb("name").$type<LocalizedText>().notNull(),
+  open311: text("open311").notNull(), // open | closed
+  position: smallint("position").notNull(),
+});
+
+/** National reason codes required for outcomes such as rejected, referred or merged. */
+export const reasonCodes = pgTable("reason_codes", {
+  code: text("code").primaryKey(),
+  appliesTo: text("applies_to").notNull(),
+  name: jsonb("name").$type<LocalizedText>().notNull(),
+  active: boolean("active").notNull().default(true),
+});
+
+/** The working-day calendar is data, by year: holidays with the day they are observed on. */
+export const holidays = pgTable(
+  "holidays",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    calendar: text("calendar").notNull(), // e.g. XK
+    /** A stable key for the holiday within its calendar, e.g. "europe-day". */
+    code: text("code").notNull(),
+    date: date("date").notNull(),
+    observed: date("observed").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    rule: text("rule").notNull(), // fixed | easter | announced
+    status: text("status").notNull(), // law | check | provisional | confirmed
+  },
+  (t) => [uniqueIndex("holidays_calendar_date_code").on(t.calendar, t.date, t.code)],
+);
+
+export const departments = pgTable(
+  "departments",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    code: text("code").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("departments_municipality_code").on(t.municipalityId, t.code)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    identityLevel: text("identity_level").notNull().default("basic"), // basic | verified
+    language: text("language").notNull().default("sq"),
+    emailVerifiedAt: ts("email_verified_at"),
+    createdAt: createdAt(),
+    deletedAt: ts("deleted_at"),
+  },
+  (t) => [uniqueIndex("users_email_lower").on(sql`lower(${t.email})`)],
+);
+
+/** A staff role, scoped to a municipality and department where the role has that scope. */
+export const roleAssignments = pgTable(
+  "role_assignments",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").notNull(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    departmentId: integer("department_id").references(() => departments.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("role_assignments_user").on(t.userId)],
+);
+
+/** Tracking codes are sequential per municipality and year. */
+export const trackingCounters = pgTable(
+  "tracking_counters",
+  {
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    year: smallint("year").notNull(),
+    last: integer("last").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.municipalityId, t.year] })],
+);
+
+/** Every input (issue report, request, feedback, proposal) is a case of this one model. */
+export const cases = pgTable(
+  "cases",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    trackingCode: text("tracking_code").notNull().unique(),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    type: text("type").notNull(),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    channel: text("channel").notNull().default("web"), // web | api | counter | phone | paper | email
+    status: text("status")
+      .notNull()
+      .references(() => caseStatuses.code),
+    reasonCode: text("reason_code").references(() => reasonCodes.code),
+    priority: text("priority").notNull().default("normal"), // low | normal | high | urgent
+    visibility: text("visibility").notNull().default("public"), // public | private
+    language: text("language").notNull().default("sq"),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
+    address: text("address"),
+    // Personal data: only through the public-view function and for roles allowed to see it.
+    submitterId: uuid("submitter_id").references(() => users.id, { onDelete: "set null" }),
+    contactName: text("contact_name"),
+    contactEmail: text("contact_email"),
+    contactPhone: text("contact_phone"),
+    showName: boolean("show_name").notNull().default(false),
+    departmentId: integer("department_id").references(() => departments.id),
+    assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    /** When the municipality received it; for counter, phone and paper input the original date. */
+    receivedAt: ts("received_at").notNull(),
+    acknowledgedAt: ts("acknowledged_at"),
+    firstResponseAt: ts("first_response_at"),
+    resolvedAt: ts("resolved_at"),
+    closedAt: ts("closed_at"),
+    ackDueAt: ts("ack_due_at"),
+    responseDueAt: ts("response_due_at"),
+    resolutionDueAt: ts("resolution_due_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("cases_municipality_status").on(t.municipalityId, t.status),
+    index("cases_municipality_received").on(t.municipalityId, t.receivedAt),
+    index("cases_submitter").on(t.submitterId),
+  ],
+);
+
+/** The append-only timeline: every change to a case is an event with who, when and why. */
+export const caseEvents = pgTable(
+  "case_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    caseId: bigint("case_id", { mode: "number" })
+      .notNull()
+      .references(() => cases.id),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    type: text("type").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    reasonCode: text("reason_code").references(() => reasonCodes.code),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    isPublic: boolean("is_public").notNull().default(true),
+    message: text("message"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    at: ts("at").notNull(),
+  },
+  (t) => [
+    index("case_events_case").on(t.caseId, t.at),
+    index("case_events_municipality_at").on(t.municipalityId, t.at),
+  ],
+);

@@ -1,0 +1,196 @@
+// Seeds the demo installation (only in demo mode): departments, staff and citizens with one shared
+// password, and cases in every status with a consistent timeline and response deadlines.
+import { hash } from "@node-rs/argon2";
+import { eq, inArray, isNull, sql } from "drizzle-orm";
+import { addWorkingDays, type WorkingCalendar } from "../calendar/calendar.ts";
+import type { CaseStatus } from "../cases/statuses.ts";
+import { nextTrackingCode } from "../cases/trackingCode.ts";
+import type { Db } from "../db/client.ts";
+import {
+  caseEvents,
+  cases,
+  categories,
+  departments,
+  municipalities,
+  roleAssignments,
+  users,
+} from "../db/schema.ts";
+import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The statuses a case passes through on its way to `target`, in order. */
+export function demoPath(target: CaseStatus, type: string): CaseStatus[] {
+  const worked: CaseStatus[] = ["submitted", "acknowledged", "assigned", "in_progress"];
+  const done: CaseStatus = type === "issue_report" ? "resolved" : "answered";
+  switch (target) {
+    case "submitted":
+    case "acknowledged":
+    case "assigned":
+    case "in_progress":
+      return worked.slice(0, worked.indexOf(target) + 1);
+    case "awaiting_citizen":
+    case "answered":
+    case "resolved":
+      return [...worked, target];
+    case "reopened":
+    case "closed":
+      return [...worked, done, target];
+    case "rejected":
+    case "referred":
+      return ["submitted", "acknowledged", target];
+    case "merged":
+      return ["submitted", "merged"];
+  }
+}
+
+export const demoEmail = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
+
+/** True when demo data is already there (so a restart does not seed it twice). */
+export async function hasDemoData(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(eq(users.email, demoEmail("operator")));
+  return (row?.n ?? 0) > 0;
+}
+
+export async function seedDemo(db: Db, calendar: WorkingCalendar, now: Date): Promise<void> {
+  const passwordHash = await hash(DEMO_PASSWORD);
+  await db.transaction(async (tx) => {
+    const slugs = [...new Set(DEMO_USERS.flatMap((u) => (u.municipality ? [u.municipality] : [])))];
+    const munis = await tx.select().from(municipalities).where(inArray(municipalities.slug, slugs));
+    const muniBySlug = new Map(munis.map((m) => [m.slug, m]));
+
+    const depts = await tx
+      .insert(departments)
+      .values(
+        munis.flatMap((m) =>
+          DEMO_DEPARTMENTS.map((d) => ({ municipalityId: m.id, code: d.code, name: d.name })),
+        ),
+      )
+      .returning();
+    const deptId = (muni: number, code: string | undefined) =>
+      code ? depts.find((d) => d.municipalityId === muni && d.code === code)?.id : undefined;
+
+    const created = await tx
+      .insert(users)
+      .values(
+        DEMO_USERS.map((u) => ({
+          email: demoEmail(u.local),
+          name: u.name,
+          passwordHash,
+          language: u.language,
+          emailVerifiedAt: now,
+        })),
+      )
+      .returning();
+    const userId = (local: string) => created.find((c) => c.email === demoEmail(local))?.id;
+
+    await tx.insert(roleAssignments).values(
+      DEMO_USERS.flatMap((u) => {
+        if (!u.role) return [];
+        const m = u.municipality ? muniBySlug.get(u.municipality) : undefined;
+        return [
+          {
+            userId: userId(u.local)!,
+            role: u.role,
+            municipalityId: m?.id ?? null,
+            departmentId: m ? (deptId(m.id, u.department) ?? null) : null,
+          },
+        ];
+      }),
+    );
+
+    const cats = await tx.select().from(categories).where(isNull(categories.municipalityId));
+    for (const d of DEMO_CASES) {
+      const m = muniBySlug.get(d.municipality);
+      const cat = cats.find((c) => c.code === d.category);
+      if (!m || !cat) throw new Error(`demo case refers to unknown ${m ? "category" : "municipality"}`);
+      const path = demoPath(d.status, cat.type);
+      const receivedAt = new Date(
+        Math.min(now.getTime() - d.daysAgo * DAY - 3 * HOUR, now.getTime() - path.length * HOUR),
+      );
+      // Each later step follows the previous by a working-day-ish interval, never after `now`.
+      const step = Math.max(HOUR, Math.min(DAY, (now.getTime() - receivedAt.getTime()) / (path.length + 1)));
+      const times = path.map((_, i) => new Date(receivedAt.getTime() + i * step));
+      const when = (s: CaseStatus) => {
+        const i = path.indexOf(s);
+        return i < 0 ? null : times[i]!;
+      };
+      const submitter = d.submitter ? DEMO_USERS.find((u) => u.local === d.submitter) : undefined;
+      const officer = DEMO_USERS.find((u) => u.municipality === d.municipality && u.role === "officer");
+      const coordinator = DEMO_USERS.find(
+        (u) => u.municipality === d.municipality && u.role === "participation_coordinator",
+      );
+      const closedAt = ["closed", "rejected", "referred", "merged"].includes(d.status) ? times.at(-1)! : null;
+      const firstResponseAt =
+        when("awaiting_citizen") ?? when("answered") ?? when("resolved") ?? when("rejected");
+
+      const [kase] = await tx
+        .insert(cases)
+        .values({
+          trackingCode: await nextTrackingCode(tx, m, Number(receivedAt.toISOString().slice(0, 4))),
+          municipalityId: m.id,
+          type: cat.type,
+          categoryId: cat.id,
+          channel: d.submitter ? "web" : "counter",
+          status: d.status,
+          reasonCode: d.reason ?? (d.status === "resolved" || d.status === "closed" ? "resolved" : null),
+          language: d.language,
+          title: d.title,
+          description: d.description,
+          address: d.address ?? null,
+          latitude: d.at?.[0] ?? null,
+          longitude: d.at?.[1] ?? null,
+          submitterId: submitter ? userId(submitter.local) : null,
+          contactName: submitter?.name ?? null,
+          contactEmail: submitter ? demoEmail(submitter.local) : null,
+          showName: false,
+          departmentId: deptId(m.id, d.department) ?? null,
+          assigneeId: path.includes("in_progress") && officer ? userId(officer.local) : null,
+          receivedAt,
+          acknowledgedAt: when("acknowledged"),
+          firstResponseAt,
+          resolvedAt: when("resolved") ?? when("answered"),
+          closedAt,
+          ackDueAt: addWorkingDays(receivedAt, cat.ackWithin, calendar),
+          responseDueAt: addWorkingDays(receivedAt, cat.firstResponseWithin, calendar),
+          resolutionDueAt: addWorkingDays(receivedAt, cat.resolutionWithin, calendar),
+          createdAt: receivedAt,
+          updatedAt: times.at(-1)!,
+        })
+        .returning();
+      await tx.insert(caseEvents).values(
+        path.map((status, i) => ({
+          caseId: kase!.id,
+          municipalityId: m.id,
+          type: i === 0 ? "submitted" : "status_changed",
+          fromStatus: i === 0 ? null : path[i - 1]!,
+          toStatus: status,
+          reasonCode: ["rejected", "referred", "merged"].includes(status) ? (d.reason ?? null) : null,
+          actorId:
+            i === 0
+              ? submitter
+                ? userId(submitter.local)!
+                : null
+              : (userId(
+                  (status === "in_progress" || status === "resolved" ? officer : coordinator)?.local ?? "",
+                ) ?? null),
+          isPublic: true,
+          at: times[i]!,
+        })),
+      );
+    }
+  });
+}
+
+/** The demo logins, as `npm start` prints them. */
+export function demoLogins(): { email: string; role: string; municipality?: string }[] {
+  return DEMO_USERS.map((u) => ({
+    email: demoEmail(u.local),
+    role: u.role ?? "citizen",
+    ...(u.municipality ? { municipality: u.municipality } : {}),
+  }));
+}

@@ -1,0 +1,70 @@
+// Every user-visible string comes from the catalogs in src/web/catalogs (one JSON file per language).
+// i18next gives plurals through Intl.PluralRules (Serbian has one/few/other, Albanian one/other).
+import { readFileSync } from "node:fs";
+import i18next, { type TFunction } from "i18next";
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from "./i18n-types.ts";
+
+export { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language };
+export type Translate = TFunction;
+
+const catalogDir = new URL("../web/catalogs/", import.meta.url);
+
+/** Reads a language's catalog from disk (also used by the catalog completeness test). */
+export function readCatalog(lang: Language): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${lang}.json`, catalogDir), "utf8"));
+}
+
+let instance: typeof i18next | undefined;
+
+/** One i18next instance for the process, initialised synchronously from the catalogs. */
+export function i18n(): typeof i18next {
+  if (instance) return instance;
+  const created = i18next.createInstance();
+  created.init({
+    initAsync: false,
+    resources: Object.fromEntries(LANGUAGES.map((l) => [l, { translation: readCatalog(l) }])),
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    // Pages escape at output (kitajs `safe`); escaping here too would double-escape.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  instance = created;
+  return created;
+}
+
+/** A translate function fixed to one language. */
+export function translator(lang: Language): Translate {
+  return i18n().getFixedT(lang);
+}
+
+/**
+ * The best language for an Accept-Language header among those offered, or undefined.
+ * Quality values are honoured; "sr-Latn-RS" matches "sr", "en-GB" matches "en".
+ */
+export function negotiateLanguage(
+  header: string | undefined,
+  offered: readonly Language[] = LANGUAGES,
+): Language | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      const quality = q ? Number.parseFloat(q.slice(2)) : 1;
+      return {
+        base: tag.toLowerCase().split("-")[0] ?? "",
+        quality: Number.isFinite(quality) ? quality : 0,
+        index,
+      };
+    })
+    .filter((r) => r.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const r of ranked) {
+    const found = offered.find((l) => l === r.base);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,244 @@
+// The process entry: the `ekomuna` command line (serve, migrate, seed, create-admin). Wrong arguments
+// print what is wrong and the usage, and exit with status 2; failures exit with status 1.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+
+type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>["options"] & object;
+
+import { hash } from "@node-rs/argon2";
+import { z } from "zod";
+import { NATIONAL_ROLES } from "./access/roles.ts";
+import { buildApp } from "./app.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import type { Database } from "./db/client.ts";
+import { DataDirLockedError } from "./db/lock.ts";
+import { migrate } from "./db/migrate.ts";
+import { roleAssignments, users } from "./db/schema.ts";
+import { DEMO_PASSWORD } from "./demo/demoContent.ts";
+import { demoLogins, hasDemoData, seedDemo } from "./demo/seedDemo.ts";
+import { systemClock } from "./kernel/clock.ts";
+import { openConfiguredDatabase, prepareDatabase } from "./platform.ts";
+import { loadCalendar } from "./reference/loadCalendar.ts";
+import { loadProfile } from "./reference/profile.ts";
+import { seedReference } from "./reference/seedReference.ts";
+import { Assets } from "./web/assets.ts";
+
+const USAGE = `Usage: ekomuna <command> [options]
+
+Commands:
+  serve [--demo] [--port N] [--host H]   start the platform (applies migrations, seeds on first start)
+  migrate                                apply the database migrations
+  seed [--demo]                          seed or update the national reference data; --demo adds demo data
+  create-admin --email E --name N --role R [--password-stdin]
+                                         create a ministry monitor or platform operator
+                                         (R: ${NATIONAL_ROLES.join(" or ")})
+  help [command]                         show this help
+
+The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
+PostgreSQL server. Other settings: PORT, HOST, SMTP_URL, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, EKOMUNA_DEMO.`;
+
+class UsageError extends Error {}
+
+type Out = { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> };
+const defaultIo: Out = {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+};
+
+/** Runs the command line; resolves to the exit status (serve resolves when the server has started). */
+export async function main(argv: string[], env = process.env, io: Out = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === "help" || command === "--help" || command === "-h") {
+      io.out(USAGE);
+      return command ? 0 : 2;
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(USAGE);
+      return 0;
+    }
+    switch (command) {
+      case "serve":
+        return await serve(rest, env, io);
+      case "migrate":
+        return await withDatabase(loadConfig(env), async (database) => {
+          parse(rest, {});
+          await migrate(database);
+          io.out("Migrations applied.");
+        });
+      case "seed":
+        return await seed(rest, env, io);
+      case "create-admin":
+        return await createAdmin(rest, env, io);
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ekomuna: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`ekomuna: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DataDirLockedError) {
+      io.err(`ekomuna: ${e.message}`);
+      return 1;
+    }
+    io.err(`ekomuna: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+function parse<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function withDatabase(config: Config, work: (db: Database) => Promise<void>): Promise<number> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    await work(database);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function seed(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  const values = parse(args, { demo: { type: "boolean" } });
+  return withDatabase(loadConfig(env), async (database) => {
+    const profile = loadProfile();
+    await migrate(database);
+    await seedReference(database.db, profile);
+    io.out(
+      `Reference data seeded: ${profile.municipalities.length} municipalities, ${profile.categories.length} categories, ${profile.reasonCodes.length} reason codes, ${profile.holidays.length} holidays.`,
+    );
+    if (values.demo) {
+      if (await hasDemoData(database.db)) io.out("Demo data is already there.");
+      else {
+        await seedDemo(database.db, await loadCalendar(database.db, profile), systemClock.now());
+        io.out("Demo data seeded.");
+      }
+    }
+  });
+}
+
+const adminInput = z.object({
+  email: z.email({ error: "--email must be an email address" }),
+  name: z.string({ error: "--name is required" }).trim().min(1, "--name must not be empty"),
+  role: z.enum(NATIONAL_ROLES, { error: `--role must be ${NATIONAL_ROLES.join(" or ")}` }),
+});
+
+async function createAdmin(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  const values = parse(args, {
+    email: { type: "string" },
+    name: { type: "string" },
+    role: { type: "string" },
+    "password-stdin": { type: "boolean" },
+  });
+  const parsed = adminInput.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+  const config = loadConfig(env);
+  let password = randomBytes(12).toString("base64url");
+  if (values["password-stdin"]) {
+    password = (await io.stdin()).replace(/\r?\n$/, "");
+    if (password.length < 12)
+      throw new UsageError("the password from standard input must have at least 12 characters");
+  }
+  return withDatabase(config, async (database) => {
+    await prepareDatabase(database, { demo: false, now: systemClock.now() });
+    const { email, name, role } = parsed.data;
+    const passwordHash = await hash(password);
+    await database.db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ email, name, passwordHash, emailVerifiedAt: systemClock.now() })
+        .onConflictDoNothing()
+        .returning();
+      if (!user) throw new Error(`an account with the email ${email} already exists`);
+      await tx.insert(roleAssignments).values({ userId: user.id, role });
+    });
+    io.out(`Created ${role} ${email}.`);
+    if (!values["password-stdin"])
+      io.out(`Password (shown once, change it after the first login): ${password}`);
+  });
+}
+
+async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  const values = parse(args, {
+    demo: { type: "boolean" },
+    port: { type: "string" },
+    host: { type: "string" },
+  });
+  const config = loadConfig({
+    ...env,
+    ...(values.port !== undefined ? { PORT: values.port } : {}),
+    ...(values.host !== undefined ? { HOST: values.host } : {}),
+    ...(values.demo ? { EKOMUNA_DEMO: "1" } : {}),
+  });
+  const database = await openConfiguredDatabase(config);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    const { profile, calendar } = await prepareDatabase(database, {
+      demo: config.demo,
+      now: systemClock.now(),
+    });
+    app = await buildApp({ config, database, profile, calendar, clock: systemClock, assets: new Assets() });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app?.close();
+    await database.close();
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
+    }
+    throw e;
+  }
+  const started = app;
+  const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  io.out(`E-Komuna is running at ${address}`);
+  io.out(
+    database.kind === "pglite"
+      ? `Database: embedded PGlite in ${config.dataDir}`
+      : "Database: PostgreSQL server (DATABASE_URL)",
+  );
+  if (config.demo) {
+    io.out(`Demo mode. Demo logins, all with the password ${DEMO_PASSWORD}:`);
+    for (const l of demoLogins()) {
+      io.out(`  ${l.email.padEnd(46)} ${l.role}${l.municipality ? ` (${l.municipality})` : ""}`);
+    }
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    started.log.info({ signal }, "shutting down: finishing in-flight requests");
+    const force = setTimeout(() => {
+      started.log.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    try {
+      await started.close();
+      await database.close();
+      started.log.info("stopped cleanly");
+      process.exitCode = 0;
+    } catch (e) {
+      started.log.error({ err: e }, "shutdown failed");
+      process.exitCode = 1;
+    }
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  return 0;
+}

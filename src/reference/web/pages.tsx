@@ -1,0 +1,120 @@
+import { CASE_STATUSES } from "../../cases/statuses.ts";
+import type { LocalizedText } from "../../db/schema.ts";
+import { htmlLang, localized } from "../../kernel/localized.ts";
+import type { PageContext } from "../../web/context.ts";
+import { Layout } from "../../web/layout.tsx";
+
+export function HomePage({
+  ctx,
+  municipalities,
+}: {
+  ctx: PageContext;
+  municipalities: { slug: string; name: LocalizedText }[];
+}) {
+  const { t, lang } = ctx;
+  // Albanian and Serbian names differ for most municipalities; show the other official one too, so
+  // everyone finds theirs whatever the page language.
+  const other = lang === "sr" ? "sq" : "sr";
+  const sorted = [...municipalities].sort((a, b) =>
+    localized(a.name, lang).localeCompare(localized(b.name, lang), lang),
+  );
+  return (
+    <Layout ctx={ctx} title={t("home.title")}>
+      <h1 safe>{t("home.title")}</h1>
+      <p class="lead" safe>
+        {t("home.lead")}
+      </p>
+      <h2 id="municipalities-heading" safe>
+        {t("home.municipalitiesHeading")}
+      </h2>
+      <p class="count" safe>
+        {t("home.municipalitiesCount", { count: sorted.length })}
+      </p>
+      <ul class="municipality-list" aria-labelledby="municipalities-heading">
+        {sorted.map((m) => {
+          const name = localized(m.name, lang);
+          const alt = m.name[other];
+          return (
+            <li>
+              <a href={`/m/${m.slug}`}>
+                <span safe>{name}</span>
+                {alt && alt !== name && (
+                  <span class="alt-name" lang={htmlLang(other)} safe>
+                    {alt}
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </Layout>
+  );
+}
+
+export function MunicipalityPage({
+  ctx,
+  municipality,
+  counts,
+}: {
+  ctx: PageContext;
+  municipality: { slug: string; name: LocalizedText };
+  counts: Map<string, number>;
+}) {
+  const { t, lang } = ctx;
+  const name = localized(municipality.name, lang);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const format = new Intl.NumberFormat(htmlLang(lang));
+  return (
+    <Layout
+      ctx={ctx}
+      title={t("municipality.title", { name })}
+      municipality={{ name, slug: municipality.slug }}
+    >
+      <h1 safe>{t("municipality.title", { name })}</h1>
+      <p class="lead" safe>
+        {t("municipality.lead", { name })}
+      </p>
+      <h2 safe>{t("municipality.statusHeading")}</h2>
+      {total === 0 ? (
+        <p safe>{t("municipality.empty")}</p>
+      ) : (
+        <table>
+          <caption safe>{t("municipality.statusCaption", { name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col" safe>
+                {t("municipality.statusColumn")}
+              </th>
+              <th scope="col" class="number" safe>
+                {t("municipality.countColumn")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {CASE_STATUSES.filter((s) => counts.has(s)).map((s) => (
+              <tr>
+                <th scope="row" safe>
+                  {t(`status.${s}`)}
+                </th>
+                <td class="number" safe>
+                  {format.format(counts.get(s) ?? 0)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" safe>
+                {t("municipality.total")}
+              </th>
+              <td class="number" safe>
+                {format.format(total)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </Layout>
+  );
+}

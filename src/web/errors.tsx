@@ -1,0 +1,112 @@
+// One place that turns every failure into an answer in the user's language: an HTML page for people, a
+// JSON error with a machine-readable code for programs. Nothing ever shows a stack trace.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendPage, wantsJson } from "./context.ts";
+import { Layout } from "./layout.tsx";
+import { pageContext } from "./pageContext.ts";
+
+export type ErrorCode =
+  | "not_found"
+  | "bad_request"
+  | "invalid_json"
+  | "empty_json"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed"
+  | "unavailable"
+  | "internal";
+
+/** Which page (catalog section) shows each code to a person. */
+const PAGE_KEY: Record<ErrorCode, string> = {
+  not_found: "notFound",
+  bad_request: "badRequest",
+  invalid_json: "badRequest",
+  empty_json: "badRequest",
+  payload_too_large: "payloadTooLarge",
+  unsupported_media_type: "unsupportedMediaType",
+  method_not_allowed: "methodNotAllowed",
+  unavailable: "unavailable",
+  internal: "internal",
+};
+
+export function ErrorPage({ req, code, detail }: { req: FastifyRequest; code: ErrorCode; detail?: string }) {
+  const ctx = pageContext(req);
+  const { t } = ctx;
+  const key = PAGE_KEY[code];
+  const title = t(`errors.${key}.title`);
+  const body =
+    key === "badRequest"
+      ? t("errors.badRequest.body", { detail: detail ?? t(`errors.api.${code}`, { detail: "" }) })
+      : t(`errors.${key}.body`, { requestId: req.id });
+  return (
+    <Layout ctx={ctx} title={title}>
+      <div class="error-page">
+        <h1 safe>{title}</h1>
+        <p safe>{body}</p>
+        <p>
+          <a href="/" safe>
+            {t("errors.notFound.back")}
+          </a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+/** Answers with an error in the form the caller wants. */
+export function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  detail?: string,
+) {
+  if (wantsJson(req)) {
+    return reply.status(status).send({
+      error: {
+        code,
+        message: req.t(`errors.api.${code}`, { detail: detail ?? "", requestId: req.id }),
+        requestId: req.id,
+      },
+    });
+  }
+  return sendPage(reply, <ErrorPage req={req} code={code} {...(detail ? { detail } : {})} />, status);
+}
+
+export function notFound(req: FastifyRequest, reply: FastifyReply) {
+  return sendError(req, reply, 404, "not_found");
+}
+
+/** Maps a thrown error to a status and code; anything unexpected is a 500 that is logged, not shown. */
+export function classify(err: FastifyError): { status: number; code: ErrorCode; detail?: string } {
+  if (err.validation) return { status: 400, code: "bad_request", detail: err.message };
+  switch (err.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return { status: 400, code: "invalid_json" };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, code: "empty_json" };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, code: "payload_too_large" };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, code: "unsupported_media_type" };
+  }
+  // A body that JSON.parse rejected surfaces as a SyntaxError with status 400.
+  if (err instanceof SyntaxError && err.statusCode === 400) return { status: 400, code: "invalid_json" };
+  const status = err.statusCode ?? 500;
+  if (status === 405) return { status, code: "method_not_allowed" };
+  if (status === 503) return { status, code: "unavailable" };
+  if (status >= 400 && status < 500) return { status, code: "bad_request", detail: err.message };
+  return { status: 500, code: "internal" };
+}
+
+export function installErrorHandling(app: FastifyInstance) {
+  app.setNotFoundHandler((req, reply) => notFound(req, reply));
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const { status, code, detail } = classify(err);
+    if (status >= 500) req.log.error({ err }, "request failed");
+    else req.log.info({ code, status }, "request refused");
+    // The language hook may not have run (an error before onRequest finished); fall back safely.
+    if (!req.t) return reply.status(status).type("text/plain; charset=utf-8").send(code);
+    return sendError(req, reply, status, code, detail);
+  });
+}

@@ -1,0 +1,87 @@
+// The page shell every server-rendered page shares: skip link, header with the platform (and the
+// municipality, inside one), the language switch, the main region and the footer.
+import type { Children } from "@kitajs/html";
+import { LANGUAGES } from "../kernel/i18n.ts";
+import { htmlLang } from "../kernel/localized.ts";
+import type { PageContext } from "./context.ts";
+
+export interface LayoutProps {
+  ctx: PageContext;
+  /** The page's own title; the platform name is appended. */
+  title: string;
+  municipality?: { name: string; slug: string };
+  children?: Children;
+}
+
+export function Layout({ ctx, title, municipality, children }: LayoutProps) {
+  const { t, lang } = ctx;
+  const fullTitle = `${title} – ${t("app.name")}`;
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang={htmlLang(lang)}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{fullTitle}</title>
+          <link rel="stylesheet" href={ctx.assets.url("app.css")} />
+          <link rel="icon" href={ctx.assets.url("favicon.svg")} type="image/svg+xml" />
+        </head>
+        <body>
+          <a class="skip-link" href="#main" safe>
+            {t("layout.skipLink")}
+          </a>
+          <header class="site-header">
+            <div class="container site-header__inner">
+              <a class="site-header__brand" href="/" aria-label={t("layout.homeLink")}>
+                <span class="site-header__logo" aria-hidden="true">
+                  E
+                </span>
+                <span safe>{t("app.name")}</span>
+              </a>
+              {municipality && (
+                <a class="site-header__municipality" href={`/m/${municipality.slug}`} safe>
+                  {municipality.name}
+                </a>
+              )}
+              <nav class="language-switch" aria-label={t("language.label")}>
+                <ul>
+                  {LANGUAGES.map((l) => (
+                    <li>
+                      {l === lang ? (
+                        <span class="language-switch__current" lang={htmlLang(l)} aria-current="true" safe>
+                          {t(`language.name.${l}`)}
+                        </span>
+                      ) : (
+                        <a
+                          href={`/language/${l}?next=${encodeURIComponent(ctx.path)}`}
+                          lang={htmlLang(l)}
+                          hreflang={htmlLang(l)}
+                          safe
+                        >
+                          {t(`language.name.${l}`)}
+                        </a>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            </div>
+          </header>
+          <main id="main" class="container" tabindex="-1">
+            {children}
+          </main>
+          <footer class="site-footer">
+            <div class="container">
+              <h2 class="site-footer__heading" safe>
+                {t("layout.footerHeading")}
+              </h2>
+              <p safe>{t("layout.footerText", { ministry: ctx.ministry[lang] })}</p>
+              <p safe>{t("layout.footerSource")}</p>
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
