@@ -42,6 +42,28 @@ declare module "fastify" {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Graceful shutdown with keep-alive clients (browsers, proxies): Node's server.close() closes only the
+ * connections idle at that instant, so one that finishes its request afterwards would hold the process
+ * open until its keep-alive timeout. While closing, answers say `Connection: close` and connections that
+ * fall idle are closed, so in-flight requests finish and then the process exits at once.
+ */
+function closeKeepAliveOnShutdown(app: FastifyInstance) {
+  let closing = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook("preClose", async () => {
+    closing = true;
+    sweeper = setInterval(() => app.server.closeIdleConnections?.(), 50);
+    sweeper.unref();
+  });
+  app.addHook("onClose", async () => {
+    clearInterval(sweeper);
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+}
+
 export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
@@ -66,6 +88,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  closeKeepAliveOnShutdown(app);
 
   const https = config.publicUrl?.startsWith("https:") ?? false;
   await app.register(helmet, {

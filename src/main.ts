@@ -2,26 +2,18 @@
 // print what is wrong and the usage, and exit with status 2; failures exit with status 1.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-
-type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>["options"] & object;
-
-import { hash } from "@node-rs/argon2";
 import { z } from "zod";
 import { NATIONAL_ROLES } from "./access/roles.ts";
-import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { DataDirLockedError } from "./db/lock.ts";
-import { migrate } from "./db/migrate.ts";
-import { roleAssignments, users } from "./db/schema.ts";
-import { DEMO_PASSWORD } from "./demo/demoContent.ts";
-import { demoLogins, hasDemoData, seedDemo } from "./demo/seedDemo.ts";
 import { systemClock } from "./kernel/clock.ts";
-import { openConfiguredDatabase, prepareDatabase } from "./platform.ts";
-import { loadCalendar } from "./reference/loadCalendar.ts";
-import { loadProfile } from "./reference/profile.ts";
-import { seedReference } from "./reference/seedReference.ts";
-import { Assets } from "./web/assets.ts";
+
+// Heavy modules (the app, the database drivers, argon2) are imported by the commands that need them,
+// so `ekomuna --help` and argument errors answer at once.
+const platform = () => import("./platform.ts");
+
+type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>["options"] & object;
 
 const USAGE = `Usage: ekomuna <command> [options]
 
@@ -66,8 +58,9 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
       case "serve":
         return await serve(rest, env, io);
       case "migrate":
+        parse(rest, {});
         return await withDatabase(loadConfig(env), async (database) => {
-          parse(rest, {});
+          const { migrate } = await import("./db/migrate.ts");
           await migrate(database);
           io.out("Migrations applied.");
         });
@@ -105,7 +98,7 @@ function parse<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
 }
 
 async function withDatabase(config: Config, work: (db: Database) => Promise<void>): Promise<number> {
-  const database = await openConfiguredDatabase(config);
+  const database = await (await platform()).openConfiguredDatabase(config);
   try {
     await work(database);
     return 0;
@@ -117,6 +110,11 @@ async function withDatabase(config: Config, work: (db: Database) => Promise<void
 async function seed(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
   const values = parse(args, { demo: { type: "boolean" } });
   return withDatabase(loadConfig(env), async (database) => {
+    const { loadProfile } = await import("./reference/profile.ts");
+    const { seedReference } = await import("./reference/seedReference.ts");
+    const { migrate } = await import("./db/migrate.ts");
+    const { hasDemoData, seedDemo } = await import("./demo/seedDemo.ts");
+    const { loadCalendar } = await import("./reference/loadCalendar.ts");
     const profile = loadProfile();
     await migrate(database);
     await seedReference(database.db, profile);
@@ -156,7 +154,9 @@ async function createAdmin(args: string[], env: NodeJS.ProcessEnv, io: Out): Pro
       throw new UsageError("the password from standard input must have at least 12 characters");
   }
   return withDatabase(config, async (database) => {
-    await prepareDatabase(database, { demo: false, now: systemClock.now() });
+    const { hash } = await import("@node-rs/argon2");
+    const { roleAssignments, users } = await import("./db/schema.ts");
+    await (await platform()).prepareDatabase(database, { demo: false, now: systemClock.now() });
     const { email, name, role } = parsed.data;
     const passwordHash = await hash(password);
     await database.db.transaction(async (tx) => {
@@ -186,6 +186,11 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     ...(values.host !== undefined ? { HOST: values.host } : {}),
     ...(values.demo ? { EKOMUNA_DEMO: "1" } : {}),
   });
+  const { openConfiguredDatabase, prepareDatabase } = await platform();
+  const { buildApp } = await import("./app.ts");
+  const { Assets } = await import("./web/assets.ts");
+  const { DEMO_PASSWORD } = await import("./demo/demoContent.ts");
+  const { demoLogins } = await import("./demo/seedDemo.ts");
   const database = await openConfiguredDatabase(config);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {

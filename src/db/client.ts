@@ -34,11 +34,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on("error", () => {});
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    let ended: Promise<void> | undefined;
     return {
       db,
       kind: "postgres",
       ping: () => ping(db),
-      close: () => pool.end(),
+      close: () => {
+        ended ??= pool.end();
+        return ended;
+      },
     };
   }
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });

@@ -1,0 +1,174 @@
+// What the browser suite needs around playwright-core: the app listening on a real port, Chromium,
+// a page in a chosen language that records console errors and failed requests, and an axe check.
+import { existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { LANGUAGES, type Language } from "../../src/kernel/i18n.ts";
+import { htmlLang } from "../../src/kernel/localized.ts";
+import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
+
+export { htmlLang, LANGUAGES, type Language };
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/** The WCAG 2.0 and 2.1 levels A and AA: what every page must pass. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Where full-page screenshots go (test-results/ is gitignored), for people to look at. */
+export const SCREENSHOT_DIR = new URL("../../test-results/screenshots/", import.meta.url);
+
+export interface RunningApp {
+  platform: TestPlatform;
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  base: string;
+}
+
+/** The whole app with the demo data, listening on a free local port. */
+export async function startApp(): Promise<RunningApp> {
+  const platform = await createTestPlatform({ demo: true });
+  await platform.app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = platform.app.server.address() as AddressInfo;
+  return { platform, base: `http://127.0.0.1:${port}` };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser suite needs Chromium at ${CHROMIUM}: run \`apt-get install chromium\`.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+export interface LanguagePage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and failed requests seen so far (a CSP violation is a console error). */
+  problems: string[];
+}
+
+/**
+ * A new context whose language cookie is set, with one page that records what went wrong. An error page
+ * is expected to answer with its status: Chromium's console line about that one response is not a problem.
+ */
+export async function openPage(
+  browser: Browser,
+  base: string,
+  lang: Language,
+  options: { javaScriptEnabled?: boolean; expectedStatus?: number } = {},
+): Promise<LanguagePage> {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 1280, height: 800 },
+  });
+  await context.addCookies([{ name: "lang", value: lang, url: base }]);
+  const page = await context.newPage();
+  const expectedError = `Failed to load resource: the server responded with a status of ${options.expectedStatus} `;
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    if (message.text().startsWith(expectedError) && message.location().url === page.url()) return;
+    problems.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? "unknown"})`),
+  );
+  return { context, page, problems };
+}
+
+/** The WCAG A/AA violations on the page, each as one readable line (rule, help, offending nodes). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
+}
+
+/** The `lang` attribute of the page's root element. */
+export function documentLang(page: Page): Promise<string> {
+  return page.evaluate<string>("document.documentElement.lang");
+}
+
+/** The id of the focused element ("" when it has none). */
+export function focusedId(page: Page): Promise<string> {
+  return page.evaluate<string>("document.activeElement ? document.activeElement.id : ''");
+}
+
+export interface FocusStop {
+  tag: string;
+  text: string;
+  outlineStyle: string;
+  boxShadow: string;
+  color: string;
+  background: string;
+}
+
+/**
+ * Presses Tab until focus falls back to the document (at most `limit` times) and returns, for each
+ * element reached, the computed styles that show focus.
+ */
+export async function tabThrough(page: Page, limit = 200): Promise<FocusStop[]> {
+  const stops: FocusStop[] = [];
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const stop = await page.evaluate<FocusStop>(`(() => {
+      const el = document.activeElement || document.body;
+      const s = getComputedStyle(el);
+      return {
+        tag: el.tagName,
+        text: (el.textContent || "").trim().replace(/\\s+/g, " "),
+        outlineStyle: s.outlineStyle,
+        boxShadow: s.boxShadow,
+        color: s.color,
+        background: s.backgroundColor,
+      };
+    })()`);
+    if (stop.tag === "BODY") break;
+    stops.push(stop);
+  }
+  return stops;
+}
+
+/** The WCAG contrast ratio of two opaque computed colours ("rgb(r, g, b)"). */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (colour: string) => {
+    const [r = 0, g = 0, bl = 0] = (colour.match(/[\d.]+/g) ?? []).map(Number).map((c) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** A file-name-safe name for a path: "/" is "home", "/m/prishtine" is "m-prishtine". */
+export function pageName(path: string): string {
+  return (
+    path
+      .replace(/[?#].*$/, "")
+      .replace(/[^A-Za-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "home"
+  );
+}
+
+/** Saves a full-page screenshot as test-results/screenshots/<name>-<lang>.png and returns its path. */
+export async function screenshot(page: Page, name: string, lang: Language): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = fileURLToPath(new URL(`${name}-${lang}.png`, SCREENSHOT_DIR));
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,178 @@
+// The browser suite: every page the app has, in every language, in Chromium. Each must pass axe's
+// WCAG 2.0/2.1 A and AA rules and load cleanly; a few behaviours only a browser shows are checked too.
+import type { Browser, Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { translator } from "../../src/kernel/i18n.ts";
+import {
+  axeViolations,
+  contrastRatio,
+  documentLang,
+  focusedId,
+  htmlLang,
+  LANGUAGES,
+  type Language,
+  type LanguagePage,
+  launchBrowser,
+  openPage,
+  pageName,
+  screenshot,
+  startApp,
+  tabThrough,
+} from "./browser.ts";
+
+// Started while the tests are collected: the routes the app registers decide which pages there are.
+const running = await startApp();
+const { base } = running;
+// Fastify adds a HEAD route for every GET one, and the registry hears both: a path may come twice.
+const samples = [...new Set(running.platform.app.pageSamples)];
+
+/** Every page: each page route's sample URL, then the error states a visitor can land on. */
+const PAGES: { path: string; name: string; status: number }[] = [
+  ...samples.map((path) => ({ path, name: pageName(path), status: 200 })),
+  { path: "/no-such-page", name: "not-found", status: 404 },
+  { path: "/m/no-such-municipality", name: "unknown-municipality", status: 404 },
+];
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await running.platform.close();
+});
+
+type Visit = LanguagePage & { response: Response };
+
+/** Opens `path` in a fresh context in `lang`. */
+async function visit(
+  lang: Language,
+  path: string,
+  options: { javaScriptEnabled?: boolean; expectedStatus?: number } = {},
+): Promise<Visit> {
+  const opened = await openPage(browser, base, lang, options);
+  const response = await opened.page.goto(base + path);
+  if (!response) throw new Error(`no response for ${path}`);
+  return { ...opened, response };
+}
+
+/** As visit, for one test: the context closes when the test ends. */
+async function visitInTest(lang: Language, path: string, options: { javaScriptEnabled?: boolean } = {}) {
+  const visited = await visit(lang, path, options);
+  onTestFinished(() => visited.context.close());
+  return visited;
+}
+
+describe("the suite itself", () => {
+  it("finds the sample of every page route, at least the home page and a municipality page", () => {
+    expect(samples).toEqual(expect.arrayContaining(["/", "/m/prishtine"]));
+  });
+
+  it("reports axe violations one readable line each", async () => {
+    const { context, page } = await openPage(browser, base, "en");
+    onTestFinished(() => context.close());
+    await page.setContent(
+      '<html><head><title>t</title></head><body><main><img src="data:,"></main></body></html>',
+    );
+    expect(await axeViolations(page)).toEqual([
+      "html-has-lang: <html> element must have a lang attribute (html)",
+      "image-alt: Images must have alternative text (img)",
+    ]);
+  });
+});
+
+// Each page is loaded once per language; the tests below look at that one load.
+describe.each(LANGUAGES)("in %s", (lang) => {
+  describe.each(PAGES)("$path", ({ path, name, status }) => {
+    let loaded: Visit;
+    beforeAll(async () => {
+      loaded = await visit(lang, path, { expectedStatus: status });
+      await loaded.page.waitForLoadState("load");
+    });
+    afterAll(() => loaded?.context.close());
+
+    it(`answers ${status} in <html lang="${htmlLang(lang)}">`, async () => {
+      expect(loaded.response.status()).toBe(status);
+      expect(await documentLang(loaded.page)).toBe(htmlLang(lang));
+    });
+
+    it("loads with no console error and no failed request (a CSP violation is a console error)", () => {
+      expect(loaded.problems).toEqual([]);
+    });
+
+    it("has no WCAG 2.0/2.1 A or AA violation", async () => {
+      expect(await axeViolations(loaded.page)).toEqual([]);
+    });
+
+    it(`is saved as test-results/screenshots/${name}-${lang}.png`, async () => {
+      await screenshot(loaded.page, name, lang);
+    });
+  });
+});
+
+describe("in a browser", () => {
+  it("Tab first reaches the skip link, and Enter on it moves focus to the main region", async () => {
+    const { page } = await visitInTest("sq", "/");
+    await page.keyboard.press("Tab");
+    const skip = page.locator(":focus");
+    expect(await skip.textContent()).toBe(translator("sq")("layout.skipLink"));
+    expect(await skip.textContent()).toBe("Kalo te përmbajtja kryesore");
+    expect(await skip.isVisible()).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focusedId(page)).toBe("main");
+  });
+
+  it("without JavaScript, shows the municipality list and a municipality's status table", async () => {
+    const { page } = await visitInTest("sq", "/", { javaScriptEnabled: false });
+    const list = page.locator("ul.municipality-list");
+    expect(await list.isVisible()).toBe(true);
+    expect(await list.getByRole("link").count()).toBe(38);
+    expect(await list.getByRole("link", { name: /Prishtinë/ }).isVisible()).toBe(true);
+
+    await page.goto(`${base}/m/prishtine`);
+    const table = page.getByRole("table");
+    expect(await table.isVisible()).toBe(true);
+    expect(await table.getByRole("row", { name: /Dorëzuar/ }).isVisible()).toBe(true);
+  });
+
+  it("switches language by the link in the language navigation, and remembers it", async () => {
+    const en = translator("en");
+    const { page } = await visitInTest("sq", "/");
+    expect(await documentLang(page)).toBe("sq");
+    const languages = page.getByRole("navigation", { name: translator("sq")("language.label") });
+    await languages.getByRole("link", { name: "English", exact: true }).click();
+    await page.waitForURL(`${base}/`);
+    expect(await documentLang(page)).toBe("en");
+    expect(en("home.title")).toBe("Your municipality, answering on time");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(en("home.title"));
+
+    await page.goto(`${base}/m/prishtine`);
+    expect(await documentLang(page)).toBe("en");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Municipality of /);
+  });
+
+  it.each(PAGES)("$path shows an outline or shadow on every element tabbed to", async ({ path }) => {
+    const { page } = await visitInTest("sq", path);
+    const stops = await tabThrough(page);
+    expect(stops.length, "focusable elements").toBeGreaterThanOrEqual(4);
+    for (const [i, stop] of stops.entries()) {
+      expect(
+        stop.outlineStyle !== "none" || stop.boxShadow !== "none",
+        `Tab ${i + 1} (${stop.tag} "${stop.text}"): outline-style ${stop.outlineStyle}, box-shadow ${stop.boxShadow}`,
+      ).toBe(true);
+    }
+  });
+
+  // KNOWN BUG in src/web/assets/app.css: `.site-header a` (white) comes after `a:focus-visible` with the same
+  // specificity, so a focused header link is white on the yellow focus background (about 1.4:1, WCAG 1.4.3).
+  // When the CSS is fixed this test fails with "Expect test to fail": then turn `it.fails` into `it`.
+  it.fails("keeps focused link text readable: contrast of at least 4.5:1 on its focus background", async () => {
+    const { page } = await visitInTest("sq", "/m/prishtine");
+    const unreadable = (await tabThrough(page))
+      .filter((stop) => !stop.background.startsWith("rgba"))
+      .map((stop) => ({ ...stop, ratio: contrastRatio(stop.color, stop.background) }))
+      .filter((stop) => stop.ratio < 4.5)
+      .map((stop) => `"${stop.text}": ${stop.color} on ${stop.background} (${stop.ratio.toFixed(2)}:1)`);
+    expect(unreadable).toEqual([]);
+  });
+});
