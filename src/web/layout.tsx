@@ -39,11 +39,11 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
                 </span>
                 <span safe>{t("app.name")}</span>
               </a>
-              {municipality && (
+              {municipality ? (
                 <a class="site-header__municipality" href={`/m/${municipality.slug}`} safe>
                   {municipality.name}
                 </a>
-              )}
+              ) : null}
               <nav class="language-switch" aria-label={t("language.label")}>
                 <ul>
                   {LANGUAGES.map((l) => (

@@ -38,11 +38,11 @@ export function HomePage({
             <li>
               <a href={`/m/${m.slug}`}>
                 <span safe>{name}</span>
-                {alt && alt !== name && (
+                {alt !== undefined && alt !== name ? (
                   <span class="alt-name" lang={htmlLang(other)} safe>
                     {alt}
                   </span>
-                )}
+                ) : null}
               </a>
             </li>
           );
