@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   app.decorate("pageSamples", [] as string[]);
   app.addHook("onRoute", (route) => {
     const sample = (route.config as PageRouteConfig | undefined)?.page?.sample;
-    if (sample) app.pageSamples.push(sample);
+    if (sample && route.method !== "HEAD") app.pageSamples.push(sample);
   });
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);

@@ -52,6 +52,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export interface PageOptions {
+  javaScriptEnabled?: boolean;
+  /** The status the page should answer with; an error status then is not a console problem. */
+  expectedStatus?: number;
+  /** Viewport width in CSS pixels (default 1280). */
+  width?: number;
+}
+
 export interface LanguagePage {
   context: BrowserContext;
   page: Page;
@@ -67,11 +75,11 @@ export async function openPage(
   browser: Browser,
   base: string,
   lang: Language,
-  options: { javaScriptEnabled?: boolean; expectedStatus?: number } = {},
+  options: PageOptions = {},
 ): Promise<LanguagePage> {
   const context = await browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: options.width ?? 1280, height: 800 },
   });
   await context.addCookies([{ name: "lang", value: lang, url: base }]);
   const page = await context.newPage();

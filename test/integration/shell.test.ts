@@ -37,6 +37,9 @@ describe("the home page", () => {
     expect(res.body).toContain("<span>Priština</span>");
     expect(res.body).toContain('<span class="alt-name" lang="sq">Prishtinë</span>');
     expect(res.body).toContain("38 opština");
+    // Serbian Latin alphabetical order: D, Dž, Đ (not Đ sorted as a D with a mark).
+    expect(res.body.indexOf(">Dragaš<")).toBeLessThan(res.body.indexOf(">Đakovica<"));
+    expect(res.body.indexOf(">Zubin Potok<")).toBeLessThan(res.body.indexOf(">Zvečan<"));
   });
 
   it("remembers a chosen language over the browser's", async () => {
@@ -187,6 +190,11 @@ describe("protections and operations", () => {
     expect(res.headers["permissions-policy"]).toContain("camera=()");
     // Plain http (no PUBLIC_URL on https): no HSTS.
     expect(res.headers["strict-transport-security"]).toBeUndefined();
+  });
+
+  it("registers each page's sample URL once (not again for the HEAD route Fastify adds)", () => {
+    expect(p.app.pageSamples).toEqual(expect.arrayContaining(["/", "/m/prishtine"]));
+    expect(new Set(p.app.pageSamples).size).toBe(p.app.pageSamples.length);
   });
 
   it("has no inline script or style in its pages", async () => {

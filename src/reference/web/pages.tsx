@@ -16,7 +16,7 @@ export function HomePage({
   // everyone finds theirs whatever the page language.
   const other = lang === "sr" ? "sq" : "sr";
   const sorted = [...municipalities].sort((a, b) =>
-    localized(a.name, lang).localeCompare(localized(b.name, lang), lang),
+    localized(a.name, lang).localeCompare(localized(b.name, lang), htmlLang(lang)),
   );
   return (
     <Layout ctx={ctx} title={t("home.title")}>

@@ -1,0 +1,184 @@
+// Building blocks for bench/run.ts: child processes on loopback ports, readiness polling, a clean stop,
+// and a thin autocannon wrapper. Everything here is bounded in time.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import autocannon, { type Instance } from "autocannon";
+
+export const HOST = "127.0.0.1";
+const STOP_GRACE_MS = 10_000;
+const DEFAULT_ROUTES = ["/healthz", "/", "/m/prishtine"];
+
+function envInt(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be a whole number >= ${min} (got "${raw}")`);
+  return n;
+}
+
+/** The run's settings from BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_ROUTES. */
+export function readSettings() {
+  const raw = process.env.BENCH_ROUTES ?? "";
+  const routes = raw
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (routes.some((r) => !r.startsWith("/")))
+    throw new Error(`BENCH_ROUTES must be paths starting with "/", comma-separated (got "${raw}")`);
+  return {
+    durationSeconds: envInt("BENCH_DURATION", 10, 1),
+    warmupSeconds: envInt("BENCH_WARMUP", 2, 0),
+    connections: envInt("BENCH_CONNECTIONS", 10, 1),
+    routes: routes.length > 0 ? routes : DEFAULT_ROUTES,
+    pipelining: 1,
+    appLogLevel: "warn",
+  };
+}
+export type Settings = ReturnType<typeof readSettings>;
+
+/** `git rev-parse --short HEAD`, or "unknown" (no git, not a checkout). */
+export function gitCommit(cwd: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** A child process started by the harness, with the last lines it printed (for error messages). */
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  tail: string[];
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, HOST);
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  await once(server, "close");
+  if (address === null || typeof address === "string") throw new Error("could not get a free port");
+  return address.port;
+}
+
+/** Starts `node <args>` with extra environment variables. Output is kept (last 40 lines), not parsed. */
+export function startNode(name: string, args: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const child: Child = { name, proc, tail: [] };
+  const keep = (chunk: Buffer) => {
+    child.tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    child.tail.splice(0, Math.max(0, child.tail.length - 40));
+  };
+  proc.stdout?.on("data", keep);
+  proc.stderr?.on("data", keep);
+  return child;
+}
+
+const exited = (child: Child) => child.proc.exitCode !== null || child.proc.signalCode !== null;
+
+/** Polls `url` until it answers 200; throws after `timeoutMs` or as soon as the child exits. */
+export async function waitUntilOk(child: Child, url: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  let last = "no answer yet";
+  while (Date.now() - started < timeoutMs) {
+    if (exited(child)) {
+      throw new Error(
+        `${child.name} exited (code ${child.proc.exitCode}, signal ${child.proc.signalCode}) before ` +
+          `${url} answered. Its last output:\n${child.tail.join("\n")}`,
+      );
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return Date.now() - started;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `${child.name}: ${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}). ` +
+      `Its last output:\n${child.tail.join("\n")}`,
+  );
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after 10 s. Safe to call twice. */
+export async function stopChild(child: Child): Promise<void> {
+  if (exited(child)) return;
+  const gone = once(child.proc, "exit");
+  child.proc.kill("SIGTERM");
+  const timer = new Promise<"timeout">((resolve) => setTimeout(resolve, STOP_GRACE_MS, "timeout").unref());
+  if ((await Promise.race([gone, timer])) === "timeout" && !exited(child)) {
+    console.error(`${child.name} did not stop within ${STOP_GRACE_MS / 1000} s; sending SIGKILL`);
+    child.proc.kill("SIGKILL");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  }
+}
+
+/** One route's figures from one autocannon run. */
+export interface Measurement {
+  reqPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+let running: Instance | undefined;
+
+/** Stops the autocannon run in progress, if any (used on SIGINT). */
+export function stopLoad(): void {
+  running?.stop();
+}
+
+/** Loads `url` with `connections` keep-alive connections for `seconds` seconds. */
+export async function load(url: string, seconds: number, connections: number): Promise<Measurement> {
+  running = autocannon({ url, duration: seconds, connections, pipelining: 1, timeout: 10 });
+  try {
+    const r = await running;
+    const statusCodes: Record<string, number> = {};
+    for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = count;
+    return {
+      reqPerSec: r.requests.average,
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      statusCodes,
+    };
+  } finally {
+    running = undefined;
+  }
+}
+
+/** Warm-up (discarded), then the measured run. The route must answer 2xx once before any load. */
+export async function measure(
+  url: string,
+  warmupSeconds: number,
+  seconds: number,
+  connections: number,
+): Promise<Measurement> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: "manual" });
+  await res.arrayBuffer();
+  if (res.status < 200 || res.status > 299) throw new Error(`GET ${url} answered HTTP ${res.status}`);
+  if (warmupSeconds > 0) await load(url, warmupSeconds, connections);
+  return load(url, seconds, connections);
+}

@@ -1,0 +1,176 @@
+// `npm run bench`: bare Fastify hello-world (the yardstick), then the real app on a fresh database, both as
+// child processes on 127.0.0.1, loaded by autocannon from this process. Prints a table and writes
+// bench/results/<timestamp>-<db>.json. See docs/PERFORMANCE.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Child, Measurement, Settings } from "./lib.ts";
+import * as lib from "./lib.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const STARTUP_TIMEOUT_MS = 60_000;
+
+// Everything started is tracked here so that cleanup() can undo it on success, failure or Ctrl-C.
+const children = new Set<Child>();
+const tempDirs = new Set<string>();
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    lib.stopLoad();
+    await Promise.all([...children].map(lib.stopChild));
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping child processes and removing temporary data`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Starts a node child, waits for `readyPath` to answer 200, runs `body`, and always stops the child. */
+async function withServer<T>(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+  body: (base: string, startupMs: number) => Promise<T>,
+): Promise<T> {
+  const port = await lib.freePort();
+  const child = lib.startNode(name, args, { ...env, PORT: String(port) });
+  children.add(child);
+  const base = `http://${lib.HOST}:${port}`;
+  try {
+    const startupMs = await lib.waitUntilOk(child, `${base}${readyPath}`, STARTUP_TIMEOUT_MS);
+    return await body(base, startupMs);
+  } finally {
+    await lib.stopChild(child);
+    children.delete(child);
+  }
+}
+
+/** What makes a measurement worthless: a benchmark of error pages measures nothing. */
+function problems(label: string, m: Measurement): string[] {
+  const out: string[] = [];
+  if (m.non2xx > 0) out.push(`${label}: ${m.non2xx} non-2xx responses (${JSON.stringify(m.statusCodes)})`);
+  if (m.errors > 0) out.push(`${label}: ${m.errors} errors (${m.timeouts} timeouts)`);
+  return out;
+}
+
+async function run(label: string, url: string, s: Settings): Promise<Measurement> {
+  process.stdout.write(`measuring ${label} ... `);
+  const m = await lib.measure(url, s.warmupSeconds, s.durationSeconds, s.connections);
+  console.log(`${Math.round(m.reqPerSec)} req/s`);
+  return m;
+}
+
+function benchHello(s: Settings): Promise<Measurement> {
+  const args = ["--import", "tsx", path.join(ROOT, "bench/hello.ts")];
+  return withServer("hello-world", args, {}, "/", async (base) => {
+    const m = await run("bare Fastify hello-world", `${base}/`, s);
+    const bad = problems("hello-world", m);
+    if (bad.length > 0) throw new Error(bad.join("\n"));
+    return m;
+  });
+}
+
+interface Db {
+  name: "pglite" | "postgres";
+  env: () => Record<string, string>;
+}
+interface RouteResult extends Measurement {
+  route: string;
+  ratio: number;
+}
+
+function benchApp(s: Settings, db: Db, hello: Measurement) {
+  const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
+  const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
+  return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs) => {
+    console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
+    const routes: RouteResult[] = [];
+    const failures: string[] = [];
+    for (const route of s.routes) {
+      const m = await run(route, `${base}${route}`, s);
+      routes.push({ route, ...m, ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)) });
+      failures.push(...problems(route, m));
+    }
+    printTable(s, db.name, hello, routes);
+    if (failures.length > 0) throw new Error(`no results written, because:\n${failures.join("\n")}`);
+    return { startupMs, routes };
+  });
+}
+
+function printTable(s: Settings, db: string, hello: Measurement, routes: RouteResult[]): void {
+  const row = (name: string, m: Measurement, ratio: string) =>
+    [name, Math.round(m.reqPerSec), m.p50, m.p90, m.p99, ratio].map(String);
+  const rows = [
+    ["route", "req/s", "p50 ms", "p90 ms", "p99 ms", "ratio"],
+    row("hello-world /", hello, "1.00"),
+    ...routes.map((r) => row(r.route, r, r.ratio.toFixed(2))),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(
+    `\n${db}: ${s.connections} connections, ${s.durationSeconds} s per route after ${s.warmupSeconds} s warm-up`,
+  );
+  for (const cells of rows) console.log(line(cells));
+  console.log("");
+}
+
+async function main(): Promise<void> {
+  const s = lib.readSettings();
+  const started = new Date();
+  const loadAtStart = os.loadavg(); // other work on the machine skews every figure; the ratio less so
+  if (loadAtStart[0]! > 1)
+    console.warn(
+      `warning: 1-minute load average is ${loadAtStart[0]!.toFixed(1)} before start: expect noisy figures`,
+    );
+  const stamp = started.toISOString().replaceAll(":", "-");
+  const freshDataDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ekomuna-bench-"));
+    tempDirs.add(dir);
+    return dir;
+  };
+  // DATABASE_URL is blanked for PGlite so that one inherited from the shell cannot redirect the run.
+  const dbs: Db[] = [{ name: "pglite", env: () => ({ EKOMUNA_DATA_DIR: freshDataDir(), DATABASE_URL: "" }) }];
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  if (pgUrl) dbs.push({ name: "postgres", env: () => ({ DATABASE_URL: pgUrl }) });
+
+  const hello = await benchHello(s);
+  for (const db of dbs) {
+    const { startupMs, routes } = await benchApp(s, db, hello);
+    const file = path.join(ROOT, "bench/results", `${stamp}-${db.name}.json`);
+    const result = {
+      date: started.toISOString(),
+      db: db.name,
+      node: process.version,
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      cpus: os.cpus().length,
+      totalMemoryBytes: os.totalmem(),
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      loadAverage1m: { start: loadAtStart[0], end: os.loadavg()[0] },
+      commit: lib.gitCommit(ROOT),
+      settings: s,
+      appStartupMs: startupMs,
+      helloWorld: hello,
+      routes,
+    };
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${path.relative(ROOT, file)}`);
+  }
+  console.log(`bench took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
