@@ -108,8 +108,8 @@ function printTable(s: Settings, db: string, hello: Measurement, routes: RouteRe
     [name, Math.round(m.reqPerSec), m.p50, m.p90, m.p99, ratio].map(String);
   const rows = [
     ["route", "req/s", "p50 ms", "p90 ms", "p99 ms", "ratio"],
-    row("hello-world /", hello, "1.00"),
-    ...routes.map((r) => row(r.route, r, r.ratio.toFixed(2))),
+    row("hello-world /", hello, "1.000"),
+    ...routes.map((r) => row(r.route, r, r.ratio.toFixed(3))),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) =>
@@ -124,7 +124,7 @@ function printTable(s: Settings, db: string, hello: Measurement, routes: RouteRe
 async function main(): Promise<void> {
   const s = lib.readSettings();
   const started = new Date();
-  const loadAtStart = os.loadavg(); // other work on the machine skews every figure; the ratio less so
+  const loadAtStart = os.loadavg(); // recorded: other work on the machine skews every figure
   if (loadAtStart[0]! > 1)
     console.warn(
       `warning: 1-minute load average is ${loadAtStart[0]!.toFixed(1)} before start: expect noisy figures`,
