@@ -2,13 +2,18 @@
 // language, errors), then each capability's routes. Nothing here knows about a particular page.
 import { randomUUID } from "node:crypto";
 import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { WorkingCalendar } from "./calendar/calendar.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import { identityRoutes } from "./identity/web/routes.tsx";
+import { registerSessions } from "./identity/web/sessionPlugin.ts";
 import type { Clock } from "./kernel/clock.ts";
+import type { Mailer } from "./notifications/mailer.ts";
 import { healthRoutes } from "./ops/health.ts";
 import type { Profile } from "./reference/profile.ts";
 import { municipalityRoutes } from "./reference/web/routes.tsx";
@@ -24,11 +29,25 @@ export interface AppDeps {
   calendar: WorkingCalendar;
   clock: Clock;
   assets: Assets;
+  mailer: Mailer;
+  /** Wakes the outbox worker after a transaction that queued messages (a no-op where none runs). */
+  pokeOutbox: () => void;
+}
+
+/** The absolute address used in links sent by email. */
+export function baseUrl(config: Config): string {
+  return (config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`).replace(/\/$/, "");
 }
 
 /** A page route declares a sample URL so the browser suite can visit every page there is. */
 export interface PageRouteConfig {
-  page?: { sample: string };
+  /**
+   * A page: its sample URL, the demo account to view it as (by email local part, e.g. "lirije.shala";
+   * absent: a visitor) and the status the sample answers with (200 by default).
+   */
+  page?: { sample: string; as?: string; status?: number };
+  /** State-changing routes check the CSRF token unless they say `csrf: false` (API keys, webhooks). */
+  csrf?: boolean;
 }
 
 declare module "fastify" {
@@ -36,6 +55,8 @@ declare module "fastify" {
     deps: AppDeps;
     /** Sample URLs of every HTML page route, collected as routes are added. */
     pageSamples: string[];
+    /** The same, with who views each sample and the status it answers with. */
+    pages: { sample: string; as?: string; status: number }[];
   }
   interface FastifyContextConfig extends PageRouteConfig {}
 }
@@ -81,9 +102,13 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
 
   app.decorate("deps", deps);
   app.decorate("pageSamples", [] as string[]);
+  app.decorate("pages", [] as { sample: string; as?: string; status: number }[]);
   app.addHook("onRoute", (route) => {
-    const sample = (route.config as PageRouteConfig | undefined)?.page?.sample;
-    if (sample && route.method !== "HEAD") app.pageSamples.push(sample);
+    const page = (route.config as PageRouteConfig | undefined)?.page;
+    if (page && route.method !== "HEAD") {
+      app.pageSamples.push(page.sample);
+      app.pages.push({ sample: page.sample, status: page.status ?? 200, ...(page.as ? { as: page.as } : {}) });
+    }
   });
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
@@ -118,11 +143,29 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   });
   await app.register(cookie);
   await app.register(formbody);
+  await app.register(csrf, {
+    cookieKey: "_csrf",
+    cookieOpts: { path: "/", httpOnly: true, sameSite: "lax", secure: https },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return typeof body?._csrf === "string" ? body._csrf : (req.headers["x-csrf-token"] as string | undefined);
+    },
+  });
+  // Rate limits are declared per route (config.rateLimit); none applies globally.
+  await app.register(rateLimit, { global: false });
   registerLanguage(app);
   installErrorHandling(app);
+  registerSessions(app);
+  // Every state-changing request from a browser carries the CSRF token of its form.
+  app.addHook("preHandler", (req, reply, done) => {
+    const safe = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
+    if (safe || (req.routeOptions.config as PageRouteConfig).csrf === false) return done();
+    app.csrfProtection(req, reply, done);
+  });
 
   await app.register(healthRoutes);
   await app.register(shellRoutes);
   await app.register(municipalityRoutes);
+  await app.register(identityRoutes);
   return app;
 }

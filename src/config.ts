@@ -38,6 +38,13 @@ const schema = z.object({
   EKOMUNA_DEMO: bool.optional(),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: "a number of milliseconds" }).int().min(0).default(10_000),
+  MAIL_FROM: z.string().min(3, "an address such as E-Komuna <no-reply@ekomuna.example.org>").default("E-Komuna <no-reply@ekomuna.localhost>"),
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(43_200).default(240),
+  SESSION_MAX_DAYS: z.coerce.number({ error: "a number of days" }).int().min(1, "at least 1 day").max(365).default(30),
+  OIDC_ISSUER: z.url({ error: "the OpenID provider's issuer URL" }).optional().or(z.literal("").transform(() => undefined)),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_PROVIDER_NAME: z.string().min(1).default("e-Kosova"),
 });
 
 /** The validated configuration the whole process runs on. */
@@ -55,6 +62,10 @@ export interface Config {
   demo: boolean;
   trustProxy: boolean;
   shutdownTimeoutMs: number;
+  mailFrom: string;
+  session: { idleMinutes: number; maxDays: number };
+  /** National eID over OpenID Connect; set only when issuer, client id and secret are all configured. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +90,10 @@ export function loadConfig(
     throw new ConfigError(problems);
   }
   const v = parsed.data;
+  const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcSet > 0 && oidcSet < 3) {
+    throw new ConfigError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (national eID login)"]);
+  }
   return {
     env: v.NODE_ENV,
     port: v.PORT,
@@ -91,6 +106,12 @@ export function loadConfig(
     demo: v.EKOMUNA_DEMO ?? false,
     trustProxy: v.TRUST_PROXY,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    mailFrom: v.MAIL_FROM,
+    session: { idleMinutes: v.SESSION_IDLE_MINUTES, maxDays: v.SESSION_MAX_DAYS },
+    oidc:
+      v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET
+        ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_PROVIDER_NAME }
+        : undefined,
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ Commands:
   create-admin --email E --name N --role R [--password-stdin]
                                          create a ministry monitor or platform operator
                                          (R: ${NATIONAL_ROLES.join(" or ")})
+  audit verify                           check the audit log's hash chain; exits 1 if it is broken
   help [command]                         show this help
 
 The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
@@ -68,6 +69,28 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
         return await seed(rest, env, io);
       case "create-admin":
         return await createAdmin(rest, env, io);
+      case "audit": {
+        const [subcommand, ...options] = rest;
+        if (subcommand !== "verify") {
+          throw new UsageError(
+            subcommand ? `Unknown audit command "${subcommand}".` : "audit needs a command: verify.",
+          );
+        }
+        parse(options, {});
+        let status = 0;
+        await withDatabase(loadConfig(env), async (database) => {
+          const { verifyAuditChain } = await import("./audit/audit.ts");
+          const result = await verifyAuditChain(database.db);
+          if (result.ok) io.out(`Audit log intact: ${result.checked} entries checked.`);
+          else {
+            io.err(
+              `Audit log BROKEN at entry ${result.brokenAt} (${result.reason}): entries from there on cannot be trusted.`,
+            );
+            status = 1;
+          }
+        });
+        return status;
+      }
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
@@ -193,15 +216,37 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   const { demoLogins } = await import("./demo/seedDemo.ts");
   const database = await openConfiguredDatabase(config);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let worker: { poke(): void; stop(): Promise<void> } | undefined;
   try {
     const { profile, calendar } = await prepareDatabase(database, {
       demo: config.demo,
       now: systemClock.now(),
     });
-    app = await buildApp({ config, database, profile, calendar, clock: systemClock, assets: new Assets() });
+    const { devMailboxMailer, noMailer, smtpMailer } = await import("./notifications/mailer.ts");
+    const { startOutboxWorker } = await import("./notifications/outbox.ts");
+    const mailer = config.smtpUrl
+      ? smtpMailer(config.smtpUrl, config.mailFrom)
+      : config.demo
+        ? devMailboxMailer(database.db)
+        : noMailer;
+    // The outbox worker runs in the server process (the only choice on the embedded database).
+    worker = startOutboxWorker(database.db, mailer, () => systemClock.now(), {
+      log: (err) => app?.log.error({ err }, "outbox delivery failed"),
+    });
+    app = await buildApp({
+      config,
+      database,
+      profile,
+      calendar,
+      clock: systemClock,
+      assets: new Assets(),
+      mailer,
+      pokeOutbox: worker.poke,
+    });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app?.close();
+    await worker?.stop();
     await database.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
@@ -215,6 +260,13 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     database.kind === "pglite"
       ? `Database: embedded PGlite in ${config.dataDir}`
       : "Database: PostgreSQL server (DATABASE_URL)",
+  );
+  io.out(
+    config.smtpUrl
+      ? "Mail: sent over SMTP (SMTP_URL)"
+      : config.demo
+        ? `Mail: kept in the development mailbox at ${address}/dev/mailbox`
+        : "Mail: no SMTP_URL, nothing can be sent",
   );
   if (config.demo) {
     io.out(`Demo mode. Demo logins, all with the password ${DEMO_PASSWORD}:`);
@@ -235,6 +287,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     force.unref();
     try {
       await started.close();
+      await worker?.stop();
       await database.close();
       started.log.info("stopped cleanly");
       process.exitCode = 0;

@@ -240,3 +240,115 @@ export const caseEvents = pgTable(
     index("case_events_municipality_at").on(t.municipalityId, t.at),
   ],
 );
+
+/** A login session. The cookie holds a random token; only its SHA-256 is stored, so a leaked table logs no one in. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(), // sha256(token), hex
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    /** How the session was opened: password, email_link, eid. */
+    method: text("method").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/** Single-use links sent by email (verify address, log in, reset password, staff invitation); hashed like sessions. */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(), // sha256(token), hex
+    purpose: text("purpose").notNull(), // verify_email | login | reset_password | invitation
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("email_tokens_user").on(t.userId)],
+);
+
+/** An external identity (national eID over OpenID Connect) linked to an account. */
+export const identities = pgTable(
+  "identities",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    subject: text("subject").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("identities_provider_subject").on(t.provider, t.subject)],
+);
+
+/** Failed logins per account key (lower-case email) and per IP, for growing delays. */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(), // "email:<lower email>" | "ip:<address>"
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: ts("last_failure_at").notNull(),
+  blockedUntil: ts("blocked_until"),
+});
+
+/**
+ * The tamper-evident audit log: append-only, each entry holding the hash of the one before, so that a
+ * changed or removed row breaks the chain from there on (`ekomuna audit verify`).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts("at").notNull(),
+    actorId: uuid("actor_id"),
+    action: text("action").notNull(),
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    municipalityId: integer("municipality_id"),
+    ip: text("ip"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [index("audit_log_actor").on(t.actorId), index("audit_log_subject").on(t.subjectType, t.subjectId)],
+);
+
+/**
+ * The transactional outbox: a message written in the same transaction as the change that causes it,
+ * delivered by a worker (claimed with FOR UPDATE SKIP LOCKED), retried with backoff, dead after a limit.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").notNull(), // email | webhook | in_app
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    availableAt: ts("available_at").notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    lockedUntil: ts("locked_until"),
+    deliveredAt: ts("delivered_at"),
+    deadAt: ts("dead_at"),
+  },
+  (t) => [index("outbox_pending").on(t.availableAt).where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`)],
+);
+
+/** Mail kept instead of sent, in demo mode without SMTP_URL, for the development mailbox page. */
+export const devMailbox = pgTable("dev_mailbox", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  to: text("to_address").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text_body").notNull(),
+  html: text("html_body"),
+  createdAt: createdAt(),
+});

@@ -26,6 +26,10 @@ export interface PageContext {
   path: string;
   assets: Assets;
   ministry: Record<Language, string>;
+  /** The signed-in person, for the header; undefined for a visitor. */
+  user: { name: string } | undefined;
+  /** The CSRF token for the page's forms. */
+  readonly csrf: string;
 }
 
 /** The language of a request: the remembered choice (cookie), else Accept-Language, else Albanian. */

@@ -13,6 +13,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
+  | "csrf"
+  | "too_many_requests"
   | "unavailable"
   | "internal";
 
@@ -25,19 +27,31 @@ const PAGE_KEY: Record<ErrorCode, string> = {
   payload_too_large: "payloadTooLarge",
   unsupported_media_type: "unsupportedMediaType",
   method_not_allowed: "methodNotAllowed",
+  csrf: "csrf",
+  too_many_requests: "tooManyRequests",
   unavailable: "unavailable",
   internal: "internal",
 };
 
-export function ErrorPage({ req, code, detail }: { req: FastifyRequest; code: ErrorCode; detail?: string }) {
-  const ctx = pageContext(req);
+export function ErrorPage({
+  req,
+  reply,
+  code,
+  detail,
+}: {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  code: ErrorCode;
+  detail?: string;
+}) {
+  const ctx = pageContext(req, reply);
   const { t } = ctx;
   const key = PAGE_KEY[code];
   const title = t(`errors.${key}.title`);
   const body =
     key === "badRequest"
       ? t("errors.badRequest.body", { detail: detail ?? t(`errors.api.${code}`, { detail: "" }) })
-      : t(`errors.${key}.body`, { requestId: req.id });
+      : t(`errors.${key}.body`, { requestId: req.id, seconds: reply.getHeader("retry-after") ?? 60 });
   return (
     <Layout ctx={ctx} title={title}>
       <div class="error-page">
@@ -70,7 +84,7 @@ export function sendError(
       },
     });
   }
-  return sendPage(reply, <ErrorPage req={req} code={code} {...(detail ? { detail } : {})} />, status);
+  return sendPage(reply, <ErrorPage req={req} reply={reply} code={code} {...(detail ? { detail } : {})} />, status);
 }
 
 export function notFound(req: FastifyRequest, reply: FastifyReply) {
@@ -89,11 +103,15 @@ export function classify(err: FastifyError): { status: number; code: ErrorCode; 
       return { status: 413, code: "payload_too_large" };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, code: "unsupported_media_type" };
+    case "FST_CSRF_MISSING_SECRET":
+    case "FST_CSRF_INVALID_TOKEN":
+      return { status: 403, code: "csrf" };
   }
   // A body that JSON.parse rejected surfaces as a SyntaxError with status 400.
   if (err instanceof SyntaxError && err.statusCode === 400) return { status: 400, code: "invalid_json" };
   const status = err.statusCode ?? 500;
   if (status === 405) return { status, code: "method_not_allowed" };
+  if (status === 429) return { status, code: "too_many_requests" };
   if (status === 503) return { status, code: "unavailable" };
   if (status >= 400 && status < 500) return { status, code: "bad_request", detail: err.message };
   return { status: 500, code: "internal" };

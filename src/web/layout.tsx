@@ -26,6 +26,7 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
           <title safe>{fullTitle}</title>
           <link rel="stylesheet" href={ctx.assets.url("app.css")} />
           <link rel="icon" href={ctx.assets.url("favicon.svg")} type="image/svg+xml" />
+          <script src={ctx.assets.url("app.js")} defer />
         </head>
         <body>
           <a class="skip-link" href="#main" safe>
@@ -44,6 +45,33 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
                   {municipality.name}
                 </a>
               ) : null}
+              <nav class="user-nav" aria-label={t("header.userNav")}>
+                {ctx.user ? (
+                  <ul>
+                    <li>
+                      <a href="/account" safe>
+                        {t("header.account")}
+                      </a>
+                    </li>
+                    <li>
+                      <form method="post" action="/logout" class="inline-form">
+                        <input type="hidden" name="_csrf" value={ctx.csrf} />
+                        <button type="submit" class="link-button" safe>
+                          {t("header.logout")}
+                        </button>
+                      </form>
+                    </li>
+                  </ul>
+                ) : (
+                  <ul>
+                    <li>
+                      <a href={ctx.path.startsWith("/login") ? "/login" : `/login?next=${encodeURIComponent(ctx.path)}`} safe>
+                        {t("header.login")}
+                      </a>
+                    </li>
+                  </ul>
+                )}
+              </nav>
               <nav class="language-switch" aria-label={t("language.label")}>
                 <ul>
                   {LANGUAGES.map((l) => (

@@ -7,6 +7,7 @@ import { type AppDeps, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type Database, openDatabase } from "../../src/db/client.ts";
 import { type Clock, fixedClock } from "../../src/kernel/clock.ts";
+import { devMailboxMailer, type Mailer } from "../../src/notifications/mailer.ts";
 import { prepareDatabase } from "../../src/platform.ts";
 import { Assets } from "../../src/web/assets.ts";
 import { adminUrl, testDatabaseKind } from "./databaseTarget.ts";
@@ -66,7 +67,7 @@ export interface TestPlatform {
 
 /** The whole app on a fresh database; `demo` adds the demo data; `now` fixes the clock. */
 export async function createTestPlatform(
-  options: { demo?: boolean; now?: string; env?: Record<string, string> } = {},
+  options: { demo?: boolean; now?: string; env?: Record<string, string>; mailer?: (db: Database) => Mailer } = {},
 ): Promise<TestPlatform> {
   const clock = fixedClock(options.now ?? "2026-11-26T10:00:00Z");
   const test = await createTestDatabase();
@@ -75,7 +76,17 @@ export async function createTestPlatform(
     now: clock.now(),
   });
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...options.env });
-  const deps: AppDeps = { config, database: test.database, profile, calendar, clock, assets: new Assets() };
+  const deps: AppDeps = {
+    config,
+    database: test.database,
+    profile,
+    calendar,
+    clock,
+    assets: new Assets(),
+    mailer: options.mailer ? options.mailer(test.database) : devMailboxMailer(test.database.db),
+    // Tests deliver the outbox themselves (deliverDue), at the moment they choose.
+    pokeOutbox: () => {},
+  };
   const app = await buildApp(deps, { logger: false });
   return {
     app,

@@ -11,7 +11,7 @@ export async function municipalityRoutes(app: FastifyInstance) {
 
   app.get("/", { config: { page: { sample: "/" } } }, async (req, reply) => {
     const municipalities = await listMunicipalities(db);
-    return sendPage(reply, <HomePage ctx={pageContext(req)} municipalities={municipalities} />);
+    return sendPage(reply, <HomePage ctx={pageContext(req, reply)} municipalities={municipalities} />);
   });
 
   app.get<{ Params: { slug: string } }>(
@@ -23,7 +23,7 @@ export async function municipalityRoutes(app: FastifyInstance) {
       const counts = await countCasesByStatus(db, municipality.id);
       return sendPage(
         reply,
-        <MunicipalityPage ctx={pageContext(req)} municipality={municipality} counts={counts} />,
+        <MunicipalityPage ctx={pageContext(req, reply)} municipality={municipality} counts={counts} />,
       );
     },
   );
