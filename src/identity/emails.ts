@@ -22,7 +22,9 @@ export function accountEmail(
   const text = [...paragraphs, values.link, after, "--", footer].join("\n\n");
   const html = `<!doctype html><html lang="${lang === "sr" ? "sr-Latn" : lang}"><body style="font-family:Arial,sans-serif;line-height:1.5">${paragraphs
     .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join("")}<p><a href="${escapeHtml(values.link)}">${escapeHtml(t(`emails.${kind}.button`, v))}</a></p><p>${escapeHtml(
+    .join(
+      "",
+    )}<p><a href="${escapeHtml(values.link)}">${escapeHtml(t(`emails.${kind}.button`, v))}</a></p><p>${escapeHtml(
     after,
   )}</p><hr><p style="color:#555">${escapeHtml(footer)}</p></body></html>`;
   return { to, subject, text, html };

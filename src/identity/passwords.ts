@@ -39,7 +39,8 @@ export function passwordProblem(password: string, email?: string): PasswordProbl
   if (password.length > PASSWORD_MAX) return "too_long";
   const lower = password.toLowerCase();
   if (COMMON.has(lower) || /^(.)\1+$/.test(password)) return "too_common";
-  if (email && (lower === email.toLowerCase() || lower === email.toLowerCase().split("@")[0])) return "same_as_email";
+  if (email && (lower === email.toLowerCase() || lower === email.toLowerCase().split("@")[0]))
+    return "same_as_email";
   return undefined;
 }
 
@@ -47,7 +48,10 @@ export const hashPassword = (password: string) => hash(password);
 
 /** Constant work whether or not the account exists: verify against a dummy hash when there is none. */
 let dummy: Promise<string> | undefined;
-export async function verifyPassword(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (!passwordHash) {
     dummy ??= hash("no-such-account-dummy-password");
     await verify(await dummy, password).catch(() => false);

@@ -47,7 +47,14 @@ export async function resumeSession(db: Db, token: string | undefined, now: Date
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.deletedAt)))
+    .where(
+      and(
+        eq(sessions.id, id),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        isNull(users.deletedAt),
+      ),
+    )
     .limit(1);
   if (!row) return undefined;
   const idleSince = now.getTime() - row.session.lastSeenAt.getTime();

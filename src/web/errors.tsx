@@ -1,6 +1,7 @@
 // One place that turns every failure into an answer in the user's language: an HTML page for people, a
 // JSON error with a machine-readable code for programs. Nothing ever shows a stack trace.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { NotAllowedError } from "../access/policy.ts";
 import { sendPage, wantsJson } from "./context.ts";
 import { Layout } from "./layout.tsx";
 import { pageContext } from "./pageContext.ts";
@@ -84,7 +85,11 @@ export function sendError(
       },
     });
   }
-  return sendPage(reply, <ErrorPage req={req} reply={reply} code={code} {...(detail ? { detail } : {})} />, status);
+  return sendPage(
+    reply,
+    <ErrorPage req={req} reply={reply} code={code} {...(detail ? { detail } : {})} />,
+    status,
+  );
 }
 
 export function notFound(req: FastifyRequest, reply: FastifyReply) {
@@ -93,6 +98,8 @@ export function notFound(req: FastifyRequest, reply: FastifyReply) {
 
 /** Maps a thrown error to a status and code; anything unexpected is a 500 that is logged, not shown. */
 export function classify(err: FastifyError): { status: number; code: ErrorCode; detail?: string } {
+  // Something the actor may not see or do answers as if it did not exist: a 403 would confirm it does.
+  if (err instanceof NotAllowedError) return { status: 404, code: "not_found" };
   if (err.validation) return { status: 400, code: "bad_request", detail: err.message };
   switch (err.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":

@@ -39,11 +39,28 @@ export function typed(body: unknown, field: string): string {
 
 export const fieldId = (name: string) => `field-${name}`;
 
-export function ErrorSummary({ t, errors, order }: { t: Translate; errors: FieldErrors; order: readonly string[] }) {
-  const fields = [...order.filter((f) => errors[f]), ...Object.keys(errors).filter((f) => !order.includes(f))];
+export function ErrorSummary({
+  t,
+  errors,
+  order,
+}: {
+  t: Translate;
+  errors: FieldErrors;
+  order: readonly string[];
+}) {
+  const fields = [
+    ...order.filter((f) => errors[f]),
+    ...Object.keys(errors).filter((f) => !order.includes(f)),
+  ];
   if (fields.length === 0) return "";
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" data-module="error-summary">
+    <div
+      class="error-summary"
+      role="alert"
+      aria-labelledby="error-summary-title"
+      tabindex="-1"
+      data-module="error-summary"
+    >
       <h2 class="error-summary__title" id="error-summary-title" safe>
         {t("forms.errorSummaryTitle")}
       </h2>
@@ -118,7 +135,17 @@ export function Field(p: FieldProps) {
 }
 
 /** A POST form with the CSRF token; `novalidate` so the server's messages, in the page language, are the ones shown. */
-export function PostForm({ action, csrf, children, class: cls }: { action: string; csrf: string; children?: Children; class?: string }) {
+export function PostForm({
+  action,
+  csrf,
+  children,
+  class: cls,
+}: {
+  action: string;
+  csrf: string;
+  children?: Children;
+  class?: string;
+}) {
   return (
     <form method="post" action={action} novalidate class={cls}>
       <input type="hidden" name="_csrf" value={csrf} />

@@ -65,7 +65,14 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
                 ) : (
                   <ul>
                     <li>
-                      <a href={ctx.path.startsWith("/login") ? "/login" : `/login?next=${encodeURIComponent(ctx.path)}`} safe>
+                      <a
+                        href={
+                          ctx.path.startsWith("/login")
+                            ? "/login"
+                            : `/login?next=${encodeURIComponent(ctx.path)}`
+                        }
+                        safe
+                      >
                         {t("header.login")}
                       </a>
                     </li>

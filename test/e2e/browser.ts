@@ -58,6 +58,8 @@ export interface PageOptions {
   expectedStatus?: number;
   /** Viewport width in CSS pixels (default 1280). */
   width?: number;
+  /** Cookies of a signed-in demo account (from signIn), for pages that need one. */
+  storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
 }
 
 export interface LanguagePage {
@@ -80,6 +82,7 @@ export async function openPage(
   const context = await browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: { width: options.width ?? 1280, height: 800 },
+    ...(options.storageState ? { storageState: options.storageState } : {}),
   });
   await context.addCookies([{ name: "lang", value: lang, url: base }]);
   const page = await context.newPage();
@@ -179,4 +182,25 @@ export async function screenshot(page: Page, name: string, lang: Language): Prom
   const path = fileURLToPath(new URL(`${name}-${lang}.png`, SCREENSHOT_DIR));
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Logs a demo account in through the login form once and returns its cookies, so that every visit as
+ * that account reuses the session (logging in per visit would trip the login rate limit).
+ */
+export async function signIn(browser: Browser, base: string, demoLocal: string) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill("#field-email", `${demoLocal}@demo.ekomuna.example`);
+    await page.fill("#field-password", "demo-ekomuna-2026");
+    await Promise.all([page.waitForURL(`${base}/`), page.click("form[action='/login'] button[type=submit]")]);
+    const state = await context.storageState();
+    if (!state.cookies.some((c) => c.name === "sid")) throw new Error(`could not log in as ${demoLocal}`);
+    // Only the session: each visit sets its own language cookie.
+    return { ...state, cookies: state.cookies.filter((c) => c.name === "sid") };
+  } finally {
+    await context.close();
+  }
 }

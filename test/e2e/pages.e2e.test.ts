@@ -17,6 +17,7 @@ import {
   type PageOptions,
   pageName,
   screenshot,
+  signIn,
   startApp,
   tabThrough,
 } from "./browser.ts";
@@ -26,16 +27,49 @@ const running = await startApp();
 const { base } = running;
 const samples = running.platform.app.pageSamples;
 
-/** Every page: each page route's sample URL, then the error states a visitor can land on. */
-const PAGES: { path: string; name: string; status: number }[] = [
-  ...samples.map((path) => ({ path, name: pageName(path), status: 200 })),
+interface PageCase {
+  path: string;
+  name: string;
+  status: number;
+  /** The demo account the page is seen as (absent: a visitor). */
+  as?: string;
+  /** Submit the page's main form empty first, to check the error state (422). */
+  submitEmpty?: boolean;
+}
+
+/** Every page: each page route's sample, the error states a visitor can land on, and forms with errors. */
+const PAGES: PageCase[] = [
+  ...running.platform.app.pages.map((p) => ({
+    path: p.sample,
+    name: `${pageName(p.sample)}${p.as ? `-as-${p.as}` : ""}`,
+    status: p.status,
+    ...(p.as ? { as: p.as } : {}),
+  })),
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/m/no-such-municipality", name: "unknown-municipality", status: 404 },
+  ...["/login", "/register", "/login/email", "/password/forgot"].map((path) => ({
+    path,
+    name: `${pageName(path)}-errors`,
+    status: 422,
+    submitEmpty: true,
+  })),
+  {
+    path: "/account/delete",
+    name: "account-delete-errors",
+    status: 422,
+    as: "lirije.shala",
+    submitEmpty: true,
+  },
 ];
+
+/** Sessions of the demo accounts pages are seen as, made once. */
+const sessions = new Map<string, Awaited<ReturnType<typeof signIn>>>();
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
+  for (const as of new Set(PAGES.flatMap((p) => (p.as ? [p.as] : []))))
+    sessions.set(as, await signIn(browser, base, as));
 });
 afterAll(async () => {
   await browser?.close();
@@ -44,16 +78,36 @@ afterAll(async () => {
 
 type Visit = LanguagePage & { response: Response };
 
-/** Opens `path` in a fresh context in `lang`. */
-async function visit(lang: Language, path: string, options: PageOptions = {}): Promise<Visit> {
-  const opened = await openPage(browser, base, lang, options);
-  const response = await opened.page.goto(base + path);
+/** Opens `path` in a fresh context in `lang`, as the page's account if it has one, its form submitted empty if asked. */
+async function visit(
+  lang: Language,
+  path: string,
+  options: PageOptions & { as?: string; submitEmpty?: boolean } = {},
+): Promise<Visit> {
+  const storageState = options.as ? sessions.get(options.as) : undefined;
+  const opened = await openPage(browser, base, lang, {
+    ...options,
+    ...(storageState ? { storageState } : {}),
+  });
+  let response = await opened.page.goto(base + path);
+  if (options.submitEmpty) {
+    const [submitted] = await Promise.all([
+      opened.page.waitForResponse((r) => r.request().method() === "POST"),
+      opened.page.click("main form button[type=submit]"),
+    ]);
+    await opened.page.waitForLoadState("load");
+    response = submitted;
+  }
   if (!response) throw new Error(`no response for ${path}`);
   return { ...opened, response };
 }
 
 /** As visit, for one test: the context closes when the test ends. */
-async function visitInTest(lang: Language, path: string, options: PageOptions = {}) {
+async function visitInTest(
+  lang: Language,
+  path: string,
+  options: PageOptions & { as?: string; submitEmpty?: boolean } = {},
+) {
   const visited = await visit(lang, path, options);
   onTestFinished(() => visited.context.close());
   return visited;
@@ -79,10 +133,14 @@ describe("the suite itself", () => {
 
 // Each page is loaded once per language; the tests below look at that one load.
 describe.each(LANGUAGES)("in %s", (lang) => {
-  describe.each(PAGES)("$path", ({ path, name, status }) => {
+  describe.each(PAGES)("$name", ({ path, name, status, as, submitEmpty }) => {
     let loaded: Visit;
     beforeAll(async () => {
-      loaded = await visit(lang, path, { expectedStatus: status });
+      loaded = await visit(lang, path, {
+        expectedStatus: status,
+        ...(as ? { as } : {}),
+        ...(submitEmpty ? { submitEmpty } : {}),
+      });
       await loaded.page.waitForLoadState("load");
     });
     afterAll(() => loaded?.context.close());
@@ -147,24 +205,36 @@ describe("in a browser", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Municipality of /);
   });
 
-  it.each(PAGES)("$path shows an outline or shadow on every element tabbed to", async ({ path }) => {
-    const { page } = await visitInTest("sq", path);
-    const stops = await tabThrough(page);
-    expect(stops.length, "focusable elements").toBeGreaterThanOrEqual(4);
-    for (const [i, stop] of stops.entries()) {
-      expect(
-        stop.outlineStyle !== "none" || stop.boxShadow !== "none",
-        `Tab ${i + 1} (${stop.tag} "${stop.text}"): outline-style ${stop.outlineStyle}, box-shadow ${stop.boxShadow}`,
-      ).toBe(true);
-    }
-  });
+  it.each(PAGES)(
+    "$name shows an outline or shadow on every element tabbed to",
+    async ({ path, status, as, submitEmpty }) => {
+      const { page } = await visitInTest("sq", path, {
+        expectedStatus: status,
+        ...(as ? { as } : {}),
+        ...(submitEmpty ? { submitEmpty } : {}),
+      });
+      const stops = await tabThrough(page);
+      expect(stops.length, "focusable elements").toBeGreaterThanOrEqual(2);
+      for (const [i, stop] of stops.entries()) {
+        expect(
+          stop.outlineStyle !== "none" || stop.boxShadow !== "none",
+          `Tab ${i + 1} (${stop.tag} "${stop.text}"): outline-style ${stop.outlineStyle}, box-shadow ${stop.boxShadow}`,
+        ).toBe(true);
+      }
+    },
+  );
 
   // WCAG 1.4.10 (Reflow, AA): at 320 CSS pixels wide, nothing may need scrolling sideways.
   it.each(PAGES)(
-    "$path fits a 320px wide screen in every language, with no sideways scrolling",
+    "$name fits a 320px wide screen in every language, with no sideways scrolling",
     async (p) => {
       for (const lang of LANGUAGES) {
-        const { page } = await visitInTest(lang, p.path, { expectedStatus: p.status, width: 320 });
+        const { page } = await visitInTest(lang, p.path, {
+          expectedStatus: p.status,
+          width: 320,
+          ...(p.as ? { as: p.as } : {}),
+          ...(p.submitEmpty ? { submitEmpty: true } : {}),
+        });
         const scrollWidth = await page.evaluate<number>("document.documentElement.scrollWidth");
         expect(scrollWidth, `${p.path} in ${lang}`).toBeLessThanOrEqual(320);
         await screenshot(page, `${p.name}-narrow`, lang);

@@ -14,7 +14,10 @@ let p: TestPlatform;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  p = await createTestPlatform({ demo: true, mailer: () => smtpMailer(smtp.url, "E-Komuna <no-reply@ekomuna.test>") });
+  p = await createTestPlatform({
+    demo: true,
+    mailer: () => smtpMailer(smtp.url, "E-Komuna <no-reply@ekomuna.test>"),
+  });
 });
 afterAll(async () => {
   await p.close();
@@ -77,20 +80,34 @@ describe("registering", () => {
     expect(res.body).toContain("We have sent a link to Lirije.Shala@demo.ekomuna.example");
     await deliver();
     expect(smtp.to(lirije).length).toBe(before + 1);
-    expect(smtp.to(lirije).at(-1)!.subject).toBe("Dikush u përpoq të regjistrohej me adresën tuaj të email-it");
-    const rows = await db().select().from(users).where(eq(sql`lower(${users.email})`, lirije));
+    expect(smtp.to(lirije).at(-1)!.subject).toBe(
+      "Dikush u përpoq të regjistrohej me adresën tuaj të email-it",
+    );
+    const rows = await db()
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, lirije));
     expect(rows).toHaveLength(1);
   });
 
   it("shows every problem at its field, keeps what was typed except the password, in the page language", async () => {
     const web = client({ cookie: "lang=en" });
     web.cookies.set("lang", "en");
-    const res = await web.submit("/register", { name: "  ", email: "besa@", password: "1234567890", language: "xx" });
+    const res = await web.submit("/register", {
+      name: "  ",
+      email: "besa@",
+      password: "1234567890",
+      language: "xx",
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain("<title>Error: Create an account – E-Komuna</title>");
     expect(res.body).toContain('<a href="#field-name">Enter your name</a>');
-    expect(res.body).toContain('<a href="#field-email">Enter an email address in the right format, like name@example.com</a>');
-    expect(res.body).toContain('<a href="#field-password">This password is too common: choose one that is harder to guess</a>');
+    expect(res.body).toContain(
+      '<a href="#field-email">Enter an email address in the right format, like name@example.com</a>',
+    );
+    expect(res.body).toContain(
+      '<a href="#field-password">This password is too common: choose one that is harder to guess</a>',
+    );
     expect(res.body).toContain('<a href="#field-language">Choose the language for messages</a>');
     expect(res.body).toContain('value="besa@"');
     expect(res.body).not.toContain("1234567890");
@@ -100,15 +117,30 @@ describe("registering", () => {
   it("refuses a short password and a password that is the email", async () => {
     const web = client();
     web.cookies.set("lang", "en");
-    const short = await web.submit("/register", { name: "A", email: "a@example.org", password: "short", language: "en" });
+    const short = await web.submit("/register", {
+      name: "A",
+      email: "a@example.org",
+      password: "short",
+      language: "en",
+    });
     expect(short.body).toContain("Your password must be at least 10 characters long");
-    const same = await web.submit("/register", { name: "A", email: "arben@example.org", password: "arben@example.org", language: "en" });
+    const same = await web.submit("/register", {
+      name: "A",
+      email: "arben@example.org",
+      password: "arben@example.org",
+      language: "en",
+    });
     expect(same.body).toContain("Your password must not be your email address");
   });
 
   it("escapes whatever is typed when showing it again", async () => {
     const web = client();
-    const res = await web.submit("/register", { name: '<script>alert("x")</script>', email: '"><img src=x>', password: "x", language: "sq" });
+    const res = await web.submit("/register", {
+      name: '<script>alert("x")</script>',
+      email: '"><img src=x>',
+      password: "x",
+      language: "sq",
+    });
     expect(res.statusCode).toBe(422);
     // Inside a quoted attribute only the quote can break out: it must come back escaped.
     expect(res.body).not.toContain('value=""><img');
@@ -122,9 +154,9 @@ describe("logging in", () => {
     const res = await web.submit("/login?next=%2Fm%2Fprishtine", { email: lirije, password: DEMO_PASSWORD });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe("/m/prishtine");
-    const cookie = (res.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[]).find(
-      (c) => c.name === "sid",
-    )!;
+    const cookie = (
+      res.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[]
+    ).find((c) => c.name === "sid")!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
     const home = await web.get("/");
     expect(home.body).toContain('href="/account"');
@@ -139,7 +171,10 @@ describe("logging in", () => {
   it("gives the same answer for a wrong password and an unknown email, keeping the email typed", async () => {
     const web = client();
     web.cookies.set("lang", "en");
-    const wrong = await web.submit("/login", { email: "stefan.ilic@demo.ekomuna.example", password: "not the password" });
+    const wrong = await web.submit("/login", {
+      email: "stefan.ilic@demo.ekomuna.example",
+      password: "not the password",
+    });
     const unknown = await web.submit("/login", { email: "nobody@example.org", password: "not the password" });
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(422);
@@ -155,7 +190,9 @@ describe("logging in", () => {
     web.cookies.set("lang", "en");
     const target = "koordinator.gracanica@demo.ekomuna.example";
     for (let i = 0; i < 5; i++) {
-      expect((await web.submit("/login", { email: target, password: `wrong ${i} attempt` })).statusCode).toBe(422);
+      expect((await web.submit("/login", { email: target, password: `wrong ${i} attempt` })).statusCode).toBe(
+        422,
+      );
     }
     const blocked = await web.submit("/login", { email: target, password: DEMO_PASSWORD });
     expect(blocked.statusCode).toBe(429);
@@ -167,7 +204,12 @@ describe("logging in", () => {
   });
 
   it("asks an unconfirmed account to confirm first and sends a new link", async () => {
-    await client().submit("/register", { name: "Drita", email: "drita@example.org", password: "pemë të gjelbra 2026", language: "sq" });
+    await client().submit("/register", {
+      name: "Drita",
+      email: "drita@example.org",
+      password: "pemë të gjelbra 2026",
+      language: "sq",
+    });
     await deliver();
     const sent = smtp.to("drita@example.org").length;
     const web = client();
@@ -183,7 +225,9 @@ describe("logging in", () => {
     const unknown = await web.submit("/login/email", { email: "ghost@example.org" });
     const known = await web.submit("/login/email", { email: "stefan.ilic@demo.ekomuna.example" });
     expect(unknown.statusCode).toBe(200);
-    expect(known.body.replace(/stefan\.ilic@demo\.ekomuna\.example/g, "X")).toBe(unknown.body.replace(/ghost@example\.org/g, "X"));
+    expect(known.body.replace(/stefan\.ilic@demo\.ekomuna\.example/g, "X")).toBe(
+      unknown.body.replace(/ghost@example\.org/g, "X"),
+    );
     await deliver();
     expect(smtp.to("ghost@example.org")).toHaveLength(0);
     const mail = smtp.to("stefan.ilic@demo.ekomuna.example").at(-1)!;
@@ -192,6 +236,23 @@ describe("logging in", () => {
     const res = await web.submit(link, {});
     expect(res.statusCode).toBe(303);
     expect(web.signedIn()).toBe(true);
+  });
+});
+
+describe("emailed links", () => {
+  it("are sent at most five an hour to one address, whoever asks, with the same answer", async () => {
+    const email = "admin.prishtine@demo.ekomuna.example";
+    const before = smtp.to(email).length;
+    for (let i = 0; i < 8; i++) {
+      const res = await new WebClient(p.app).submit("/password/forgot", { email });
+      expect(res.statusCode).toBe(200);
+    }
+    await deliver();
+    expect(smtp.to(email).length - before).toBe(5);
+    p.clock.advance(61 * 60_000);
+    await new WebClient(p.app).submit("/password/forgot", { email });
+    await deliver();
+    expect(smtp.to(email).length - before).toBe(6);
   });
 });
 
@@ -214,7 +275,9 @@ describe("resetting a password", () => {
 
     expect((await elsewhere.get("/account")).statusCode).toBe(303); // its session ended
     expect((await client().submit("/login", { email, password: DEMO_PASSWORD })).statusCode).toBe(422);
-    expect((await client().submit("/login", { email, password: "a brand new passphrase" })).statusCode).toBe(303);
+    expect((await client().submit("/login", { email, password: "a brand new passphrase" })).statusCode).toBe(
+      303,
+    );
     expect((await client().get(link)).body).toContain("Kjo lidhje ka skaduar ose është përdorur tashmë");
   });
 });
@@ -272,7 +335,11 @@ describe("sessions", () => {
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(users.email, lirije));
-    const res = await stranger.postWithToken(`/account/sessions/${lirijeSession!.sessions.id}/revoke`, {}, "/account");
+    const res = await stranger.postWithToken(
+      `/account/sessions/${lirijeSession!.sessions.id}/revoke`,
+      {},
+      "/account",
+    );
     expect(res.statusCode).toBe(404);
   });
 });
@@ -296,7 +363,10 @@ describe("personal data", () => {
     const web = client();
     web.cookies.set("lang", "en");
     await web.submit("/login", { email: "stefan.ilic@demo.ekomuna.example", password: DEMO_PASSWORD });
-    const [stefan] = await db().select().from(users).where(eq(users.email, "stefan.ilic@demo.ekomuna.example"));
+    const [stefan] = await db()
+      .select()
+      .from(users)
+      .where(eq(users.email, "stefan.ilic@demo.ekomuna.example"));
     const theirs = await db().select().from(cases).where(eq(cases.submitterId, stefan!.id));
     expect(theirs.length).toBeGreaterThan(0);
 
@@ -311,9 +381,17 @@ describe("personal data", () => {
     expect(await db().select().from(users).where(eq(users.id, stefan!.id))).toHaveLength(0);
     for (const c of theirs) {
       const [after] = await db().select().from(cases).where(eq(cases.id, c.id));
-      expect(after).toMatchObject({ submitterId: null, contactName: null, contactEmail: null, title: c.title });
+      expect(after).toMatchObject({
+        submitterId: null,
+        contactName: null,
+        contactEmail: null,
+        title: c.title,
+      });
     }
-    const login = await client().submit("/login", { email: "stefan.ilic@demo.ekomuna.example", password: DEMO_PASSWORD });
+    const login = await client().submit("/login", {
+      email: "stefan.ilic@demo.ekomuna.example",
+      password: DEMO_PASSWORD,
+    });
     expect(login.statusCode).toBe(422);
   });
 });

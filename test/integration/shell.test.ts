@@ -259,3 +259,22 @@ describe("health without a database", () => {
     }
   });
 });
+
+describe("authorization failures", () => {
+  it("answer 404, not 403, so nothing is disclosed", async () => {
+    const { authorize } = await import("../../src/access/policy.ts");
+    const guarded = await createTestPlatform();
+    try {
+      guarded.app.get("/test-guarded", async (req) => {
+        authorize(req.actor, "platform.settings");
+        return { secret: true };
+      });
+      const res = await guarded.app.inject({ url: "/test-guarded", headers: { cookie: "lang=en" } });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain("Page not found");
+      expect(res.body).not.toContain("secret");
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -67,7 +67,12 @@ export interface TestPlatform {
 
 /** The whole app on a fresh database; `demo` adds the demo data; `now` fixes the clock. */
 export async function createTestPlatform(
-  options: { demo?: boolean; now?: string; env?: Record<string, string>; mailer?: (db: Database) => Mailer } = {},
+  options: {
+    demo?: boolean;
+    now?: string;
+    env?: Record<string, string>;
+    mailer?: (db: Database) => Mailer;
+  } = {},
 ): Promise<TestPlatform> {
   const clock = fixedClock(options.now ?? "2026-11-26T10:00:00Z");
   const test = await createTestDatabase();

@@ -13,7 +13,9 @@ export interface ReceivedMail {
 
 /** Undoes quoted-printable soft line breaks and escapes, enough to read links and words. */
 function decodeQuotedPrintable(s: string): string {
-  const bytes = s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16)));
+  const bytes = s
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16)));
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
 
@@ -57,14 +59,17 @@ export async function startSmtpServer() {
     url: `smtp://127.0.0.1:${port}`,
     received,
     /** Mail received for an address, newest last. */
-    to: (address: string) => received.filter((m) => m.to.includes(address.toLowerCase()) || m.to.includes(address)),
+    to: (address: string) =>
+      received.filter((m) => m.to.includes(address.toLowerCase()) || m.to.includes(address)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 /** The first link in a message that starts with `prefix` (e.g. "http://127.0.0.1:3000/verify-email/"). */
 export function linkIn(mail: ReceivedMail | undefined, path: string): string {
-  const found = mail?.raw.match(new RegExp(`https?://[^\\s"<>]*${path.replace(/[/.]/g, "\\$&")}[A-Za-z0-9_-]+`))?.[0];
+  const found = mail?.raw.match(
+    new RegExp(`https?://[^\\s"<>]*${path.replace(/[/.]/g, "\\$&")}[A-Za-z0-9_-]+`),
+  )?.[0];
   if (!found) throw new Error(`no link to ${path} in ${mail ? mail.subject : "(no mail)"}`);
   return found;
 }

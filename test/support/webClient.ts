@@ -61,9 +61,18 @@ export class WebClient {
   /** Opens `pageUrl`, takes the CSRF token of its form (the one posting to `action`, or the first) and submits `fields`. */
   async submit(pageUrl: string, fields: Record<string, string>, action?: string) {
     const page = await this.get(pageUrl);
-    const forms = [...page.body.matchAll(/<form method="post" action="([^"]*)"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)"/g)];
-    const form = forms.find((f) => (action ? decode(f[1]!) === action : !decode(f[1]!).startsWith("/logout")));
-    if (!form) throw new Error(`no form${action ? ` posting to ${action}` : ""} on ${pageUrl} (status ${page.statusCode})`);
+    const forms = [
+      ...page.body.matchAll(
+        /<form method="post" action="([^"]*)"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)"/g,
+      ),
+    ];
+    const form = forms.find((f) =>
+      action ? decode(f[1]!) === action : !decode(f[1]!).startsWith("/logout"),
+    );
+    if (!form)
+      throw new Error(
+        `no form${action ? ` posting to ${action}` : ""} on ${pageUrl} (status ${page.statusCode})`,
+      );
     return this.post(decode(form[1]!), { _csrf: form[2]!, ...fields });
   }
 
@@ -80,4 +89,8 @@ export class WebClient {
   }
 }
 
-const decode = (s: string) => s.replace(/&amp;/g, "&").replace(/&#x2F;/g, "/").replace(/&#39;/g, "'");
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, "&")
+    .replace(/&#x2F;/g, "/")
+    .replace(/&#39;/g, "'");

@@ -18,4 +18,9 @@ export interface RequestInfo {
 }
 
 export const normalizeEmail = (email: string) => email.trim();
-export const LINK_VALID_MINUTES = { login: 30, reset_password: 30, verify_email: 7 * 24 * 60, invitation: 7 * 24 * 60 };
+export const LINK_VALID_MINUTES = {
+  login: 30,
+  reset_password: 30,
+  verify_email: 7 * 24 * 60,
+  invitation: 7 * 24 * 60,
+};

@@ -9,7 +9,13 @@ export type TokenPurpose = keyof typeof LINK_VALID_MINUTES;
 
 export async function issueEmailToken(
   tx: Pick<Db, "insert">,
-  input: { purpose: TokenPurpose; email: string; userId: string | null; now: Date; data?: Record<string, unknown> },
+  input: {
+    purpose: TokenPurpose;
+    email: string;
+    userId: string | null;
+    now: Date;
+    data?: Record<string, unknown>;
+  },
 ): Promise<string> {
   const { token, id } = newToken();
   await tx.insert(emailTokens).values({
@@ -25,7 +31,12 @@ export async function issueEmailToken(
 }
 
 /** The live token, without using it (to show the confirmation page for a link). */
-export async function peekEmailToken(db: Pick<Db, "select">, token: string, purpose: TokenPurpose, now: Date) {
+export async function peekEmailToken(
+  db: Pick<Db, "select">,
+  token: string,
+  purpose: TokenPurpose,
+  now: Date,
+) {
   if (!TOKEN_PATTERN.test(token)) return undefined;
   const [row] = await db
     .select()
@@ -43,7 +54,12 @@ export async function peekEmailToken(db: Pick<Db, "select">, token: string, purp
 }
 
 /** Uses a token once: the update that marks it used is what decides, so two clicks cannot both win. */
-export async function consumeEmailToken(tx: Pick<Db, "update">, token: string, purpose: TokenPurpose, now: Date) {
+export async function consumeEmailToken(
+  tx: Pick<Db, "update">,
+  token: string,
+  purpose: TokenPurpose,
+  now: Date,
+) {
   if (!TOKEN_PATTERN.test(token)) return undefined;
   const [row] = await tx
     .update(emailTokens)

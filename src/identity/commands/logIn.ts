@@ -24,7 +24,12 @@ export async function logIn(
   const { db, now } = deps;
   const keys = throttleKeys(input.email, request.ip);
   const until = await blockedUntil(db, keys, now);
-  if (until) return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((until.getTime() - now.getTime()) / 1000) };
+  if (until)
+    return {
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: Math.ceil((until.getTime() - now.getTime()) / 1000),
+    };
 
   const [user] = await db
     .select()
@@ -39,7 +44,12 @@ export async function logIn(
   await clearFailures(db, keys[0]!);
   if (!live.emailVerifiedAt) {
     await db.transaction(async (tx) => {
-      const token = await issueEmailToken(tx, { purpose: "verify_email", email: live.email, userId: live.id, now });
+      const token = await issueEmailToken(tx, {
+        purpose: "verify_email",
+        email: live.email,
+        userId: live.id,
+        now,
+      });
       await enqueue(
         tx,
         {
@@ -57,7 +67,15 @@ export async function logIn(
   }
   const session = await db.transaction(async (tx) => {
     const s = await createSession(tx, { userId: live.id, method: "password", now, ...request }, deps.session);
-    await appendAudit(tx, { at: now, actorId: live.id, action: "auth.login", subjectType: "user", subjectId: live.id, ip: request.ip ?? null, data: { method: "password" } });
+    await appendAudit(tx, {
+      at: now,
+      actorId: live.id,
+      action: "auth.login",
+      subjectType: "user",
+      subjectId: live.id,
+      ip: request.ip ?? null,
+      data: { method: "password" },
+    });
     return s;
   });
   return { ok: true, token: session.token, userId: live.id };

@@ -3,18 +3,35 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { appendAudit } from "../../audit/audit.ts";
 import type { Db } from "../../db/client.ts";
-import { caseEvents, cases, emailTokens, identities, roleAssignments, sessions, users } from "../../db/schema.ts";
+import {
+  caseEvents,
+  cases,
+  emailTokens,
+  identities,
+  roleAssignments,
+  sessions,
+  users,
+} from "../../db/schema.ts";
 
 /** Everything the platform holds about a person, as one JSON document. */
 export async function exportPersonalData(db: Db, userId: string, now: Date, ip?: string) {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) return undefined;
-  const submitted = await db.select().from(cases).where(eq(cases.submitterId, userId)).orderBy(asc(cases.receivedAt));
+  const submitted = await db
+    .select()
+    .from(cases)
+    .where(eq(cases.submitterId, userId))
+    .orderBy(asc(cases.receivedAt));
   const events = submitted.length
     ? await db
         .select()
         .from(caseEvents)
-        .where(inArray(caseEvents.caseId, submitted.map((c) => c.id)))
+        .where(
+          inArray(
+            caseEvents.caseId,
+            submitted.map((c) => c.id),
+          ),
+        )
         .orderBy(asc(caseEvents.at))
     : [];
   const data = {
@@ -35,7 +52,11 @@ export async function exportPersonalData(db: Db, userId: string, now: Date, ip?:
       linkedAt: i.createdAt,
     })),
     staffRoles: await db
-      .select({ role: roleAssignments.role, municipalityId: roleAssignments.municipalityId, departmentId: roleAssignments.departmentId })
+      .select({
+        role: roleAssignments.role,
+        municipalityId: roleAssignments.municipalityId,
+        departmentId: roleAssignments.departmentId,
+      })
       .from(roleAssignments)
       .where(eq(roleAssignments.userId, userId)),
     sessions: (await db.select().from(sessions).where(eq(sessions.userId, userId))).map((s) => ({
@@ -64,11 +85,25 @@ export async function exportPersonalData(db: Db, userId: string, now: Date, ip?:
       receivedAt: c.receivedAt,
       timeline: events
         .filter((e) => e.caseId === c.id && e.isPublic)
-        .map((e) => ({ at: e.at, type: e.type, from: e.fromStatus, to: e.toStatus, reason: e.reasonCode, message: e.message })),
+        .map((e) => ({
+          at: e.at,
+          type: e.type,
+          from: e.fromStatus,
+          to: e.toStatus,
+          reason: e.reasonCode,
+          message: e.message,
+        })),
     })),
   };
   await db.transaction((tx) =>
-    appendAudit(tx, { at: now, actorId: userId, action: "account.exported", subjectType: "user", subjectId: userId, ip: ip ?? null }),
+    appendAudit(tx, {
+      at: now,
+      actorId: userId,
+      action: "account.exported",
+      subjectType: "user",
+      subjectId: userId,
+      ip: ip ?? null,
+    }),
   );
   return data;
 }
@@ -80,7 +115,14 @@ export async function deleteAccount(db: Db, userId: string, now: Date, ip?: stri
     if (!user) return false;
     const anonymised = await tx
       .update(cases)
-      .set({ submitterId: null, contactName: null, contactEmail: null, contactPhone: null, showName: false, updatedAt: now })
+      .set({
+        submitterId: null,
+        contactName: null,
+        contactEmail: null,
+        contactPhone: null,
+        showName: false,
+        updatedAt: now,
+      })
       .where(eq(cases.submitterId, userId))
       .returning({ id: cases.id });
     await tx.delete(emailTokens).where(eq(emailTokens.userId, userId));

@@ -39,9 +39,20 @@ export async function registerAccount(
     }
     const [user] = await tx
       .insert(users)
-      .values({ email: input.email, name: input.name, passwordHash, language: input.language, createdAt: now })
+      .values({
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        language: input.language,
+        createdAt: now,
+      })
       .returning();
-    const token = await issueEmailToken(tx, { purpose: "verify_email", email: input.email, userId: user!.id, now });
+    const token = await issueEmailToken(tx, {
+      purpose: "verify_email",
+      email: input.email,
+      userId: user!.id,
+      now,
+    });
     await enqueue(
       tx,
       {
@@ -53,7 +64,14 @@ export async function registerAccount(
       },
       now,
     );
-    await appendAudit(tx, { at: now, actorId: user!.id, action: "account.registered", subjectType: "user", subjectId: user!.id, ip: request.ip ?? null });
+    await appendAudit(tx, {
+      at: now,
+      actorId: user!.id,
+      action: "account.registered",
+      subjectType: "user",
+      subjectId: user!.id,
+      ip: request.ip ?? null,
+    });
   });
   deps.poke();
   return { ok: true };

@@ -11,7 +11,14 @@ export interface AccountView {
   identityLevel: string;
   language: string;
   roles: { role: string; municipality: LocalizedText | null; department: LocalizedText | null }[];
-  sessions: { id: string; createdAt: Date; lastSeenAt: Date; method: string; userAgent: string | null; current: boolean }[];
+  sessions: {
+    id: string;
+    createdAt: Date;
+    lastSeenAt: Date;
+    method: string;
+    userAgent: string | null;
+    current: boolean;
+  }[];
 }
 
 function dateTime(ctx: PageContext, d: Date) {
@@ -22,7 +29,15 @@ function dateTime(ctx: PageContext, d: Date) {
   }).format(d);
 }
 
-export function AccountPage({ ctx, account, notice }: { ctx: PageContext; account: AccountView; notice?: string }) {
+export function AccountPage({
+  ctx,
+  account,
+  notice,
+}: {
+  ctx: PageContext;
+  account: AccountView;
+  notice?: string;
+}) {
   const { t, lang } = ctx;
   return (
     <Layout ctx={ctx} title={t("account.title")}>
@@ -44,7 +59,11 @@ export function AccountPage({ ctx, account, notice }: { ctx: PageContext; accoun
         </div>
         <div>
           <dt safe>{t("account.identity")}</dt>
-          <dd safe>{account.identityLevel === "verified" ? t("account.identityVerified") : t("account.identityBasic")}</dd>
+          <dd safe>
+            {account.identityLevel === "verified"
+              ? t("account.identityVerified")
+              : t("account.identityBasic")}
+          </dd>
         </div>
         <div>
           <dt safe>{t("account.language")}</dt>
@@ -57,7 +76,11 @@ export function AccountPage({ ctx, account, notice }: { ctx: PageContext; accoun
           <ul>
             {account.roles.map((r) => (
               <li safe>
-                {[t(`role.${r.role}`), r.municipality ? localized(r.municipality, lang) : "", r.department ? localized(r.department, lang) : ""]
+                {[
+                  t(`role.${r.role}`),
+                  r.municipality ? localized(r.municipality, lang) : "",
+                  r.department ? localized(r.department, lang) : "",
+                ]
                   .filter(Boolean)
                   .join(", ")}
               </li>
@@ -65,57 +88,63 @@ export function AccountPage({ ctx, account, notice }: { ctx: PageContext; accoun
           </ul>
         </>
       ) : null}
-      <h2 safe>{t("account.sessionsHeading")}</h2>
-      <table>
-        <caption class="visually-hidden" safe>
-          {t("account.sessionsCaption")}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" safe>
-              {t("account.opened")}
-            </th>
-            <th scope="col" safe>
-              {t("account.lastSeen")}
-            </th>
-            <th scope="col" safe>
-              {t("account.method")}
-            </th>
-            <th scope="col" safe>
-              {t("account.device")}
-            </th>
-            <td />
-          </tr>
-        </thead>
-        <tbody>
-          {account.sessions.map((s) => (
+      <h2 id="sessions-heading" safe>
+        {t("account.sessionsHeading")}
+      </h2>
+      {/* A wide table scrolls within its own region on a narrow screen; the region takes focus so
+          keyboard users can scroll it too. */}
+      <div class="table-wrap" role="region" aria-labelledby="sessions-heading" tabindex="0">
+        <table>
+          <caption class="visually-hidden" safe>
+            {t("account.sessionsCaption")}
+          </caption>
+          <thead>
             <tr>
-              <td safe>{dateTime(ctx, s.createdAt)}</td>
-              <td safe>{dateTime(ctx, s.lastSeenAt)}</td>
-              <td safe>{t(`account.methods.${s.method}`)}</td>
-              <td class="device" safe>
-                {s.userAgent ? s.userAgent.slice(0, 80) : t("account.unknownDevice")}
-              </td>
-              <td>
-                {s.current ? (
-                  <strong safe>{t("account.current")}</strong>
-                ) : (
-                  <PostForm action={`/account/sessions/${s.id}/revoke`} csrf={ctx.csrf} class="inline-form">
-                    <button
-                      type="submit"
-                      class="button button--secondary button--small"
-                      aria-label={t("account.revokeLabel", { opened: dateTime(ctx, s.createdAt) })}
-                      safe
-                    >
-                      {t("account.revoke")}
-                    </button>
-                  </PostForm>
-                )}
-              </td>
+              <th scope="col" safe>
+                {t("account.opened")}
+              </th>
+              <th scope="col" safe>
+                {t("account.lastSeen")}
+              </th>
+              <th scope="col" safe>
+                {t("account.method")}
+              </th>
+              <th scope="col" safe>
+                {t("account.device")}
+              </th>
+              <td />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {account.sessions.map((s) => (
+              <tr>
+                <td safe>{dateTime(ctx, s.createdAt)}</td>
+                <td safe>{dateTime(ctx, s.lastSeenAt)}</td>
+                <td safe>{t(`account.methods.${s.method}`)}</td>
+                <td class="device" safe>
+                  {s.userAgent ? s.userAgent.slice(0, 80) : t("account.unknownDevice")}
+                </td>
+                <td>
+                  {s.current ? (
+                    <strong safe>{t("account.current")}</strong>
+                  ) : (
+                    <PostForm action={`/account/sessions/${s.id}/revoke`} csrf={ctx.csrf} class="inline-form">
+                      <button
+                        type="submit"
+                        class="button button--secondary button--small"
+                        aria-label={t("account.revokeLabel", { opened: dateTime(ctx, s.createdAt) })}
+                        safe
+                      >
+                        {t("account.revoke")}
+                      </button>
+                    </PostForm>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h2 safe>{t("account.dataHeading")}</h2>
       <p safe>{t("account.dataBody")}</p>
       <p>
@@ -199,7 +228,8 @@ export function DevMailboxPage({
             {m.subject}
           </h2>
           <p class="mail__meta">
-            <span safe>{`${t("devMailbox.to")}: ${m.to}`}</span> · <span safe>{`${t("devMailbox.received")}: ${dateTime(ctx, m.createdAt)}`}</span>
+            <span safe>{`${t("devMailbox.to")}: ${m.to}`}</span> ·{" "}
+            <span safe>{`${t("devMailbox.received")}: ${dateTime(ctx, m.createdAt)}`}</span>
           </p>
           <pre class="mail__body">{safeLinkify(m.text)}</pre>
         </article>
@@ -210,7 +240,8 @@ export function DevMailboxPage({
 
 /** Escaped text with its http(s) links made clickable, for reading mail in a demo. */
 function safeLinkify(text: string): string {
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const esc = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   return text
     .split(/(https?:\/\/[^\s<>"]+)/g)
     .map((part, i) => (i % 2 === 1 ? `<a href="${esc(part)}">${esc(part)}</a>` : esc(part)))

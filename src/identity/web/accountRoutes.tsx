@@ -10,9 +10,9 @@ import { validate } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { deleteAccount, exportPersonalData } from "../commands/personalData.ts";
 import { listSessions, revokeSession, SESSION_COOKIE } from "../sessions.ts";
-import type { CurrentUser } from "./sessionPlugin.ts";
 import { AccountPage, DeleteAccountPage, DevMailboxPage } from "./accountPages.tsx";
 import { MessagePage } from "./pages.tsx";
+import type { CurrentUser } from "./sessionPlugin.ts";
 
 const deleteForm = z.object({ confirm: z.literal("yes", { error: "validation.confirm.required" }) });
 
@@ -30,28 +30,45 @@ export async function accountRoutes(app: FastifyInstance) {
     return undefined;
   };
 
-  app.get("/account", { config: { page: { sample: "/account", as: "lirije.shala" } } }, async (req, reply) => {
-    const user = signedIn(req, reply);
-    if (!user) return reply;
-    const roles = await db
-      .select({ role: roleAssignments.role, municipality: municipalities.name, department: departments.name })
-      .from(roleAssignments)
-      .leftJoin(municipalities, eq(municipalities.id, roleAssignments.municipalityId))
-      .leftJoin(departments, eq(departments.id, roleAssignments.departmentId))
-      .where(eq(roleAssignments.userId, user.id));
-    const sessions = (await listSessions(db, user.id, clock.now())).map((s) => ({ ...s, current: s.id === req.sessionId }));
-    const notice = (req.query as { revoked?: string }).revoked === "1" ? req.t("account.revoked") : undefined;
-    return sendPage(
-      reply,
-      <AccountPage ctx={pageContext(req, reply)} account={{ ...user, roles, sessions }} {...(notice ? { notice } : {})} />,
-    );
-  });
+  app.get(
+    "/account",
+    { config: { page: { sample: "/account", as: "lirije.shala" } } },
+    async (req, reply) => {
+      const user = signedIn(req, reply);
+      if (!user) return reply;
+      const roles = await db
+        .select({
+          role: roleAssignments.role,
+          municipality: municipalities.name,
+          department: departments.name,
+        })
+        .from(roleAssignments)
+        .leftJoin(municipalities, eq(municipalities.id, roleAssignments.municipalityId))
+        .leftJoin(departments, eq(departments.id, roleAssignments.departmentId))
+        .where(eq(roleAssignments.userId, user.id));
+      const sessions = (await listSessions(db, user.id, clock.now())).map((s) => ({
+        ...s,
+        current: s.id === req.sessionId,
+      }));
+      const notice =
+        (req.query as { revoked?: string }).revoked === "1" ? req.t("account.revoked") : undefined;
+      return sendPage(
+        reply,
+        <AccountPage
+          ctx={pageContext(req, reply)}
+          account={{ ...user, roles, sessions }}
+          {...(notice ? { notice } : {})}
+        />,
+      );
+    },
+  );
 
   app.post<{ Params: { id: string } }>("/account/sessions/:id/revoke", async (req, reply) => {
     const user = signedIn(req, reply);
     if (!user) return reply;
     // Only one's own sessions: another's id simply matches nothing (and says nothing).
-    const done = /^[0-9a-f]{64}$/.test(req.params.id) && (await revokeSession(db, req.params.id, clock.now(), user.id));
+    const done =
+      /^[0-9a-f]{64}$/.test(req.params.id) && (await revokeSession(db, req.params.id, clock.now(), user.id));
     if (!done) return notFound(req, reply);
     return reply.redirect("/account?revoked=1", 303);
   });
@@ -67,16 +84,21 @@ export async function accountRoutes(app: FastifyInstance) {
       .send(JSON.stringify(data, null, 2));
   });
 
-  app.get("/account/delete", { config: { page: { sample: "/account/delete", as: "stefan.ilic" } } }, async (req, reply) => {
-    if (!signedIn(req, reply)) return reply;
-    return sendPage(reply, <DeleteAccountPage ctx={pageContext(req, reply)} errors={{}} />);
-  });
+  app.get(
+    "/account/delete",
+    { config: { page: { sample: "/account/delete", as: "stefan.ilic" } } },
+    async (req, reply) => {
+      if (!signedIn(req, reply)) return reply;
+      return sendPage(reply, <DeleteAccountPage ctx={pageContext(req, reply)} errors={{}} />);
+    },
+  );
 
   app.post("/account/delete", async (req, reply) => {
     const user = signedIn(req, reply);
     if (!user) return reply;
     const form = validate(deleteForm, req.body);
-    if (!form.ok) return sendPage(reply, <DeleteAccountPage ctx={pageContext(req, reply)} errors={form.errors} />, 422);
+    if (!form.ok)
+      return sendPage(reply, <DeleteAccountPage ctx={pageContext(req, reply)} errors={form.errors} />, 422);
     await deleteAccount(db, user.id, clock.now(), req.ip);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return reply.redirect("/account/deleted", 303);
@@ -85,7 +107,11 @@ export async function accountRoutes(app: FastifyInstance) {
   app.get("/account/deleted", { config: { page: { sample: "/account/deleted" } } }, async (req, reply) =>
     sendPage(
       reply,
-      <MessagePage ctx={pageContext(req, reply)} title={req.t("accountDeleted.title")} body={req.t("accountDeleted.body")} />,
+      <MessagePage
+        ctx={pageContext(req, reply)}
+        title={req.t("accountDeleted.title")}
+        body={req.t("accountDeleted.body")}
+      />,
     ),
   );
 

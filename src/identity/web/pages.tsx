@@ -1,13 +1,15 @@
 // The account pages: log in, register, links by email, password reset, the account itself.
-import type { FieldErrors } from "../../web/forms.tsx";
-import { Button, ErrorSummary, Field, formTitle, PostForm } from "../../web/forms.tsx";
-import type { PageContext } from "../../web/context.ts";
-import { Layout } from "../../web/layout.tsx";
+
 import { LANGUAGES } from "../../kernel/i18n.ts";
 import { htmlLang } from "../../kernel/localized.ts";
+import type { PageContext } from "../../web/context.ts";
+import type { FieldErrors } from "../../web/forms.tsx";
+import { Button, ErrorSummary, Field, formTitle, PostForm } from "../../web/forms.tsx";
+import { Layout } from "../../web/layout.tsx";
 
 type Values = Record<string, string>;
-const withNext = (path: string, next: string) => (next && next !== "/" ? `${path}?next=${encodeURIComponent(next)}` : path);
+const withNext = (path: string, next: string) =>
+  next && next !== "/" ? `${path}?next=${encodeURIComponent(next)}` : path;
 
 export function LoginPage(p: {
   ctx: PageContext;
@@ -38,8 +40,25 @@ export function LoginPage(p: {
           </>
         ) : null}
         <PostForm action={withNext("/login", p.next)} csrf={p.ctx.csrf}>
-          <Field t={t} name="email" type="email" label={t("login.email")} value={p.values.email} errors={p.errors} autocomplete="email" spellcheck={false} />
-          <Field t={t} name="password" type="password" label={t("login.password")} errors={p.errors} autocomplete="current-password" width="medium" />
+          <Field
+            t={t}
+            name="email"
+            type="email"
+            label={t("login.email")}
+            value={p.values.email}
+            errors={p.errors}
+            autocomplete="email"
+            spellcheck={false}
+          />
+          <Field
+            t={t}
+            name="password"
+            type="password"
+            label={t("login.password")}
+            errors={p.errors}
+            autocomplete="current-password"
+            width="medium"
+          />
           <Button label={t("login.submit")} />
         </PostForm>
         <ul class="link-list">
@@ -81,7 +100,16 @@ export function EmailOnlyPage(p: {
         <h1 safe>{t(`${p.kind}.title`)}</h1>
         <p safe>{t(`${p.kind}.lead`)}</p>
         <PostForm action={p.action} csrf={p.ctx.csrf}>
-          <Field t={t} name="email" type="email" label={t("login.email")} value={p.values.email} errors={p.errors} autocomplete="email" spellcheck={false} />
+          <Field
+            t={t}
+            name="email"
+            type="email"
+            label={t("login.email")}
+            value={p.values.email}
+            errors={p.errors}
+            autocomplete="email"
+            spellcheck={false}
+          />
           <Button label={t(`${p.kind}.submit`)} />
         </PostForm>
       </div>
@@ -89,7 +117,11 @@ export function EmailOnlyPage(p: {
   );
 }
 
-export function CheckEmailPage(p: { ctx: PageContext; kind: "login" | "reset_password" | "register"; email: string }) {
+export function CheckEmailPage(p: {
+  ctx: PageContext;
+  kind: "login" | "reset_password" | "register";
+  email: string;
+}) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t("checkEmail.title")}>
@@ -157,7 +189,14 @@ export function LanguageRadios(p: { ctx: PageContext; value: string | undefined;
       </legend>
       {LANGUAGES.map((l) => (
         <div class="radio">
-          <input type="radio" class="radio__input" id={`language-${l}`} name="language" value={l} checked={current === l} />
+          <input
+            type="radio"
+            class="radio__input"
+            id={`language-${l}`}
+            name="language"
+            value={l}
+            checked={current === l}
+          />
           <label class="radio__label" for={`language-${l}`} lang={htmlLang(l)} safe>
             {t(`language.name.${l}`)}
           </label>
@@ -176,9 +215,36 @@ export function RegisterPage(p: { ctx: PageContext; values: Values; errors: Fiel
         <h1 safe>{t("register.title")}</h1>
         <p safe>{t("register.lead")}</p>
         <PostForm action="/register" csrf={p.ctx.csrf}>
-          <Field t={t} name="name" label={t("register.name")} hint={t("register.nameHint")} value={p.values.name} errors={p.errors} autocomplete="name" />
-          <Field t={t} name="email" type="email" label={t("register.email")} hint={t("register.emailHint")} value={p.values.email} errors={p.errors} autocomplete="email" spellcheck={false} />
-          <Field t={t} name="password" type="password" label={t("register.password")} hint={t("register.passwordHint")} errors={p.errors} autocomplete="new-password" width="medium" />
+          <Field
+            t={t}
+            name="name"
+            label={t("register.name")}
+            hint={t("register.nameHint")}
+            value={p.values.name}
+            errors={p.errors}
+            autocomplete="name"
+          />
+          <Field
+            t={t}
+            name="email"
+            type="email"
+            label={t("register.email")}
+            hint={t("register.emailHint")}
+            value={p.values.email}
+            errors={p.errors}
+            autocomplete="email"
+            spellcheck={false}
+          />
+          <Field
+            t={t}
+            name="password"
+            type="password"
+            label={t("register.password")}
+            hint={t("register.passwordHint")}
+            errors={p.errors}
+            autocomplete="new-password"
+            width="medium"
+          />
           <LanguageRadios ctx={p.ctx} value={p.values.language} errors={p.errors} />
           <Button label={t("register.submit")} />
         </PostForm>
@@ -202,7 +268,16 @@ export function ResetPasswordPage(p: { ctx: PageContext; action: string; errors:
         <h1 safe>{t("reset.title")}</h1>
         <p safe>{t("reset.lead")}</p>
         <PostForm action={p.action} csrf={p.ctx.csrf}>
-          <Field t={t} name="password" type="password" label={t("reset.password")} hint={t("register.passwordHint")} errors={p.errors} autocomplete="new-password" width="medium" />
+          <Field
+            t={t}
+            name="password"
+            type="password"
+            label={t("reset.password")}
+            hint={t("register.passwordHint")}
+            errors={p.errors}
+            autocomplete="new-password"
+            width="medium"
+          />
           <Button label={t("reset.submit")} />
         </PostForm>
       </div>

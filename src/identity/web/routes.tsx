@@ -8,8 +8,8 @@ import { safeLocalPath, sendPage } from "../../web/context.ts";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import type { IdentityDeps, RequestInfo } from "../commands/deps.ts";
-import { peekEmailToken } from "../commands/emailTokens.ts";
 import { resetPassword, sendAccountLink, useAccountLink } from "../commands/emailLinkLogin.ts";
+import { peekEmailToken } from "../commands/emailTokens.ts";
 import { logIn } from "../commands/logIn.ts";
 import { registerAccount } from "../commands/registerAccount.ts";
 import { PASSWORD_MAX, passwordProblem } from "../passwords.ts";
@@ -43,12 +43,19 @@ const newPassword = z
 
 const loginForm = z.object({
   email,
-  password: z.string({ error: "validation.password.required" }).min(1, "validation.password.required").max(PASSWORD_MAX, "validation.password.too_long"),
+  password: z
+    .string({ error: "validation.password.required" })
+    .min(1, "validation.password.required")
+    .max(PASSWORD_MAX, "validation.password.too_long"),
 });
 const emailForm = z.object({ email });
 const registerForm = z
   .object({
-    name: z.string({ error: "validation.name.required" }).trim().min(1, "validation.name.required").max(200, "validation.name.too_long"),
+    name: z
+      .string({ error: "validation.name.required" })
+      .trim()
+      .min(1, "validation.name.required")
+      .max(200, "validation.name.too_long"),
     email,
     password: newPassword,
     language: z.enum(LANGUAGES, { error: "validation.language.invalid" }),
@@ -83,7 +90,10 @@ export async function identityRoutes(app: FastifyInstance) {
 
   app.get("/login", { config: { page: { sample: "/login" } } }, async (req, reply) => {
     if (req.user) return reply.redirect(nextOf(req), 303);
-    return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} values={{}} errors={{}} next={nextOf(req)} eid={eid} />);
+    return sendPage(
+      reply,
+      <LoginPage ctx={pageContext(req, reply)} values={{}} errors={{}} next={nextOf(req)} eid={eid} />,
+    );
   });
 
   app.post("/login", { config: limit(30, 5) }, async (req, reply) => {
@@ -92,7 +102,13 @@ export async function identityRoutes(app: FastifyInstance) {
     const again = (errors: FieldErrors, status = 422) =>
       sendPage(
         reply,
-        <LoginPage ctx={pageContext(req, reply)} values={{ email: typed(req.body, "email") }} errors={errors} next={next} eid={eid} />,
+        <LoginPage
+          ctx={pageContext(req, reply)}
+          values={{ email: typed(req.body, "email") }}
+          errors={errors}
+          next={next}
+          eid={eid}
+        />,
         status,
       );
     if (!form.ok) return again(form.errors);
@@ -102,26 +118,42 @@ export async function identityRoutes(app: FastifyInstance) {
       reply.header("retry-after", String(result.retryAfterSeconds));
       return again({ form: ["auth.throttled", { seconds: result.retryAfterSeconds }] }, 429);
     }
-    return again(result.reason === "email_not_verified" ? { form: "auth.email_not_verified" } : { email: "auth.invalid_credentials" });
+    return again(
+      result.reason === "email_not_verified"
+        ? { form: "auth.email_not_verified" }
+        : { email: "auth.invalid_credentials" },
+    );
   });
 
   for (const kind of ["login", "reset_password"] as const) {
     const path = kind === "login" ? "/login/email" : "/password/forgot";
     const page = kind === "login" ? "loginEmail" : "forgot";
     app.get(path, { config: { page: { sample: path } } }, async (req, reply) =>
-      sendPage(reply, <EmailOnlyPage ctx={pageContext(req, reply)} kind={page} action={path} values={{}} errors={{}} />),
+      sendPage(
+        reply,
+        <EmailOnlyPage ctx={pageContext(req, reply)} kind={page} action={path} values={{}} errors={{}} />,
+      ),
     );
     app.post(path, { config: limit(10, 15) }, async (req, reply) => {
       const form = validate(emailForm, req.body);
       if (!form.ok) {
         return sendPage(
           reply,
-          <EmailOnlyPage ctx={pageContext(req, reply)} kind={page} action={path} values={{ email: typed(req.body, "email") }} errors={form.errors} />,
+          <EmailOnlyPage
+            ctx={pageContext(req, reply)}
+            kind={page}
+            action={path}
+            values={{ email: typed(req.body, "email") }}
+            errors={form.errors}
+          />,
           422,
         );
       }
       await sendAccountLink(kind, form.value.email, deps());
-      return sendPage(reply, <CheckEmailPage ctx={pageContext(req, reply)} kind={kind} email={form.value.email} />);
+      return sendPage(
+        reply,
+        <CheckEmailPage ctx={pageContext(req, reply)} kind={kind} email={form.value.email} />,
+      );
     });
   }
 
@@ -129,18 +161,26 @@ export async function identityRoutes(app: FastifyInstance) {
   for (const kind of ["login", "verify_email"] as const) {
     const base = kind === "login" ? "/login/link" : "/verify-email";
     const sample = `${base}/${"x".repeat(43)}`;
-    app.get<{ Params: { token: string } }>(`${base}/:token`, { config: { page: { sample } } }, async (req, reply) => {
-      const ctx = pageContext(req, reply);
-      const live = await peekEmailToken(database.db, req.params.token, kind, clock.now());
-      return live
-        ? sendPage(reply, <LinkConfirmPage ctx={ctx} kind={kind} action={`${base}/${req.params.token}`} />)
-        : sendPage(reply, <LinkExpiredPage ctx={ctx} kind={kind} />);
-    });
-    app.post<{ Params: { token: string } }>(`${base}/:token`, { config: limit(30, 15) }, async (req, reply) => {
-      const result = await useAccountLink(kind, req.params.token, deps(), info(req));
-      if (result.ok) return signIn(reply, result.token, kind === "login" ? "/" : "/account");
-      return sendPage(reply, <LinkExpiredPage ctx={pageContext(req, reply)} kind={kind} />, 410);
-    });
+    app.get<{ Params: { token: string } }>(
+      `${base}/:token`,
+      { config: { page: { sample } } },
+      async (req, reply) => {
+        const ctx = pageContext(req, reply);
+        const live = await peekEmailToken(database.db, req.params.token, kind, clock.now());
+        return live
+          ? sendPage(reply, <LinkConfirmPage ctx={ctx} kind={kind} action={`${base}/${req.params.token}`} />)
+          : sendPage(reply, <LinkExpiredPage ctx={ctx} kind={kind} />);
+      },
+    );
+    app.post<{ Params: { token: string } }>(
+      `${base}/:token`,
+      { config: limit(30, 15) },
+      async (req, reply) => {
+        const result = await useAccountLink(kind, req.params.token, deps(), info(req));
+        if (result.ok) return signIn(reply, result.token, kind === "login" ? "/" : "/account");
+        return sendPage(reply, <LinkExpiredPage ctx={pageContext(req, reply)} kind={kind} />, 410);
+      },
+    );
   }
 
   app.get("/register", { config: { page: { sample: "/register" } } }, async (req, reply) =>
@@ -150,11 +190,22 @@ export async function identityRoutes(app: FastifyInstance) {
   app.post("/register", { config: limit(10, 15) }, async (req, reply) => {
     const form = validate(registerForm, req.body);
     if (!form.ok) {
-      const values = { name: typed(req.body, "name"), email: typed(req.body, "email"), language: typed(req.body, "language") };
-      return sendPage(reply, <RegisterPage ctx={pageContext(req, reply)} values={values} errors={form.errors} />, 422);
+      const values = {
+        name: typed(req.body, "name"),
+        email: typed(req.body, "email"),
+        language: typed(req.body, "language"),
+      };
+      return sendPage(
+        reply,
+        <RegisterPage ctx={pageContext(req, reply)} values={values} errors={form.errors} />,
+        422,
+      );
     }
     await registerAccount(form.value, deps(), info(req));
-    return sendPage(reply, <CheckEmailPage ctx={pageContext(req, reply)} kind="register" email={form.value.email} />);
+    return sendPage(
+      reply,
+      <CheckEmailPage ctx={pageContext(req, reply)} kind="register" email={form.value.email} />,
+    );
   });
 
   app.get<{ Params: { token: string } }>(
@@ -164,19 +215,31 @@ export async function identityRoutes(app: FastifyInstance) {
       const ctx = pageContext(req, reply);
       const live = await peekEmailToken(database.db, req.params.token, "reset_password", clock.now());
       return live
-        ? sendPage(reply, <ResetPasswordPage ctx={ctx} action={`/password/reset/${req.params.token}`} errors={{}} />)
+        ? sendPage(
+            reply,
+            <ResetPasswordPage ctx={ctx} action={`/password/reset/${req.params.token}`} errors={{}} />,
+          )
         : sendPage(reply, <LinkExpiredPage ctx={ctx} kind="reset_password" />);
     },
   );
 
-  app.post<{ Params: { token: string } }>("/password/reset/:token", { config: limit(30, 15) }, async (req, reply) => {
-    const action = `/password/reset/${req.params.token}`;
-    const form = validate(resetForm, req.body);
-    if (!form.ok) return sendPage(reply, <ResetPasswordPage ctx={pageContext(req, reply)} action={action} errors={form.errors} />, 422);
-    const result = await resetPassword(req.params.token, form.value.password, deps(), info(req));
-    if (result.ok) return signIn(reply, result.token, "/account");
-    return sendPage(reply, <LinkExpiredPage ctx={pageContext(req, reply)} kind="reset_password" />, 410);
-  });
+  app.post<{ Params: { token: string } }>(
+    "/password/reset/:token",
+    { config: limit(30, 15) },
+    async (req, reply) => {
+      const action = `/password/reset/${req.params.token}`;
+      const form = validate(resetForm, req.body);
+      if (!form.ok)
+        return sendPage(
+          reply,
+          <ResetPasswordPage ctx={pageContext(req, reply)} action={action} errors={form.errors} />,
+          422,
+        );
+      const result = await resetPassword(req.params.token, form.value.password, deps(), info(req));
+      if (result.ok) return signIn(reply, result.token, "/account");
+      return sendPage(reply, <LinkExpiredPage ctx={pageContext(req, reply)} kind="reset_password" />, 410);
+    },
+  );
 
   app.post("/logout", async (req, reply) => {
     if (req.sessionId) await revokeSession(database.db, req.sessionId, clock.now());
@@ -185,4 +248,5 @@ export async function identityRoutes(app: FastifyInstance) {
   });
 
   await app.register(accountRoutes);
+  await app.register((await import("./eidRoutes.tsx")).eidRoutes);
 }

@@ -2,7 +2,7 @@
 // so routes and pages ask the policy table about `req.actor` and never about cookies.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Actor } from "../../access/policy.ts";
-import { VISITOR, loadActor } from "../actor.ts";
+import { loadActor, VISITOR } from "../actor.ts";
 import { resumeSession, SESSION_COOKIE } from "../sessions.ts";
 import { hashToken } from "../tokens.ts";
 
@@ -39,7 +39,13 @@ export function registerSessions(app: FastifyInstance) {
       return;
     }
     const { user } = found;
-    req.user = { id: user.id, email: user.email, name: user.name, language: user.language, identityLevel: user.identityLevel };
+    req.user = {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      language: user.language,
+      identityLevel: user.identityLevel,
+    };
     req.sessionId = hashToken(token);
     req.actor = await loadActor(database.db, user);
   });

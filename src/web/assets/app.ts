@@ -16,7 +16,9 @@ function linkErrorsToFields(): void {
       const target = document.getElementById(link.hash.slice(1));
       if (!target) return;
       event.preventDefault();
-      const input = target.matches("input, select, textarea") ? target : target.querySelector<HTMLElement>("input, select, textarea");
+      const input = target.matches("input, select, textarea")
+        ? target
+        : target.querySelector<HTMLElement>("input, select, textarea");
       (input ?? target).focus();
       target.scrollIntoView({ block: "center" });
     });
