@@ -15,6 +15,7 @@ import { registerAccount } from "../commands/registerAccount.ts";
 import { PASSWORD_MAX, passwordProblem } from "../passwords.ts";
 import { revokeSession, SESSION_COOKIE } from "../sessions.ts";
 import { accountRoutes } from "./accountRoutes.tsx";
+import { eidRoutes } from "./eidRoutes.tsx";
 import {
   CheckEmailPage,
   EmailOnlyPage,
@@ -248,5 +249,5 @@ export async function identityRoutes(app: FastifyInstance) {
   });
 
   await app.register(accountRoutes);
-  await app.register((await import("./eidRoutes.tsx")).eidRoutes);
+  await app.register(eidRoutes);
 }
