@@ -12,6 +12,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { identityRoutes } from "./identity/web/routes.tsx";
 import { registerSessions } from "./identity/web/sessionPlugin.ts";
+import { staffRoutes } from "./identity/web/staffRoutes.tsx";
 import type { Clock } from "./kernel/clock.ts";
 import type { Mailer } from "./notifications/mailer.ts";
 import { healthRoutes } from "./ops/health.ts";
@@ -36,7 +37,10 @@ export interface AppDeps {
 
 /** The absolute address used in links sent by email. */
 export function baseUrl(config: Config): string {
-  return (config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`).replace(/\/$/, "");
+  return (
+    config.publicUrl ??
+    `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`
+  ).replace(/\/$/, "");
 }
 
 /** A page route declares a sample URL so the browser suite can visit every page there is. */
@@ -107,7 +111,11 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     const page = (route.config as PageRouteConfig | undefined)?.page;
     if (page && route.method !== "HEAD") {
       app.pageSamples.push(page.sample);
-      app.pages.push({ sample: page.sample, status: page.status ?? 200, ...(page.as ? { as: page.as } : {}) });
+      app.pages.push({
+        sample: page.sample,
+        status: page.status ?? 200,
+        ...(page.as ? { as: page.as } : {}),
+      });
     }
   });
   app.addHook("onSend", async (req, reply) => {
@@ -148,7 +156,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     cookieOpts: { path: "/", httpOnly: true, sameSite: "lax", secure: https },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
-      return typeof body?._csrf === "string" ? body._csrf : (req.headers["x-csrf-token"] as string | undefined);
+      return typeof body?._csrf === "string"
+        ? body._csrf
+        : (req.headers["x-csrf-token"] as string | undefined);
     },
   });
   // Rate limits are declared per route (config.rateLimit); none applies globally.
@@ -167,5 +177,6 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(shellRoutes);
   await app.register(municipalityRoutes);
   await app.register(identityRoutes);
+  await app.register(staffRoutes);
   return app;
 }

@@ -60,11 +60,22 @@ describe("national eID settings", () => {
   it("turns eID login on only when issuer, client id and secret are all set", () => {
     expect(loadConfig({}).oidc).toBeUndefined();
     expect(
-      loadConfig({ OIDC_ISSUER: "https://eid.example/", OIDC_CLIENT_ID: "ekomuna", OIDC_CLIENT_SECRET: "s3cret" }).oidc,
-    ).toEqual({ issuer: "https://eid.example/", clientId: "ekomuna", clientSecret: "s3cret", name: "e-Kosova" });
+      loadConfig({
+        OIDC_ISSUER: "https://eid.example/",
+        OIDC_CLIENT_ID: "ekomuna",
+        OIDC_CLIENT_SECRET: "s3cret",
+      }).oidc,
+    ).toEqual({
+      issuer: "https://eid.example/",
+      clientId: "ekomuna",
+      clientSecret: "s3cret",
+      name: "e-Kosova",
+    });
   });
 
   it("refuses a half configuration, naming the three variables", () => {
-    expect(() => loadConfig({ OIDC_ISSUER: "https://eid.example/" })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/);
+    expect(() => loadConfig({ OIDC_ISSUER: "https://eid.example/" })).toThrow(
+      /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/,
+    );
   });
 });

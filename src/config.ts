@@ -38,10 +38,26 @@ const schema = z.object({
   EKOMUNA_DEMO: bool.optional(),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: "a number of milliseconds" }).int().min(0).default(10_000),
-  MAIL_FROM: z.string().min(3, "an address such as E-Komuna <no-reply@ekomuna.example.org>").default("E-Komuna <no-reply@ekomuna.localhost>"),
-  SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(43_200).default(240),
-  SESSION_MAX_DAYS: z.coerce.number({ error: "a number of days" }).int().min(1, "at least 1 day").max(365).default(30),
-  OIDC_ISSUER: z.url({ error: "the OpenID provider's issuer URL" }).optional().or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z
+    .string()
+    .min(3, "an address such as E-Komuna <no-reply@ekomuna.example.org>")
+    .default("E-Komuna <no-reply@ekomuna.localhost>"),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: "a number of minutes" })
+    .int()
+    .min(5, "at least 5 minutes")
+    .max(43_200)
+    .default(240),
+  SESSION_MAX_DAYS: z.coerce
+    .number({ error: "a number of days" })
+    .int()
+    .min(1, "at least 1 day")
+    .max(365)
+    .default(30),
+  OIDC_ISSUER: z
+    .url({ error: "the OpenID provider's issuer URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).default("e-Kosova"),
@@ -92,7 +108,9 @@ export function loadConfig(
   const v = parsed.data;
   const oidcSet = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (oidcSet > 0 && oidcSet < 3) {
-    throw new ConfigError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (national eID login)"]);
+    throw new ConfigError([
+      "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (national eID login)",
+    ]);
   }
   return {
     env: v.NODE_ENV,
@@ -110,7 +128,12 @@ export function loadConfig(
     session: { idleMinutes: v.SESSION_IDLE_MINUTES, maxDays: v.SESSION_MAX_DAYS },
     oidc:
       v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET
-        ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, name: v.OIDC_PROVIDER_NAME }
+        ? {
+            issuer: v.OIDC_ISSUER,
+            clientId: v.OIDC_CLIENT_ID,
+            clientSecret: v.OIDC_CLIENT_SECRET,
+            name: v.OIDC_PROVIDER_NAME,
+          }
         : undefined,
     ...overrides,
   };

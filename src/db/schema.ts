@@ -340,7 +340,9 @@ export const outbox = pgTable(
     deliveredAt: ts("delivered_at"),
     deadAt: ts("dead_at"),
   },
-  (t) => [index("outbox_pending").on(t.availableAt).where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`)],
+  (t) => [
+    index("outbox_pending").on(t.availableAt).where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`),
+  ],
 );
 
 /** Mail kept instead of sent, in demo mode without SMTP_URL, for the development mailbox page. */

@@ -23,7 +23,14 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     kind: "smtp",
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+      await transport.sendMail({
+        from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        headers: m.headers,
+      });
     },
     close: () => transport.close(),
   };
@@ -33,7 +40,9 @@ export function devMailboxMailer(db: Db): Mailer {
   return {
     kind: "dev_mailbox",
     async send(m) {
-      await db.insert(devMailbox).values({ to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
+      await db
+        .insert(devMailbox)
+        .values({ to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
     },
   };
 }

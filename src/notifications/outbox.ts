@@ -4,7 +4,7 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
-import type { MailMessage, Mailer } from "./mailer.ts";
+import type { Mailer, MailMessage } from "./mailer.ts";
 
 export type OutboxMessage = { kind: "email"; payload: MailMessage };
 
@@ -68,7 +68,10 @@ export async function deliverDue(db: Db, mailer: Mailer, now: () => Date, limit 
   for (const message of batch) {
     try {
       if (message.kind === "email") await mailer.send(message.payload as unknown as MailMessage);
-      await db.update(outbox).set({ deliveredAt: now(), lockedUntil: null, lastError: null }).where(eq(outbox.id, message.id));
+      await db
+        .update(outbox)
+        .set({ deliveredAt: now(), lockedUntil: null, lastError: null })
+        .where(eq(outbox.id, message.id));
       delivered++;
     } catch (e) {
       failed++;
@@ -92,7 +95,12 @@ export async function deliverDue(db: Db, mailer: Mailer, now: () => Date, limit 
  * Runs delivery in this process every `intervalMs` (and at once when poked), until stopped. On the
  * embedded database this is the only worker; on PostgreSQL several processes may run it.
  */
-export function startOutboxWorker(db: Db, mailer: Mailer, now: () => Date, options: { intervalMs?: number; log?: (e: unknown) => void } = {}) {
+export function startOutboxWorker(
+  db: Db,
+  mailer: Mailer,
+  now: () => Date,
+  options: { intervalMs?: number; log?: (e: unknown) => void } = {},
+) {
   let stopped = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -93,7 +93,7 @@ export function AccountPage({
       </h2>
       {/* A wide table scrolls within its own region on a narrow screen; the region takes focus so
           keyboard users can scroll it too. */}
-      <div class="table-wrap" role="region" aria-labelledby="sessions-heading" tabindex="0">
+      <section class="table-wrap" aria-labelledby="sessions-heading" tabindex="0">
         <table>
           <caption class="visually-hidden" safe>
             {t("account.sessionsCaption")}
@@ -144,7 +144,7 @@ export function AccountPage({
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <h2 safe>{t("account.dataHeading")}</h2>
       <p safe>{t("account.dataBody")}</p>
       <p>

@@ -3,7 +3,7 @@
 import type { StaffRole } from "../../access/roles.ts";
 import type { LocalizedText } from "../../db/schema.ts";
 import { LANGUAGES } from "../../kernel/i18n.ts";
-import { localized } from "../../kernel/localized.ts";
+import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import {
   Button,
@@ -30,6 +30,8 @@ export interface StaffMember {
 export interface Choice {
   value: string;
   label: string;
+  /** The language of the label, when it is not the page's (a language's own name). */
+  lang?: string;
 }
 
 /** A role in the page language, with its department where it has one. */
@@ -85,7 +87,7 @@ function Radios(p: {
             value={c.value}
             checked={p.value === c.value}
           />
-          <label class="radio__label" for={`${p.name}-${c.value}`} safe>
+          <label class="radio__label" for={`${p.name}-${c.value}`} lang={c.lang} safe>
             {c.label}
           </label>
         </div>
@@ -205,7 +207,7 @@ function InviteForm(p: {
         ctx={p.ctx}
         name="language"
         legend={t("staff.languageLegend")}
-        choices={LANGUAGES.map((l) => ({ value: l, label: t(`language.name.${l}`) }))}
+        choices={LANGUAGES.map((l) => ({ value: l, label: t(`language.name.${l}`), lang: htmlLang(l) }))}
         value={p.values.language || p.ctx.lang}
         errors={p.errors}
       />
@@ -224,43 +226,55 @@ function Notice({ text }: { text: string | undefined }) {
   );
 }
 
-function StaffTable(p: { ctx: PageContext; caption: string; staff: StaffMember[]; showDepartment: boolean }) {
+/**
+ * The staff as a table that scrolls sideways within its own region on a narrow screen (long addresses);
+ * the region takes focus so keyboard users can scroll it too.
+ */
+function StaffTable(p: {
+  ctx: PageContext;
+  headingId: string;
+  caption: string;
+  staff: StaffMember[];
+  showDepartment: boolean;
+}) {
   const { t } = p.ctx;
   if (p.staff.length === 0) return <p safe>{t("staff.empty")}</p>;
   return (
-    <table>
-      <caption safe>{p.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col" safe>
-            {t("staff.name")}
-          </th>
-          <th scope="col" safe>
-            {t("staff.email")}
-          </th>
-          <th scope="col" safe>
-            {t("staff.role")}
-          </th>
-          {p.showDepartment ? (
-            <th scope="col" safe>
-              {t("staff.department")}
-            </th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {p.staff.map((s) => (
+    <section class="table-wrap" aria-labelledby={p.headingId} tabindex="0">
+      <table>
+        <caption safe>{p.caption}</caption>
+        <thead>
           <tr>
-            <td safe>{s.name}</td>
-            <td safe>{s.email}</td>
-            <td safe>{t(`role.${s.role}`)}</td>
+            <th scope="col" safe>
+              {t("staff.name")}
+            </th>
+            <th scope="col" safe>
+              {t("staff.email")}
+            </th>
+            <th scope="col" safe>
+              {t("staff.role")}
+            </th>
             {p.showDepartment ? (
-              <td safe>{s.department ? localized(s.department, p.ctx.lang) : t("staff.departmentNone")}</td>
+              <th scope="col" safe>
+                {t("staff.department")}
+              </th>
             ) : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {p.staff.map((s) => (
+            <tr>
+              <td safe>{s.name}</td>
+              <td safe>{s.email}</td>
+              <td safe>{t(`role.${s.role}`)}</td>
+              {p.showDepartment ? (
+                <td safe>{s.department ? localized(s.department, p.ctx.lang) : t("staff.departmentNone")}</td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -284,9 +298,12 @@ export function MunicipalStaffPage(p: {
       <p class="lead" safe>
         {t("staff.lead")}
       </p>
-      <h2 safe>{t("staff.listHeading")}</h2>
+      <h2 id="staff-heading" safe>
+        {t("staff.listHeading")}
+      </h2>
       <StaffTable
         ctx={p.ctx}
+        headingId="staff-heading"
         caption={t("staff.listCaption", { municipality: p.municipality.name })}
         staff={p.staff}
         showDepartment
@@ -328,8 +345,11 @@ export function PlatformStaffPage(p: {
       <p class="lead" safe>
         {t("staff.adminLead")}
       </p>
-      <h2 safe>{t("staff.nationalHeading")}</h2>
+      <h2 id="national-heading" safe>
+        {t("staff.nationalHeading")}
+      </h2>
       <StaffTable
+        headingId="national-heading"
         ctx={p.ctx}
         caption={t("staff.nationalCaption")}
         staff={p.national}

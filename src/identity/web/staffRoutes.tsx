@@ -133,6 +133,8 @@ export async function staffRoutes(app: FastifyInstance) {
       for (const [field, key] of Object.entries(form.errors))
         errors[field] = INVITE_WORDING[`${field}:${key}`] ?? key;
     }
+    // On a municipality's page the municipality is the page's; whatever else was posted is ignored.
+    if (fixedMunicipalityId !== undefined) delete errors.municipality;
     const role = asRole(values.role!);
     const municipalityId = fixedMunicipalityId ?? parseId(values.municipality!);
     const departmentId = parseId(values.department!);
@@ -293,6 +295,12 @@ export async function staffRoutes(app: FastifyInstance) {
       return sendMunicipalPage(req, reply, municipality, { values: form.values, errors }, 422);
     },
   );
+
+  // The form's address is no page: coming to it (the language switch on a form with errors) leads to the page.
+  app.get<{ Params: { slug: string } }>("/m/:slug/staff/invite", async (req, reply) =>
+    reply.redirect(`/m/${encodeURIComponent(req.params.slug)}/staff`, 303),
+  );
+  app.get("/admin/staff/invite", async (_req, reply) => reply.redirect("/admin/staff", 303));
 
   // ── The operator's page: any municipality, and the national roles.
 

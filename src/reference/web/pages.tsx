@@ -1,8 +1,20 @@
 import { CASE_STATUSES } from "../../cases/statuses.ts";
 import type { LocalizedText } from "../../db/schema.ts";
+import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import { Layout } from "../../web/layout.tsx";
+
+// One collator per language: localeCompare(…, locale) builds a new one on every call, which costs more
+// than the whole rest of the page.
+const collators = new Map<string, Intl.Collator>();
+function collator(lang: Language): Intl.Collator {
+  const known = collators.get(lang);
+  if (known) return known;
+  const created = new Intl.Collator(htmlLang(lang));
+  collators.set(lang, created);
+  return created;
+}
 
 export function HomePage({
   ctx,
@@ -16,7 +28,7 @@ export function HomePage({
   // everyone finds theirs whatever the page language.
   const other = lang === "sr" ? "sq" : "sr";
   const sorted = [...municipalities].sort((a, b) =>
-    localized(a.name, lang).localeCompare(localized(b.name, lang), htmlLang(lang)),
+    collator(lang).compare(localized(a.name, lang), localized(b.name, lang)),
   );
   return (
     <Layout ctx={ctx} title={t("home.title")}>
