@@ -204,6 +204,16 @@ export const cases = pgTable(
     ackDueAt: ts("ack_due_at"),
     responseDueAt: ts("response_due_at"),
     resolutionDueAt: ts("resolution_due_at"),
+    /** Answers to the category's extra questions, by question code. */
+    attributes: jsonb("attributes").$type<Record<string, string | number | string[]>>().notNull().default(sql`'{}'::jsonb`),
+    /** SHA-256 of the private tracking link's token: the code alone reveals nothing private. */
+    trackingTokenHash: text("tracking_token_hash"),
+    /** The submitting form's (or API client's) idempotency key: a retry finds the case, never a second one. */
+    idempotencyKey: text("idempotency_key").unique(),
+    /** The citizen's verdict after the answer: resolved or not, 1–5, and a comment. */
+    satisfaction: smallint("satisfaction"),
+    satisfactionResolved: boolean("satisfaction_resolved"),
+    satisfactionComment: text("satisfaction_comment"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -354,3 +364,93 @@ export const devMailbox = pgTable("dev_mailbox", {
   html: text("html_body"),
   createdAt: createdAt(),
 });
+
+/** An extra question of a category, in Open311's attribute terms. */
+export interface CategoryQuestion {
+  code: string;
+  datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+  required: boolean;
+  order: number;
+  description: LocalizedText;
+  values?: { key: string; name: LocalizedText }[];
+}
+
+/** The extra questions of each category (national, or a municipality's sub-category). */
+export const categoryQuestions = pgTable("category_questions", {
+  categoryId: integer("category_id")
+    .primaryKey()
+    .references(() => categories.id, { onDelete: "cascade" }),
+  questions: jsonb("questions").$type<CategoryQuestion[]>().notNull().default(sql`'[]'::jsonb`),
+  /** How near (metres) another open report of the category counts as a possible duplicate. */
+  duplicateRadiusM: smallint("duplicate_radius_m").notNull().default(50),
+});
+
+/** A municipality switches national categories off (no row, or enabled: the category is offered). */
+export const municipalityCategories = pgTable(
+  "municipality_categories",
+  {
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    enabled: boolean("enabled").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.municipalityId, t.categoryId] })],
+);
+
+/** A municipality's territory, to refuse a location outside it (GeoJSON Polygon or MultiPolygon, WGS 84). */
+export const municipalityAreas = pgTable("municipality_areas", {
+  municipalityId: integer("municipality_id")
+    .primaryKey()
+    .references(() => municipalities.id),
+  geometry: jsonb("geometry").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>().notNull(),
+  /** Where the boundary comes from (e.g. the cadastral agency's dataset and its date). */
+  source: text("source").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** The submission journey's answers so far, kept on the server so nothing typed is lost between pages. */
+export const caseDrafts = pgTable("case_drafts", {
+  id: text("id").primaryKey(), // sha256 of the draft token in the journey's URL
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  expiresAt: ts("expires_at").notNull(),
+});
+
+/** Photos, re-encoded without metadata; on a draft while it is being written, then on the case. */
+export const casePhotos = pgTable(
+  "case_photos",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    caseId: bigint("case_id", { mode: "number" }).references(() => cases.id, { onDelete: "cascade" }),
+    draftId: text("draft_id"),
+    storageKey: text("storage_key").notNull(),
+    thumbnailKey: text("thumbnail_key").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    bytes: integer("bytes").notNull(),
+    hidden: boolean("hidden").notNull().default(false),
+    position: smallint("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("case_photos_case").on(t.caseId), index("case_photos_draft").on(t.draftId)],
+);
+
+/** Signed-in people following a public case (or their own). */
+export const caseFollowers = pgTable(
+  "case_followers",
+  {
+    caseId: bigint("case_id", { mode: "number" })
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.userId] })],
+);

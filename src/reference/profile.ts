@@ -65,6 +65,7 @@ const settings = z.object({
   defaultLanguage: z.string(),
   consultationMinimumDays: z.number().int().min(1),
   ministry: z.object({ sq: z.string(), sr: z.string(), en: z.string() }),
+  bounds: z.object({ south: z.number(), west: z.number(), north: z.number(), east: z.number() }),
 });
 
 const names = (r: { name_sq: string; name_sr: string; name_en: string }): LocalizedText => ({

@@ -1,0 +1,233 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildCalendar } from "../calendar/calendar.ts";
+import type { CategoryQuestion } from "../db/schema.ts";
+import { coarsen, distanceMetres, pointInArea } from "./geo.ts";
+import { publicCaseView } from "./publicView.ts";
+import { checkAnswers } from "./questions.ts";
+import { dueAt } from "./sla.ts";
+
+const q = (
+  code: string,
+  datatype: CategoryQuestion["datatype"],
+  required = false,
+  values?: string[],
+): CategoryQuestion => ({
+  code,
+  datatype,
+  required,
+  order: 0,
+  description: { sq: code, sr: code },
+  ...(values ? { values: values.map((key) => ({ key, name: { sq: key, sr: key } })) } : {}),
+});
+
+describe("answers to a category's extra questions", () => {
+  const questions = [
+    q("depth", "number", true),
+    q("since", "datetime"),
+    q("side", "singlevaluelist", true, ["left", "right"]),
+    q("hazards", "multivaluelist", false, ["traffic", "children", "night"]),
+    q("note", "string"),
+  ];
+
+  it("normalises good answers and drops unknown ones", () => {
+    expect(
+      checkAnswers(questions, {
+        depth: "12,5",
+        since: "2026-11-20",
+        side: "left",
+        hazards: ["night", "traffic", "night"],
+        x: "y",
+      }),
+    ).toEqual({
+      ok: true,
+      answers: { depth: 12.5, since: "2026-11-20", side: "left", hazards: ["night", "traffic"] },
+    });
+  });
+
+  it("names each problem by question: missing, not a number, not a date, not an option, too long", () => {
+    expect(
+      checkAnswers(questions, {
+        depth: "deep",
+        since: "yesterday",
+        side: "middle",
+        hazards: ["fire"],
+        note: "x".repeat(201),
+      }),
+    ).toEqual({
+      ok: false,
+      errors: {
+        depth: "validation.answer.number",
+        since: "validation.answer.datetime",
+        side: "validation.answer.choice",
+        hazards: "validation.answer.choice",
+        note: "validation.answer.too_long",
+      },
+    });
+    expect(checkAnswers(questions, {})).toEqual({
+      ok: false,
+      errors: { depth: "validation.answer.required", side: "validation.answer.required" },
+    });
+  });
+});
+
+describe("locations", () => {
+  const square = {
+    type: "Polygon",
+    coordinates: [
+      [
+        [21, 42],
+        [21.2, 42],
+        [21.2, 42.2],
+        [21, 42.2],
+        [21, 42],
+      ],
+      [
+        [21.05, 42.05],
+        [21.1, 42.05],
+        [21.1, 42.1],
+        [21.05, 42.1],
+        [21.05, 42.05],
+      ],
+    ],
+  };
+
+  it("is inside a municipality's polygon, not in its holes", () => {
+    expect(pointInArea(42.15, 21.15, square)).toBe(true);
+    expect(pointInArea(42.07, 21.07, square)).toBe(false);
+    expect(pointInArea(42.3, 21.15, square)).toBe(false);
+    expect(pointInArea(42.15, 21.15, { type: "MultiPolygon", coordinates: [square.coordinates] })).toBe(true);
+  });
+
+  it("measures distances in metres and coarsens to about 100 m", () => {
+    expect(Math.round(distanceMetres({ lat: 42.6629, lng: 21.1655 }, { lat: 42.6638, lng: 21.1655 }))).toBe(
+      100,
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 41, max: 44, noNaN: true }),
+        (x) => Math.abs(coarsen(x) - x) <= 0.0005 + 1e-12,
+      ),
+    );
+  });
+});
+
+describe("deadlines in each unit", () => {
+  const calendar = buildCalendar({
+    timeZone: "Europe/Belgrade",
+    holidays: [
+      {
+        date: "2026-12-25",
+        observed: "2026-12-25",
+        name: { en: "Catholic Christmas", sq: "Krishtlindjet" },
+        rule: "fixed",
+        status: "law",
+      },
+    ],
+    years: [2026, 2027],
+  });
+  const friday = new Date("2026-12-18T14:00:00Z");
+
+  it("counts working days past weekends and holidays, calendar days to the end of the day, hours exactly", () => {
+    expect(dueAt(friday, 1, "working_days", calendar).toISOString()).toBe("2026-12-21T23:00:00.000Z");
+    expect(dueAt(friday, 7, "calendar_days", calendar).toISOString()).toBe("2026-12-25T23:00:00.000Z");
+    expect(dueAt(friday, 48, "hours", calendar).toISOString()).toBe("2026-12-20T14:00:00.000Z");
+    expect(dueAt(new Date("2026-12-24T10:00:00Z"), 1, "working_days", calendar).toISOString()).toBe(
+      "2026-12-28T23:00:00.000Z",
+    );
+  });
+});
+
+describe("the public view of a case", () => {
+  const row = {
+    id: 1,
+    trackingCode: "PRI-2026-000001",
+    municipalityId: 1,
+    type: "issue_report",
+    categoryId: 1,
+    channel: "web",
+    status: "submitted",
+    reasonCode: null,
+    priority: "normal",
+    visibility: "public",
+    language: "sq",
+    title: "Zhurmë natën",
+    description: "Muzikë e lartë çdo natë",
+    latitude: 42.662912,
+    longitude: 21.165503,
+    address: "Rruga Agim Ramadani 15, kati 3",
+    submitterId: "00000000-0000-4000-8000-000000000001",
+    contactName: "Lirije Shala",
+    contactEmail: "lirije@example.org",
+    contactPhone: "+383 44 123 456",
+    showName: false,
+    departmentId: null,
+    assigneeId: null,
+    receivedAt: new Date("2026-11-26T10:00:00Z"),
+    acknowledgedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    ackDueAt: null,
+    responseDueAt: null,
+    resolutionDueAt: null,
+    attributes: {},
+    trackingTokenHash: "a".repeat(64),
+    idempotencyKey: "k",
+    satisfaction: null,
+    satisfactionResolved: null,
+    satisfactionComment: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
+  const events = [
+    {
+      type: "submitted",
+      fromStatus: null,
+      toStatus: "submitted",
+      reasonCode: null,
+      message: null,
+      at: row.receivedAt,
+      isPublic: true,
+    },
+    {
+      type: "note",
+      fromStatus: null,
+      toStatus: null,
+      reasonCode: null,
+      message: "internal: call her back",
+      at: row.receivedAt,
+      isPublic: false,
+    },
+  ];
+
+  it("has no contact details, account, token or internal event, and no name unless shown", () => {
+    const view = publicCaseView(row, { sensitive: false }, events)!;
+    const text = JSON.stringify(view);
+    for (const secret of [
+      "Lirije",
+      "lirije@example.org",
+      "123 456",
+      row.submitterId,
+      row.trackingTokenHash,
+      "internal",
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(view.location).toEqual({ latitude: 42.662912, longitude: 21.165503, precision: "exact" });
+    expect(view.timeline).toHaveLength(1);
+    expect(publicCaseView({ ...row, showName: true }, { sensitive: false }, events)!.submitterName).toBe(
+      "Lirije Shala",
+    );
+  });
+
+  it("coarsens the location and drops the address for a sensitive category", () => {
+    const view = publicCaseView(row, { sensitive: true }, events)!;
+    expect(view.location).toEqual({ latitude: 42.663, longitude: 21.166, precision: "approximate" });
+    expect(view.address).toBeNull();
+  });
+
+  it("has nothing to show of a private case", () => {
+    expect(publicCaseView({ ...row, visibility: "private" }, { sensitive: false }, events)).toBeUndefined();
+  });
+});
