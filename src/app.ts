@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { WorkingCalendar } from "./calendar/calendar.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import { caseRoutes } from "./cases/web/caseRoutes.tsx";
 import { identityRoutes } from "./identity/web/routes.tsx";
 import { registerSessions } from "./identity/web/sessionPlugin.ts";
 import { staffRoutes } from "./identity/web/staffRoutes.tsx";
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(shellRoutes);
   await app.register(municipalityRoutes);
   await app.register(identityRoutes);
+  await app.register(caseRoutes);
   await app.register(staffRoutes);
   return app;
 }

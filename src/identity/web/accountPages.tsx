@@ -47,6 +47,11 @@ export function AccountPage({
         </div>
       ) : null}
       <h1 safe>{t("account.title")}</h1>
+      <p>
+        <a href="/account/cases" safe>
+          {t("account.casesLink")}
+        </a>
+      </p>
       <h2 safe>{t("account.detailsHeading")}</h2>
       <dl class="summary-list">
         <div>
