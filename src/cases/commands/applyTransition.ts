@@ -1,0 +1,112 @@
+// The one way a case changes status: the pure lifecycle decides, then a conditional update (on the
+// status the decision was made from) writes the new state, the event and the audit entry in the
+// caller's transaction. Two people acting on the same case at once never both succeed silently: the
+// second finds the status changed and gets a named outcome.
+import { and, eq } from "drizzle-orm";
+import { appendAudit } from "../../audit/audit.ts";
+import type { Db } from "../../db/client.ts";
+import { caseEvents, cases, reasonCodes } from "../../db/schema.ts";
+import { decideTransition, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
+import type { CaseStatus, CaseType } from "../statuses.ts";
+
+type Tx = Pick<Db, "select" | "update" | "insert" | "execute">;
+type CaseRow = typeof cases.$inferSelect;
+
+export type ApplyResult =
+  | { ok: true; from: CaseStatus; to: CaseStatus; kase: CaseRow }
+  | { ok: false; reason: TransitionRefusal | "unknown_reason_code" | "case_changed" };
+
+export interface ApplyInput {
+  kase: CaseRow;
+  action: LifecycleAction;
+  actorId: string | null;
+  now: Date;
+  reasonCode?: string | undefined;
+  /** Shown on the public timeline when `messageIsPublic`, otherwise kept for staff. */
+  message?: string | undefined;
+  messageIsPublic?: boolean;
+  data?: Record<string, unknown>;
+  ip?: string | undefined;
+  reopenWindowDays?: number;
+}
+
+/** Timestamps a status sets the first time it is reached. */
+function stamps(to: CaseStatus, kase: CaseRow, now: Date): Partial<CaseRow> {
+  const set: Partial<CaseRow> = {};
+  if (to === "acknowledged" && !kase.acknowledgedAt) set.acknowledgedAt = now;
+  if ((to === "answered" || to === "resolved") && !kase.resolvedAt) set.resolvedAt = now;
+  if (
+    (to === "answered" || to === "resolved" || to === "awaiting_citizen" || to === "rejected") &&
+    !kase.firstResponseAt
+  ) {
+    set.firstResponseAt = now;
+  }
+  if (["closed", "rejected", "referred", "merged"].includes(to)) set.closedAt = now;
+  if (to === "reopened") {
+    set.resolvedAt = null;
+    set.closedAt = null;
+  }
+  return set;
+}
+
+export async function applyTransition(tx: Tx, input: ApplyInput): Promise<ApplyResult> {
+  const { kase, now } = input;
+  let reason: { code: string; appliesTo: string } | undefined;
+  if (input.reasonCode) {
+    const [row] = await tx
+      .select()
+      .from(reasonCodes)
+      .where(and(eq(reasonCodes.code, input.reasonCode), eq(reasonCodes.active, true)));
+    if (!row) return { ok: false, reason: "unknown_reason_code" };
+    reason = { code: row.code, appliesTo: row.appliesTo };
+  }
+  const from = kase.status as CaseStatus;
+  const decided = decideTransition(input.action, {
+    status: from,
+    type: kase.type as CaseType,
+    reasonCode: reason,
+    doneAt: kase.resolvedAt,
+    now,
+    ...(input.reopenWindowDays !== undefined ? { reopenWindowDays: input.reopenWindowDays } : {}),
+  });
+  if (!decided.ok) return decided;
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      status: decided.to,
+      ...stamps(decided.to, kase, now),
+      ...(reason ? { reasonCode: reason.code } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(cases.id, kase.id), eq(cases.status, from)))
+    .returning();
+  if (!updated) return { ok: false, reason: "case_changed" };
+  await tx.insert(caseEvents).values({
+    caseId: kase.id,
+    municipalityId: kase.municipalityId,
+    type: "status_changed",
+    fromStatus: from,
+    toStatus: decided.to,
+    reasonCode: reason?.code ?? null,
+    actorId: input.actorId,
+    isPublic: true,
+    message: input.messageIsPublic ? (input.message ?? null) : null,
+    data: {
+      action: input.action,
+      ...(input.message && !input.messageIsPublic ? { note: input.message } : {}),
+      ...input.data,
+    },
+    at: now,
+  });
+  await appendAudit(tx, {
+    at: now,
+    actorId: input.actorId,
+    action: `case.${input.action}`,
+    subjectType: "case",
+    subjectId: kase.trackingCode,
+    municipalityId: kase.municipalityId,
+    ip: input.ip ?? null,
+    data: { from, to: decided.to, ...(reason ? { reason: reason.code } : {}) },
+  });
+  return { ok: true, from, to: decided.to, kase: updated };
+}
