@@ -8,9 +8,14 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { WorkingCalendar } from "./calendar/calendar.ts";
+import { photoRoutes } from "./cases/photos/photoRoutes.ts";
+import type { PhotoStore } from "./cases/photos/storage.ts";
+import { assistedRoutes } from "./cases/web/assistedRoutes.tsx";
+import { caseListRoutes } from "./cases/web/caseListRoutes.tsx";
+import { caseRoutes } from "./cases/web/caseRoutes.tsx";
+import { submitRoutes } from "./cases/web/submitRoutes.tsx";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
-import { caseRoutes } from "./cases/web/caseRoutes.tsx";
 import { identityRoutes } from "./identity/web/routes.tsx";
 import { registerSessions } from "./identity/web/sessionPlugin.ts";
 import { staffRoutes } from "./identity/web/staffRoutes.tsx";
@@ -34,6 +39,8 @@ export interface AppDeps {
   mailer: Mailer;
   /** Wakes the outbox worker after a transaction that queued messages (a no-op where none runs). */
   pokeOutbox: () => void;
+  /** Where photos are kept; absent: files under config.uploadsDir (see photoStoreOf). */
+  photoStore?: PhotoStore;
 }
 
 /** The absolute address used in links sent by email. */
@@ -179,6 +186,10 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(municipalityRoutes);
   await app.register(identityRoutes);
   await app.register(caseRoutes);
+  await app.register(assistedRoutes);
+  await app.register(photoRoutes);
+  await app.register(caseListRoutes);
   await app.register(staffRoutes);
+  await app.register(submitRoutes);
   return app;
 }

@@ -130,3 +130,22 @@ export function dayOfWeek(date: LocalDate): number {
   const [y, m, d] = parse(date);
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
+
+/**
+ * The instant of a local wall-clock time ("HH:MM") on a local day, e.g. the moment a letter was
+ * received at the counter. In the hour skipped by a DST change the later offset applies; in the hour
+ * repeated, the first occurrence.
+ */
+export function localDateTime(date: LocalDate, time: string, timeZone: string): Date {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match || !isValidLocalDate(date)) throw new RangeError(`Not a local date and time: ${date} ${time}`);
+  const [h, min] = [Number(match[1]), Number(match[2])];
+  if (h > 23 || min > 59) throw new RangeError(`Not a time of day: ${time}`);
+  const [y, m, d] = parse(date);
+  const wall = Date.UTC(y, m - 1, d, h, min);
+  const candidates = [...new Set([offsetAt(wall - 14 * HOUR_MS, timeZone), offsetAt(wall + 14 * HOUR_MS, timeZone)])]
+    .map((o) => wall - o)
+    .filter((t) => wall - offsetAt(t, timeZone) === t)
+    .sort((a, b) => a - b);
+  return new Date(candidates[0] ?? wall - offsetAt(wall, timeZone));
+}

@@ -25,8 +25,11 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown): Validat
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "form");
-    // An issue without one of our keys (a wrong type, say) reads as the field's generic message.
-    errors[field] ??= issue.message.startsWith("validation.") ? issue.message : "validation.invalid";
+    // An issue whose message is not one of our catalog keys (zod's own, for a wrong type say) reads
+    // as the generic message.
+    errors[field] ??= /^[a-z][A-Za-z]*(\.[A-Za-z_]+)+$/.test(issue.message)
+      ? issue.message
+      : "validation.invalid";
   }
   return { ok: false, errors };
 }

@@ -61,11 +61,7 @@ export class WebClient {
   /** Opens `pageUrl`, takes the CSRF token of its form (the one posting to `action`, or the first) and submits `fields`. */
   async submit(pageUrl: string, fields: Record<string, string>, action?: string) {
     const page = await this.get(pageUrl);
-    const forms = [
-      ...page.body.matchAll(
-        /<form method="post" action="([^"]*)"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)"/g,
-      ),
-    ];
+    const forms = [...page.body.matchAll(/<form method="post" action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)];
     const form = forms.find((f) =>
       action ? decode(f[1]!) === action : !decode(f[1]!).startsWith("/logout"),
     );
@@ -73,7 +69,14 @@ export class WebClient {
       throw new Error(
         `no form${action ? ` posting to ${action}` : ""} on ${pageUrl} (status ${page.statusCode})`,
       );
-    return this.post(decode(form[1]!), { _csrf: form[2]!, ...fields });
+    // Like a browser: the form's hidden inputs (the CSRF token, idempotency keys) go along.
+    const hidden = Object.fromEntries(
+      [...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((h) => [
+        h[1]!,
+        decode(h[2]!),
+      ]),
+    );
+    return this.post(decode(form[1]!), { ...hidden, ...fields });
   }
 
   /** Posts to `url` with a valid CSRF token taken from another page's form (to try what no page offers). */

@@ -49,6 +49,8 @@ export interface SubmitCaseInput {
   idempotencyKey: string;
   /** Photos uploaded while the journey's draft was written. */
   draftId?: string | undefined;
+  /** Staff who entered input received at the counter, by phone, on paper or by email. */
+  enteredBy?: string | undefined;
 }
 
 export interface SubmitCaseDeps {
@@ -127,9 +129,12 @@ export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): 
   if (!category) return { ok: false, reason: "category_not_offered" };
   const cat = category.category;
 
+  // Staff entering a walk-in's request identify the person by the contact details they record.
+  const assisted = input.enteredBy !== undefined && input.channel !== "web" && input.channel !== "api";
   const signedIn = deps.actor.kind === "user";
-  if (!signedIn && (input.type === "proposal" || !cat.anonymousAllowed))
+  if (!signedIn && !assisted && (input.type === "proposal" || !cat.anonymousAllowed)) {
     return { ok: false, reason: "account_required" };
+  }
 
   const checked = checkAnswers(category.questions ?? [], input.answers);
   if (!checked.ok) return { ok: false, reason: "invalid_answers", errors: checked.errors };
@@ -195,9 +200,9 @@ export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): 
       municipalityId: municipality.id,
       type: "submitted",
       toStatus: "submitted",
-      actorId: deps.actor.kind === "user" ? deps.actor.userId : null,
+      actorId: input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null),
       isPublic: true,
-      data: { channel: input.channel },
+      data: { channel: input.channel, ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) },
       at: receivedAt,
     });
     if (input.draftId) {
@@ -208,8 +213,8 @@ export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): 
     }
     await appendAudit(tx, {
       at: now,
-      actorId: deps.actor.kind === "user" ? deps.actor.userId : null,
-      action: "case.submitted",
+      actorId: input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null),
+      action: input.enteredBy ? "case.entered_for_citizen" : "case.submitted",
       subjectType: "case",
       subjectId: row.trackingCode,
       municipalityId: municipality.id,
