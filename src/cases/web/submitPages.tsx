@@ -10,7 +10,6 @@ import {
   ErrorSummary,
   errorText,
   type FieldErrors,
-  Field,
   fieldId,
   formTitle,
   PostForm,
@@ -79,6 +78,39 @@ interface Choice {
   lang?: string;
 }
 
+function ChoiceItem(p: {
+  kind: "radio" | "checkbox";
+  name: string;
+  id: string;
+  choice: Choice;
+  checked: readonly string[];
+}) {
+  const c = p.choice;
+  return (
+    <div class={`${p.kind}${c.hint ? ` ${p.kind}--hinted` : ""}`}>
+      <input
+        class={`${p.kind}__input`}
+        type={p.kind}
+        id={p.id}
+        name={p.name}
+        value={c.value.replace(/&/g, "&amp;")}
+        checked={p.checked.includes(c.value)}
+        aria-describedby={c.hint ? `${p.id}-hint` : undefined}
+      />
+      <div class={`${p.kind}__text`}>
+        <label class={`${p.kind}__label`} for={p.id} lang={c.lang} safe>
+          {c.label}
+        </label>
+        {c.hint ? (
+          <div class={`hint ${p.kind}__hint`} id={`${p.id}-hint`} safe>
+            {c.hint}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
 /**
  * Radios or checkboxes in one fieldset, optionally in groups (each its own fieldset inside). The legend
  * is the page's heading when the page asks this one question.
@@ -97,33 +129,8 @@ function Choices(p: {
   const { t } = p.ctx;
   const id = fieldId(p.name);
   const error = p.errors[p.name];
-  const one = (c: Choice, i: number) => {
-    const inputId = `${id}-${i}`;
-    return (
-      <div class={`${p.kind}${c.hint ? ` ${p.kind}--hinted` : ""}`}>
-        <input
-          class={`${p.kind}__input`}
-          type={p.kind}
-          id={inputId}
-          name={p.name}
-          value={c.value}
-          checked={p.checked.includes(c.value)}
-          aria-describedby={c.hint ? `${inputId}-hint` : undefined}
-        />
-        <div class={`${p.kind}__text`}>
-          <label class={`${p.kind}__label`} for={inputId} lang={c.lang} safe>
-            {c.label}
-          </label>
-          {c.hint ? (
-            <div class={`hint ${p.kind}__hint`} id={`${inputId}-hint`} safe>
-              {c.hint}
-            </div>
-          ) : null}
-        </div>
-      </div>
-    );
-  };
   let n = 0;
+  const numbered = p.groups.map((g) => ({ ...g, choices: g.choices.map((c) => ({ c, i: n++ })) }));
   return (
     <fieldset
       class={error ? "form-group form-group--error" : "form-group"}
@@ -139,23 +146,32 @@ function Choices(p: {
         </div>
       ) : null}
       {error ? <ErrorMessage t={t} id={`${id}-error`} error={error} /> : null}
-      {p.groups.map((g) =>
+      {numbered.map((g) =>
         g.legend ? (
           <fieldset class="choice-group">
             <legend class="choice-group__legend" safe>
               {g.legend}
             </legend>
-            {g.choices.map((c) => one(c, n++))}
+            {g.choices.map(({ c, i }) => (
+              <ChoiceItem kind={p.kind} name={p.name} id={`${id}-${i}`} choice={c} checked={p.checked} />
+            ))}
           </fieldset>
         ) : (
-          g.choices.map((c) => one(c, n++))
+          <div class="choice-list">
+            {g.choices.map(({ c, i }) => (
+              <ChoiceItem kind={p.kind} name={p.name} id={`${id}-${i}`} choice={c} checked={p.checked} />
+            ))}
+          </div>
         ),
       )}
     </fieldset>
   );
 }
 
-/** A text input with what Field lacks: a date input, a numeric keyboard, an "optional" label. */
+/**
+ * A text input (Field's look) that also offers a date input, a numeric keyboard and a value that comes
+ * back exactly as typed: attribute values are escaped for quotes only, so "&" is escaped here too.
+ */
 function Input(p: {
   ctx: PageContext;
   name: string;
@@ -163,9 +179,11 @@ function Input(p: {
   hint?: string;
   value: string;
   errors: FieldErrors;
-  type?: "text" | "date";
+  type?: "text" | "date" | "email" | "tel";
   inputmode?: "decimal";
   width?: "full" | "medium" | "short";
+  autocomplete?: string;
+  spellcheck?: boolean;
 }) {
   const { t } = p.ctx;
   const id = fieldId(p.name);
@@ -187,7 +205,9 @@ function Input(p: {
         name={p.name}
         type={p.type ?? "text"}
         inputmode={p.inputmode}
-        value={p.value}
+        value={p.value.replace(/&/g, "&amp;")}
+        autocomplete={p.autocomplete}
+        spellcheck={p.spellcheck === false ? "false" : undefined}
         aria-describedby={ids(p.hint && `${id}-hint`, error && `${id}-error`)}
         aria-invalid={error ? "true" : undefined}
       />
@@ -450,7 +470,9 @@ export function QuestionsPage(
 }
 
 /** Step 4: title and description. */
-export function DetailsPage(p: StepProps & { type: CaseType; values: { title: string; description: string } }) {
+export function DetailsPage(
+  p: StepProps & { type: CaseType; values: { title: string; description: string } },
+) {
   const { t } = p.ctx;
   const title = t(`submit.details.title.${p.type}`);
   return (
@@ -464,8 +486,8 @@ export function DetailsPage(p: StepProps & { type: CaseType; values: { title: st
     >
       <h1 safe>{title}</h1>
       <PostForm action={p.action} csrf={p.ctx.csrf}>
-        <Field
-          t={t}
+        <Input
+          ctx={p.ctx}
           name="title"
           label={t("submit.details.titleLabel")}
           hint={t("submit.details.titleHint")}
@@ -545,8 +567,8 @@ export function ContactPage(
       <h1 safe>{t("submit.contact.title")}</h1>
       <p safe>{t("submit.contact.lead")}</p>
       <PostForm action={p.action} csrf={p.ctx.csrf}>
-        <Field
-          t={t}
+        <Input
+          ctx={p.ctx}
           name="name"
           label={t("submit.contact.name")}
           value={p.values.name}
@@ -577,8 +599,8 @@ export function ContactPage(
             </div>
           </div>
         </div>
-        <Field
-          t={t}
+        <Input
+          ctx={p.ctx}
           name="email"
           type="email"
           label={t("submit.contact.email")}
@@ -588,8 +610,8 @@ export function ContactPage(
           autocomplete="email"
           spellcheck={false}
         />
-        <Field
-          t={t}
+        <Input
+          ctx={p.ctx}
           name="phone"
           type="tel"
           label={t("submit.contact.phone")}

@@ -87,6 +87,17 @@ export function MunicipalityPage({
       <p class="lead" safe>
         {t("municipality.lead", { name })}
       </p>
+      <div class="start">
+        <a class="button button--start" href={`/m/${municipality.slug}/submit`} safe>
+          {t("submit.cta")}
+        </a>
+        <p safe>{t("submit.ctaLead")}</p>
+      </div>
+      <p>
+        <a href={`/cases?municipality=${encodeURIComponent(municipality.slug)}`} safe>
+          {t("caseList.seeAllForMunicipality")}
+        </a>
+      </p>
       <h2 safe>{t("municipality.statusHeading")}</h2>
       {total === 0 ? (
         <p safe>{t("municipality.empty")}</p>
