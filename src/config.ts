@@ -1,5 +1,6 @@
 // Typed configuration from the environment, validated in one place. A wrong value stops start-up with a
 // message naming the variable and what it expects, instead of failing later somewhere less obvious.
+import { join } from "node:path";
 import { z } from "zod";
 
 const port = z.coerce
@@ -19,6 +20,11 @@ const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1, "a host name or address").default("127.0.0.1"),
   EKOMUNA_DATA_DIR: z.string().min(1, "a directory path").default("./data"),
+  EKOMUNA_UPLOADS_DIR: z
+    .string()
+    .min(1, "a directory path")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, "a postgres:// or postgresql:// connection URL")
@@ -69,6 +75,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Where uploaded photos are kept (local disk store): EKOMUNA_UPLOADS_DIR, else `<dataDir>/uploads`. */
+  uploadsDir: string;
   /** Set: a PostgreSQL server through node-postgres. Unset: embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
   smtpUrl: string | undefined;
@@ -117,6 +125,7 @@ export function loadConfig(
     port: v.PORT,
     host: v.HOST,
     dataDir: v.EKOMUNA_DATA_DIR,
+    uploadsDir: v.EKOMUNA_UPLOADS_DIR ?? join(v.EKOMUNA_DATA_DIR, "uploads"),
     databaseUrl: v.DATABASE_URL,
     smtpUrl: v.SMTP_URL,
     publicUrl: v.PUBLIC_URL,

@@ -1,10 +1,12 @@
 // THE one door for personal data: what anyone may see of a case is built here and nowhere else, so no
 // page, feed or API can leak a name, an email, a phone number or a sensitive location by forgetting.
-import type { cases } from "../db/schema.ts";
+import type { casePhotos, cases } from "../db/schema.ts";
 import { coarsen } from "./geo.ts";
+import { thumbnailSize } from "./photos/photoView.ts";
 import type { CaseStatus, CaseType } from "./statuses.ts";
 
 type CaseRow = typeof cases.$inferSelect;
+type PhotoRow = Pick<typeof casePhotos.$inferSelect, "id" | "width" | "height" | "hidden" | "position">;
 
 export interface PublicEvent {
   type: string;
@@ -13,6 +15,14 @@ export interface PublicEvent {
   reasonCode: string | null;
   message: string | null;
   at: Date;
+}
+
+/** A photo anyone may see: served at /photos/:id, its thumbnail at /photos/:id/thumbnail. */
+export interface PublicPhoto {
+  id: string;
+  width: number;
+  height: number;
+  thumbnail: { width: number; height: number };
 }
 
 export interface PublicCase {
@@ -36,17 +46,33 @@ export interface PublicCase {
   closedAt: Date | null;
   reasonCode: string | null;
   timeline: PublicEvent[];
+  /** None for sensitive categories; never one hidden by moderation. */
+  photos: PublicPhoto[];
+}
+
+/**
+ * Whether anyone may see a photo of a case: the case is public, its category is not sensitive (a photo
+ * can show the place, or the person, as precisely as an address), and moderation has not hidden it.
+ * The photo route asks this same question.
+ */
+export function isPublicPhoto(
+  row: Pick<CaseRow, "visibility">,
+  category: { sensitive: boolean },
+  photo: { hidden: boolean },
+): boolean {
+  return row.visibility === "public" && !category.sensitive && !photo.hidden;
 }
 
 /**
  * The public view of a case: no contact details, no account, no internal events, the name only when
- * shown by choice, and a coarse location (no address) for sensitive categories. Private cases have no
- * public view at all (undefined).
+ * shown by choice, a coarse location (no address) and no photos for sensitive categories, and only the
+ * photos moderation has not hidden. Private cases have no public view at all (undefined).
  */
 export function publicCaseView(
   row: CaseRow,
   category: { sensitive: boolean },
   events: readonly (PublicEvent & { isPublic: boolean })[],
+  photos: readonly PhotoRow[] = [],
 ): PublicCase | undefined {
   if (row.visibility !== "public") return undefined;
   const sensitive = category.sensitive;
@@ -82,5 +108,42 @@ export function publicCaseView(
         message: e.message,
         at: e.at,
       })),
+    photos: photos
+      .filter((photo) => isPublicPhoto(row, category, photo))
+      .toSorted((a, b) => a.position - b.position)
+      .map((photo) => ({
+        id: photo.id,
+        width: photo.width,
+        height: photo.height,
+        thumbnail: thumbnailSize(photo.width, photo.height),
+      })),
+  };
+}
+
+/** What a list of cases shows of each one: never a name, a contact, an address or a location. */
+export interface PublicCaseSummary {
+  trackingCode: string;
+  type: CaseType;
+  status: CaseStatus;
+  title: string;
+  receivedAt: Date;
+}
+
+/**
+ * The list view of a case, under the same rules as `publicCaseView`: private cases have none
+ * (undefined), and since a list shows no submitter, address or location at all, the name-by-choice and
+ * coarse-location rules hold by leaving them out. Takes only the columns it needs, so a list query never
+ * has to select personal data to build it.
+ */
+export function publicCaseSummary(
+  row: Pick<CaseRow, "visibility" | "trackingCode" | "type" | "status" | "title" | "receivedAt">,
+): PublicCaseSummary | undefined {
+  if (row.visibility !== "public") return undefined;
+  return {
+    trackingCode: row.trackingCode,
+    type: row.type as CaseType,
+    status: row.status as CaseStatus,
+    title: row.title,
+    receivedAt: row.receivedAt,
   };
 }

@@ -12,6 +12,9 @@ export type ErrorCode =
   | "invalid_json"
   | "empty_json"
   | "payload_too_large"
+  | "upload_too_large"
+  | "too_many_files"
+  | "too_many_fields"
   | "unsupported_media_type"
   | "method_not_allowed"
   | "csrf"
@@ -26,6 +29,9 @@ const PAGE_KEY: Record<ErrorCode, string> = {
   invalid_json: "badRequest",
   empty_json: "badRequest",
   payload_too_large: "payloadTooLarge",
+  upload_too_large: "uploadTooLarge",
+  too_many_files: "tooManyFiles",
+  too_many_fields: "tooManyFields",
   unsupported_media_type: "unsupportedMediaType",
   method_not_allowed: "methodNotAllowed",
   csrf: "csrf",
@@ -108,6 +114,14 @@ export function classify(err: FastifyError): { status: number; code: ErrorCode; 
       return { status: 400, code: "empty_json" };
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return { status: 413, code: "payload_too_large" };
+    // @fastify/multipart's limits (the photo upload route): a file, or the form, is too big.
+    case "FST_REQ_FILE_TOO_LARGE":
+      return { status: 413, code: "upload_too_large" };
+    case "FST_FILES_LIMIT":
+      return { status: 413, code: "too_many_files" };
+    case "FST_PARTS_LIMIT":
+    case "FST_FIELDS_LIMIT":
+      return { status: 413, code: "too_many_fields" };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, code: "unsupported_media_type" };
     case "FST_CSRF_MISSING_SECRET":

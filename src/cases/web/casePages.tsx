@@ -5,6 +5,7 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import { Layout } from "../../web/layout.tsx";
 import { isOpen } from "../lifecycle.ts";
+import { photoUrl } from "../photos/photoView.ts";
 import type { PublicCase } from "../publicView.ts";
 import type { CaseStatus } from "../statuses.ts";
 
@@ -120,6 +121,28 @@ export function CasePage(p: CasePageProps) {
       <p class="case-description" safe>
         {view.description}
       </p>
+      {view.photos.length > 0 ? (
+        <section aria-labelledby="case-photos">
+          <h2 id="case-photos" safe>
+            {t("photos.heading")}
+          </h2>
+          <ul class="photo-gallery">
+            {view.photos.map((photo, i) => (
+              <li>
+                <a href={photoUrl(photo.id)}>
+                  <img
+                    src={photoUrl(photo.id, { thumbnail: true })}
+                    width={String(photo.thumbnail.width)}
+                    height={String(photo.thumbnail.height)}
+                    loading="lazy"
+                    alt={t("photos.alt", { n: i + 1, total: view.photos.length })}
+                  />
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <h2 safe>{t("case.timeline")}</h2>
       <ol class="timeline">
         {view.timeline.map((e) => {

@@ -8,6 +8,7 @@ import { hashToken, TOKEN_PATTERN } from "../../identity/tokens.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { pageContext } from "../../web/pageContext.ts";
+import { listCasePhotos } from "../photos/photoCommands.ts";
 import { publicCaseView } from "../publicView.ts";
 import { type LoadedCase, listOwnCases, loadCase } from "../queries/caseQueries.ts";
 import { CasePage, MyCasesPage } from "./casePages.tsx";
@@ -39,9 +40,11 @@ export async function caseRoutes(app: FastifyInstance) {
     access: "public" | "tracking_link" | "owner",
   ) => {
     const isPrivate = c.kase.visibility !== "public";
+    // Photos are served only for public cases (see photoRoutes), so a private case's page shows none.
+    const photos = isPrivate ? [] : await listCasePhotos(db, c.kase.id, { includeHidden: false });
     // Still the one public-view function: a private case seen by someone allowed to see it gets the
     // same personal-data-free view, marked as private.
-    const view = publicCaseView({ ...c.kase, visibility: "public" }, c.category, c.events)!;
+    const view = publicCaseView({ ...c.kase, visibility: "public" }, c.category, c.events, photos)!;
     return sendPage(
       reply,
       <CasePage

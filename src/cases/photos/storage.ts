@@ -1,0 +1,119 @@
+// Where photo bytes live. The rest of the code sees only `PhotoStore` (put, get, delete by key), so an
+// S3-compatible store can replace the local disk later without touching commands or routes. Keys are
+// made here (random, never from user input) and checked again on every call, so no key can name a path
+// outside the store.
+import { randomBytes, randomUUID } from "node:crypto";
+import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
+import type { AppDeps } from "../../app.ts";
+
+export interface StoredObject {
+  body: Readable;
+  contentType: string;
+  /** Size in bytes, when the store knows it (for Content-Length). */
+  size?: number | undefined;
+}
+
+export interface PhotoStore {
+  /** Stores `body` under `key`, all or nothing: a reader never sees half an object. */
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** The object under `key`, or undefined when there is none. */
+  get(key: string): Promise<StoredObject | undefined>;
+  /** Removes the object; a key with nothing under it is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+/** A key is two hex characters (a shard, so no directory grows huge), a slash and a UUID file name. */
+const KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}(?:\.thumb)?\.jpg$/;
+
+/** A new random key for a photo and its thumbnail (same name, `.thumb` before the extension). */
+export function newPhotoKeys(): { image: string; thumbnail: string } {
+  const id = randomUUID();
+  const base = `${id.slice(0, 2)}/${id}`;
+  return { image: `${base}.jpg`, thumbnail: `${base}.thumb.jpg` };
+}
+
+export function isPhotoKey(key: string): boolean {
+  return KEY.test(key);
+}
+
+/** Objects in files under one directory (the uploads directory); directories are made as needed. */
+export class LocalDiskPhotoStore implements PhotoStore {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    if (!isPhotoKey(key)) throw new Error(`not a photo key: ${JSON.stringify(key)}`);
+    const full = resolve(this.root, key);
+    // The pattern already rules out "..", absolute paths and backslashes; this is the belt to its braces.
+    if (!full.startsWith(this.root + sep)) throw new Error("photo key outside the store");
+    return full;
+  }
+
+  async put(key: string, body: Buffer, _contentType: string): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    // Write beside the target under a temporary name, flush, then rename: rename is atomic within a
+    // file system, so a crash leaves either the whole file or a stray *.tmp, never half a photo.
+    const temp = join(dirname(target), `.${randomBytes(8).toString("hex")}.tmp`);
+    const handle = await open(temp, "wx", 0o640);
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } catch (e) {
+      await handle.close().catch(() => {});
+      await unlink(temp).catch(() => {});
+      throw e;
+    }
+    await handle.close();
+    try {
+      await rename(temp, target);
+    } catch (e) {
+      await unlink(temp).catch(() => {});
+      throw e;
+    }
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const path = this.path(key);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw e;
+    }
+    try {
+      const { size } = await handle.stat();
+      // Only JPEGs are ever stored (every photo is re-encoded); the type is not kept beside the bytes.
+      return { body: handle.createReadStream(), contentType: "image/jpeg", size };
+    } catch (e) {
+      await handle.close().catch(() => {});
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.path(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+}
+
+const stores = new WeakMap<AppDeps, PhotoStore>();
+
+/** The app's photo store: the one given in its dependencies, else the local disk under `uploadsDir`. */
+export function photoStoreOf(deps: AppDeps): PhotoStore {
+  if (deps.photoStore) return deps.photoStore;
+  let store = stores.get(deps);
+  if (!store) {
+    store = new LocalDiskPhotoStore(deps.config.uploadsDir);
+    stores.set(deps, store);
+  }
+  return store;
+}
