@@ -85,11 +85,19 @@ describe("day arithmetic", () => {
 describe("localDateTime", () => {
   it("turns a Kosovo wall-clock time into the right instant in winter and summer", async () => {
     const { localDateTime } = await import("./zone.ts");
-    expect(localDateTime("2026-11-20", "09:30", "Europe/Belgrade").toISOString()).toBe("2026-11-20T08:30:00.000Z");
-    expect(localDateTime("2026-07-01", "09:30", "Europe/Belgrade").toISOString()).toBe("2026-07-01T07:30:00.000Z");
+    expect(localDateTime("2026-11-20", "09:30", "Europe/Belgrade").toISOString()).toBe(
+      "2026-11-20T08:30:00.000Z",
+    );
+    expect(localDateTime("2026-07-01", "09:30", "Europe/Belgrade").toISOString()).toBe(
+      "2026-07-01T07:30:00.000Z",
+    );
     // 29 March 2026: 02:00 jumps to 03:00; 25 October 2026: 02:00–03:00 happens twice.
-    expect(localDateTime("2026-03-29", "03:30", "Europe/Belgrade").toISOString()).toBe("2026-03-29T01:30:00.000Z");
-    expect(localDateTime("2026-10-25", "02:30", "Europe/Belgrade").toISOString()).toBe("2026-10-25T00:30:00.000Z");
+    expect(localDateTime("2026-03-29", "03:30", "Europe/Belgrade").toISOString()).toBe(
+      "2026-03-29T01:30:00.000Z",
+    );
+    expect(localDateTime("2026-10-25", "02:30", "Europe/Belgrade").toISOString()).toBe(
+      "2026-10-25T00:30:00.000Z",
+    );
   });
 
   it("refuses what is not a date and time", async () => {

@@ -143,7 +143,9 @@ export function localDateTime(date: LocalDate, time: string, timeZone: string): 
   if (h > 23 || min > 59) throw new RangeError(`Not a time of day: ${time}`);
   const [y, m, d] = parse(date);
   const wall = Date.UTC(y, m - 1, d, h, min);
-  const candidates = [...new Set([offsetAt(wall - 14 * HOUR_MS, timeZone), offsetAt(wall + 14 * HOUR_MS, timeZone)])]
+  const candidates = [
+    ...new Set([offsetAt(wall - 14 * HOUR_MS, timeZone), offsetAt(wall + 14 * HOUR_MS, timeZone)]),
+  ]
     .map((o) => wall - o)
     .filter((t) => wall - offsetAt(t, timeZone) === t)
     .sort((a, b) => a - b);

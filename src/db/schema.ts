@@ -205,7 +205,10 @@ export const cases = pgTable(
     responseDueAt: ts("response_due_at"),
     resolutionDueAt: ts("resolution_due_at"),
     /** Answers to the category's extra questions, by question code. */
-    attributes: jsonb("attributes").$type<Record<string, string | number | string[]>>().notNull().default(sql`'{}'::jsonb`),
+    attributes: jsonb("attributes")
+      .$type<Record<string, string | number | string[]>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** SHA-256 of the private tracking link's token: the code alone reveals nothing private. */
     trackingTokenHash: text("tracking_token_hash"),
     /** The submitting form's (or API client's) idempotency key: a retry finds the case, never a second one. */

@@ -42,6 +42,12 @@ export function typed(body: unknown, field: string): string {
 
 export const fieldId = (name: string) => `field-${name}`;
 
+/**
+ * Text for an attribute value. @kitajs/html escapes only the quote in attributes, which is enough to
+ * keep markup out, but a typed "&lt;" would come back to the browser as "<": escape the ampersand too.
+ */
+export const attributeText = (s: string) => s.replace(/&/g, "&amp;");
+
 export function ErrorSummary({
   t,
   errors,
@@ -126,7 +132,7 @@ export function Field(p: FieldProps) {
         id={id}
         name={p.name}
         type={p.type ?? "text"}
-        value={p.type === "password" ? undefined : p.value}
+        value={p.type === "password" || p.value === undefined ? undefined : attributeText(p.value)}
         autocomplete={p.autocomplete}
         aria-describedby={describedBy || undefined}
         aria-invalid={error ? "true" : undefined}

@@ -278,3 +278,18 @@ describe("authorization failures", () => {
     }
   });
 });
+
+describe("typed text shown again in a form", () => {
+  it("comes back exactly as typed, entities included", async () => {
+    const { WebClient } = await import("../support/webClient.ts");
+    const web = new WebClient(p.app);
+    const res = await web.submit("/register", {
+      name: 'a &lt; b & "c"',
+      email: "x",
+      password: "",
+      language: "sq",
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('value="a &amp;lt; b &amp; &#34;c&#34;"');
+  });
+});

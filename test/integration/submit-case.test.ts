@@ -245,16 +245,14 @@ describe("submitting a case", () => {
   });
 
   it("moves the photos uploaded with the draft onto the case", async () => {
-    await db()
-      .insert(casePhotos)
-      .values({
-        draftId: "draft-1",
-        storageKey: "a.jpg",
-        thumbnailKey: "a.t.jpg",
-        width: 10,
-        height: 10,
-        bytes: 100,
-      });
+    await db().insert(casePhotos).values({
+      draftId: "draft-1",
+      storageKey: "a.jpg",
+      thumbnailKey: "a.t.jpg",
+      width: 10,
+      height: 10,
+      bytes: 100,
+    });
     const made = await submitCase(pothole({ draftId: "draft-1" }), deps());
     const photos = await db()
       .select()
