@@ -96,7 +96,9 @@ describe("reporting a problem as a visitor", () => {
         description: "In front of the school,\r\nright lane.",
       }),
     ).toBe(`${base}/location`);
-    expect(await step(web, `${base}/location`, { address: "Rruga Garibaldi 12" })).toBe(`${base}/contact`);
+    expect(await step(web, `${base}/location`, { address: "Rruga Garibaldi 12" })).toBe(`${base}/photos`);
+    // Photos are optional: "Continue" with none goes on to the contact details.
+    expect(await step(web, `${base}/photos`, {})).toBe(`${base}/contact`);
 
     const contactPage = await web.get(`${base}/contact`);
     expect(contactPage.body).toContain('id="language-en" name="language" value="en" checked');
@@ -199,7 +201,7 @@ describe("reporting a problem as a visitor", () => {
     // A point not a number is ignored (a person cannot fix a hidden input): the place is still needed.
     expect((await web.submit(`${base}/location`, { latitude: "x", longitude: "1" })).statusCode).toBe(422);
     expect(await step(web, `${base}/location`, { latitude: "42.6629", longitude: "21.1655" })).toBe(
-      `${base}/contact`,
+      `${base}/photos`,
     );
     await step(web, `${base}/contact`, contact);
     const check = await web.get(`${base}/check`);
@@ -429,7 +431,7 @@ describe("accounts", () => {
     await step(web, `${base}/category`, { category: "infrastructure-proposal" });
     await step(web, `${base}/details`, { title: "A bench in the park", description: "Near the fountain." });
     // The place is optional for a proposal.
-    expect(await step(web, `${base}/location`, { address: "" })).toBe(`${base}/contact`);
+    expect(await step(web, `${base}/location`, { address: "" })).toBe(`${base}/photos`);
     const contactPage = await web.get(`${base}/contact`);
     expect(contactPage.body).toContain('value="Lirije Shala"');
     expect(contactPage.body).toContain('value="lirije.shala@demo.ekomuna.example"');

@@ -20,8 +20,20 @@ import type { CaseType } from "../statuses.ts";
 /** How long what was typed is kept: a journey not sent within a day starts again. */
 export const DRAFT_LIFETIME_MS = 24 * 3600 * 1000;
 
-/** The steps of the journey, in order; "questions" is skipped when the category has none. */
-export const STEPS = ["type", "category", "questions", "details", "location", "contact", "check"] as const;
+/**
+ * The steps of the journey, in order; "questions" is skipped when the category has none. "photos" is
+ * optional: it is shown after the place, but nothing waits for it (missingStep never answers it).
+ */
+export const STEPS = [
+  "type",
+  "category",
+  "questions",
+  "details",
+  "location",
+  "photos",
+  "contact",
+  "check",
+] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface ContactAnswers {
@@ -48,6 +60,8 @@ export interface DraftData {
   address?: string;
   latitude?: number;
   longitude?: number;
+  /** True once the person continued from the photos step (the photos themselves are in case_photos). */
+  photosSeen?: boolean;
   contact?: ContactAnswers;
   /** Set once sent: the confirmation page shows it again on a refresh, until the draft expires. */
   submitted?: {
@@ -234,6 +248,7 @@ export function missingStep(
   if (d.title === undefined || d.description === undefined) return "details";
   if (!d.located) return "location";
   if (d.type === "issue_report" && !d.address && d.latitude === undefined) return "location";
+  // The photos are optional: their step never holds the journey up.
   if (!d.contact) return "contact";
   return undefined;
 }

@@ -15,6 +15,7 @@ import {
   PostForm,
 } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
+import { photoUrl, thumbnailSize } from "../photos/photoView.ts";
 import { CASE_TYPES, type CaseType } from "../statuses.ts";
 import type { ContactAnswers, DraftData, OfferedCategory, Step } from "./submitJourney.ts";
 
@@ -548,7 +549,110 @@ export function LocationPage(
   );
 }
 
-/** Step 6: who is sending, and how to reach them. */
+/** A photo already on the draft, as the photos step shows it. */
+export interface DraftPhoto {
+  id: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Step 6: photos, optional. Each added photo as a thumbnail with its own "Remove" form; while there is
+ * room, a plain multipart form posting to the upload route (photoRoutes.ts), which comes back here —
+ * with `photoError` when it refused a file; then "Continue", which posts to this step.
+ */
+export function PhotosPage(
+  p: StepProps & {
+    token: string;
+    /** This step's own URL (with ?return=check when changing an answer): where the photo forms return. */
+    here: string;
+    photos: DraftPhoto[];
+    max: number;
+  },
+) {
+  const { t } = p.ctx;
+  const title = t("submit.photos.title");
+  const id = fieldId("photo");
+  const error = p.errors.photo;
+  const total = p.photos.length;
+  return (
+    <JourneyLayout
+      ctx={p.ctx}
+      municipality={p.municipality}
+      title={title}
+      back={p.back}
+      errors={p.errors}
+      order={["photo"]}
+    >
+      <h1 safe>{title}</h1>
+      <p safe>{t("submit.photos.lead", { max: p.max })}</p>
+      {total > 0 ? (
+        <ul class="photo-gallery">
+          {p.photos.map((photo, i) => {
+            const size = thumbnailSize(photo.width, photo.height);
+            return (
+              <li class="photo-gallery__item">
+                <img
+                  src={photoUrl(photo.id, { thumbnail: true, draftToken: p.token })}
+                  width={String(size.width)}
+                  height={String(size.height)}
+                  alt={t("photos.alt", { n: i + 1, total })}
+                />
+                <PostForm
+                  action={`/drafts/${p.token}/photos/${encodeURIComponent(photo.id)}/delete`}
+                  csrf={p.ctx.csrf}
+                >
+                  <input type="hidden" name="next" value={p.here} />
+                  <button
+                    type="submit"
+                    class="button button--secondary button--small"
+                    aria-label={t("photos.removeLabel", { n: i + 1 })}
+                    safe
+                  >
+                    {t("photos.remove")}
+                  </button>
+                </PostForm>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {total < p.max ? (
+        <form method="post" enctype="multipart/form-data" action={`/drafts/${p.token}/photos`} novalidate>
+          <input type="hidden" name="_csrf" value={p.ctx.csrf} />
+          <input type="hidden" name="next" value={p.here} />
+          <div class={error ? "form-group form-group--error" : "form-group"}>
+            <label class="label" for={id} safe>
+              {t("photos.label")}
+            </label>
+            <div class="hint" id={`${id}-hint`} safe>
+              {t("photos.hint")}
+            </div>
+            {error ? <ErrorMessage t={t} id={`${id}-error`} error={error} /> : null}
+            <input
+              class={`file-upload${error ? " input--error" : ""}`}
+              id={id}
+              name="photo"
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              multiple
+              aria-describedby={ids(`${id}-hint`, error && `${id}-error`)}
+              aria-invalid={error ? "true" : undefined}
+            />
+          </div>
+          <Button label={t("photos.upload")} variant="secondary" />
+        </form>
+      ) : (
+        <p safe>{t("photos.error.too_many")}</p>
+      )}
+      <PostForm action={p.action} csrf={p.ctx.csrf}>
+        <Button label={t("submit.continue")} />
+      </PostForm>
+    </JourneyLayout>
+  );
+}
+
+/** Step 7: who is sending, and how to reach them. */
 export function ContactPage(
   p: StepProps & {
     values: { name: string; showName: boolean; email: string; phone: string; language: string };
@@ -648,7 +752,7 @@ function answerText(ctx: PageContext, q: CategoryQuestion, value: string | strin
   return list.join(", ");
 }
 
-/** Step 7: every answer with a way to change it, then "Send". */
+/** Step 8: every answer with a way to change it, then "Send". */
 export function CheckPage(p: {
   ctx: PageContext;
   municipality: JourneyMunicipality;
@@ -657,6 +761,8 @@ export function CheckPage(p: {
   action: string;
   data: DraftData & { type: CaseType; contact: ContactAnswers };
   category: OfferedCategory;
+  /** How many photos the draft has. */
+  photos: number;
 }) {
   const { t, lang } = p.ctx;
   const d = p.data;
@@ -684,6 +790,11 @@ export function CheckPage(p: {
           },
         ]
       : []),
+    {
+      label: t("photos.heading"),
+      value: p.photos > 0 ? String(p.photos) : t("submit.photos.none"),
+      step: "photos",
+    },
     { label: t("submit.check.name"), value: c.name || notGiven, step: "contact" },
     {
       label: t("submit.check.showName"),
@@ -733,7 +844,7 @@ export function CheckPage(p: {
   );
 }
 
-/** Step 8: sent. The tracking code, the date an answer is due and the private tracking link. */
+/** Step 9: sent. The tracking code, the date an answer is due and the private tracking link. */
 export function DonePage(p: {
   ctx: PageContext;
   municipality: JourneyMunicipality;

@@ -1,5 +1,5 @@
 // The submission journey: /m/:slug/submit asks what the person wants to do and starts a draft; then one
-// question per page under /submit/:draft/… (category, extra questions, details, place, contact), "check
+// question per page under /submit/:draft/… (category, extra questions, details, place, photos, contact), "check
 // your answers", and the confirmation. Each POST reads top to bottom — open the draft, validate, store
 // the answers in the draft, then redirect (303) to the next step or show the page again (422) with what
 // was typed. "Send" calls submitCase with the draft's id as idempotency key: a double click, a refresh or
@@ -15,6 +15,8 @@ import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { submitCase } from "../commands/submitCase.ts";
+import { listDraftPhotos, MAX_PHOTOS_PER_DRAFT } from "../photos/photoCommands.ts";
+import { isPhotoError } from "../photos/photoRoutes.ts";
 import { checkAnswers } from "../questions.ts";
 import { CASE_TYPES } from "../statuses.ts";
 import {
@@ -48,6 +50,7 @@ import {
   ExpiredPage,
   type JourneyMunicipality,
   LocationPage,
+  PhotosPage,
   QuestionsPage,
   TypePage,
 } from "./submitPages.tsx";
@@ -626,7 +629,47 @@ export async function submitRoutes(app: FastifyInstance) {
     },
   );
 
-  // 6. Contact details, all optional.
+  // 6. Photos, optional. They are uploaded and removed by the photo routes (photoRoutes.ts), which come
+  // back here — with `photoError=<reason>` when they refused a file; "Continue" posts here.
+
+  app.get<{ Params: { draft: string }; Querystring: { photoError?: string } }>(
+    "/submit/:draft/photos",
+    async (req, reply) => {
+      const o = await open(req, reply, "photos");
+      if (!o) return reply;
+      const { photoError } = req.query;
+      // Shown like any step's refused answer: error summary, message at the field, "Error:" title, 422.
+      const errors: FieldErrors = isPhotoError(photoError) ? { photo: `photos.error.${photoError}` } : {};
+      const photos = await listDraftPhotos(db, o.draft.id);
+      return sendPage(
+        reply,
+        <PhotosPage
+          ctx={pageContext(req, reply)}
+          municipality={o.municipality}
+          action={actionOf(o, "photos")}
+          back={backFrom(o, "photos")}
+          token={o.draft.token}
+          here={actionOf(o, "photos")}
+          photos={photos.map((ph) => ({ id: ph.id, width: ph.width, height: ph.height }))}
+          max={MAX_PHOTOS_PER_DRAFT}
+          errors={errors}
+        />,
+        Object.keys(errors).length > 0 ? 422 : 200,
+      );
+    },
+  );
+
+  app.post<{ Params: { draft: string } }>(
+    "/submit/:draft/photos",
+    { config: limit(200, 15) },
+    async (req, reply) => {
+      const o = await open(req, reply, "photos");
+      if (!o) return reply;
+      return advance(reply, o, "photos", { ...o.d, photosSeen: true });
+    },
+  );
+
+  // 7. Contact details, all optional.
 
   const contactPage = (
     req: DraftRequest,
@@ -686,7 +729,7 @@ export async function submitRoutes(app: FastifyInstance) {
     },
   );
 
-  // 7. Check your answers, then send.
+  // 8. Check your answers, then send.
 
   app.get<{ Params: { draft: string } }>("/submit/:draft/check", async (req, reply) => {
     const o = await open(req, reply, "check");
@@ -702,6 +745,7 @@ export async function submitRoutes(app: FastifyInstance) {
         action={stepPath(o.draft.token, "check")}
         data={{ ...d, type: d.type!, contact: d.contact! }}
         category={o.category!}
+        photos={(await listDraftPhotos(db, o.draft.id)).length}
       />,
     );
   });
@@ -797,7 +841,7 @@ export async function submitRoutes(app: FastifyInstance) {
     },
   );
 
-  // 8. Sent.
+  // 9. Sent.
 
   app.get<{ Params: { draft: string } }>("/submit/:draft/done", async (req, reply) => {
     const o = await open(req, reply, "done");
