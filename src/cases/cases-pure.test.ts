@@ -177,6 +177,7 @@ describe("the public view of a case", () => {
     satisfaction: null,
     satisfactionResolved: null,
     satisfactionComment: null,
+    search: null,
     createdAt: new Date(),
     updatedAt: new Date(),
   };

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -20,6 +21,9 @@ import {
 
 /** A name in each language a page can be shown in; `sq` and `sr` always, others where known. */
 export type LocalizedText = { sq: string; sr: string; en?: string; tr?: string; bs?: string };
+
+/** PostgreSQL's full-text document type, for the generated search column. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -217,6 +221,14 @@ export const cases = pgTable(
     satisfaction: smallint("satisfaction"),
     satisfactionResolved: boolean("satisfaction_resolved"),
     satisfactionComment: text("satisfaction_comment"),
+    /**
+     * Title and description as searchable words, accents folded ("ndricim" finds "ndriçim"), no stemming
+     * ('simple', the same for Albanian, Serbian and English). Stored, so phrase searches need not
+     * recompute it; ekomuna_unaccent is the IMMUTABLE wrapper of migration 0004.
+     */
+    search: tsvector("search").generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, public.ekomuna_unaccent(title || ' ' || description))`,
+    ),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -224,6 +236,9 @@ export const cases = pgTable(
     index("cases_municipality_status").on(t.municipalityId, t.status),
     index("cases_municipality_received").on(t.municipalityId, t.receivedAt),
     index("cases_submitter").on(t.submitterId),
+    index("cases_search").using("gin", t.search),
+    // The default public list: newest public cases first.
+    index("cases_public_received").on(t.receivedAt.desc(), t.id.desc()).where(sql`visibility = 'public'`),
   ],
 );
 

@@ -1,5 +1,5 @@
 // Read models for the public pages about municipalities.
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { cases, municipalities } from "../db/schema.ts";
 
@@ -21,7 +21,7 @@ export async function countCasesByStatus(db: Db, municipalityId: number): Promis
   const rows = await db
     .select({ status: cases.status, n: sql<number>`count(*)::int` })
     .from(cases)
-    .where(eq(cases.municipalityId, municipalityId))
+    .where(and(eq(cases.municipalityId, municipalityId), eq(cases.visibility, "public")))
     .groupBy(cases.status);
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -166,11 +166,14 @@ export function contrastRatio(a: string, b: string): number {
   return (light + 0.05) / (dark + 0.05);
 }
 
-/** A file-name-safe name for a path: "/" is "home", "/m/prishtine" is "m-prishtine". */
+/**
+ * A file-name-safe name for a path: "/" is "home", "/m/prishtine" is "m-prishtine"; the query string
+ * counts, so two states of one page stay apart ("/cases?from=x" is "cases-from-x").
+ */
 export function pageName(path: string): string {
   return (
     path
-      .replace(/[?#].*$/, "")
+      .replace(/#.*$/, "")
       .replace(/[^A-Za-z0-9]+/g, "-")
       .replace(/^-|-$/g, "") || "home"
   );

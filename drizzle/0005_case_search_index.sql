@@ -1,0 +1,3 @@
+ALTER TABLE "cases" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, public.ekomuna_unaccent(title || ' ' || description))) STORED;--> statement-breakpoint
+CREATE INDEX "cases_search" ON "cases" USING gin ("search");--> statement-breakpoint
+CREATE INDEX "cases_public_received" ON "cases" USING btree ("received_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE visibility = 'public';

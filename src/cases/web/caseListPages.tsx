@@ -1,0 +1,427 @@
+// The public list of cases: a filter form (GET, so it works without JavaScript and every result page is
+// an address to bookmark or share), the results as cards, and pages.
+import type { LocalizedText } from "../../db/schema.ts";
+import type { Language } from "../../kernel/i18n.ts";
+import { htmlLang, localized } from "../../kernel/localized.ts";
+import type { PageContext } from "../../web/context.ts";
+import { ErrorSummary, errorText, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
+import { Layout } from "../../web/layout.tsx";
+import type { PublicCaseList } from "../queries/listPublicCases.ts";
+import { CASE_STATUSES, CASE_TYPES } from "../statuses.ts";
+import { type CaseListValues, caseListHref, FILTER_FIELDS } from "./caseListQuery.ts";
+import { formatDay, StatusTag } from "./casePages.tsx";
+
+// One collator per language (building one per comparison costs more than the rest of the page).
+const collators = new Map<Language, Intl.Collator>();
+function collator(lang: Language): Intl.Collator {
+  let c = collators.get(lang);
+  if (!c) {
+    c = new Intl.Collator(htmlLang(lang));
+    collators.set(lang, c);
+  }
+  return c;
+}
+
+export interface FilterChoices {
+  municipalities: { slug: string; name: LocalizedText }[];
+  /** National categories (and any others offered in the list), with their type. */
+  categories: { code: string; type: string; name: LocalizedText }[];
+}
+
+export interface CaseListPageProps {
+  ctx: PageContext;
+  choices: FilterChoices;
+  values: CaseListValues;
+  errors: FieldErrors;
+  /** Absent when the filters could not be read. */
+  list?: PublicCaseList;
+}
+
+function ErrorMessage({ ctx, name, errors }: { ctx: PageContext; name: string; errors: FieldErrors }) {
+  const error = errors[name];
+  if (!error) return "";
+  return (
+    <p class="error-message" id={`${fieldId(name)}-error`}>
+      <span class="visually-hidden" safe>
+        {`${ctx.t("forms.errorPrefix")}:`}
+      </span>{" "}
+      <span safe>{errorText(ctx.t, error)}</span>
+    </p>
+  );
+}
+
+const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
+
+function Input(p: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint?: string;
+  type: "search" | "date" | "text";
+  value: string;
+  errors: FieldErrors;
+  width?: "medium";
+}) {
+  const id = fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <div class={error ? "form-group form-group--error" : "form-group"}>
+      <label class="label" for={id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <div class="hint" id={`${id}-hint`} safe>
+          {p.hint}
+        </div>
+      ) : null}
+      <ErrorMessage ctx={p.ctx} name={p.name} errors={p.errors} />
+      <input
+        class={`input${p.width ? ` input--${p.width}` : ""}${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        type={p.type}
+        value={p.value}
+        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
+        aria-invalid={error ? "true" : undefined}
+      />
+    </div>
+  );
+}
+
+interface Choice {
+  value: string;
+  label: string;
+}
+
+function Select(p: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  none: string;
+  options?: Choice[];
+  groups?: { label: string; options: Choice[] }[];
+  value: string;
+  errors: FieldErrors;
+}) {
+  const id = fieldId(p.name);
+  const error = p.errors[p.name];
+  const option = (c: Choice) => (
+    <option value={c.value} selected={p.value === c.value} safe>
+      {c.label}
+    </option>
+  );
+  return (
+    <div class={error ? "form-group form-group--error" : "form-group"}>
+      <label class="label" for={id} safe>
+        {p.label}
+      </label>
+      <ErrorMessage ctx={p.ctx} name={p.name} errors={p.errors} />
+      <select
+        class={`input${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        aria-describedby={error ? `${id}-error` : undefined}
+        aria-invalid={error ? "true" : undefined}
+      >
+        <option value="" selected={!p.value} safe>
+          {p.none}
+        </option>
+        {(p.options ?? []).map(option)}
+        {(p.groups ?? []).map((g) => (
+          <optgroup label={g.label}>{g.options.map(option)}</optgroup>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function FilterForm({ ctx, choices, values, errors }: Omit<CaseListPageProps, "list">) {
+  const { t, lang } = ctx;
+  const byName = (a: Choice, b: Choice) => collator(lang).compare(a.label, b.label);
+  const municipalities = choices.municipalities
+    .map((m) => ({ value: m.slug, label: localized(m.name, lang) }))
+    .sort(byName);
+  const categoryGroups = CASE_TYPES.map((type) => ({
+    label: t(`caseType.${type}`),
+    options: choices.categories
+      .filter((c) => c.type === type)
+      .map((c) => ({ value: c.code, label: localized(c.name, lang) }))
+      .sort(byName),
+  })).filter((g) => g.options.length > 0);
+  const statusId = fieldId("status");
+  return (
+    <form method="get" action="/cases" class="case-filters" aria-labelledby="filters-heading">
+      <h2 id="filters-heading" safe>
+        {t("caseList.filtersHeading")}
+      </h2>
+      <Input
+        ctx={ctx}
+        name="q"
+        type="search"
+        label={t("caseList.q")}
+        hint={t("caseList.qHint")}
+        value={values.q}
+        errors={errors}
+      />
+      <Select
+        ctx={ctx}
+        name="municipality"
+        label={t("caseList.municipality")}
+        none={t("caseList.allMunicipalities")}
+        options={municipalities}
+        value={values.municipality}
+        errors={errors}
+      />
+      <Select
+        ctx={ctx}
+        name="type"
+        label={t("caseList.type")}
+        none={t("caseList.allTypes")}
+        options={CASE_TYPES.map((type) => ({ value: type, label: t(`caseType.${type}`) }))}
+        value={values.type}
+        errors={errors}
+      />
+      <Select
+        ctx={ctx}
+        name="category"
+        label={t("caseList.category")}
+        none={t("caseList.allCategories")}
+        groups={categoryGroups}
+        value={values.category}
+        errors={errors}
+      />
+      <fieldset
+        class={errors.status ? "form-group form-group--error" : "form-group"}
+        id={statusId}
+        aria-describedby={describedBy(`${statusId}-hint`, !!errors.status && `${statusId}-error`)}
+      >
+        <legend class="label" safe>
+          {t("caseList.status")}
+        </legend>
+        <div class="hint" id={`${statusId}-hint`} safe>
+          {t("caseList.statusHint")}
+        </div>
+        <ErrorMessage ctx={ctx} name="status" errors={errors} />
+        {CASE_STATUSES.map((s) => (
+          <div class="checkbox checkbox--small">
+            <input
+              class="checkbox__input"
+              type="checkbox"
+              id={`${statusId}-${s}`}
+              name="status"
+              value={s}
+              checked={values.status.includes(s)}
+            />
+            <label class="checkbox__label" for={`${statusId}-${s}`} safe>
+              {t(`status.${s}`)}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      <fieldset class="form-group case-filters__dates">
+        <legend class="label" safe>
+          {t("caseList.received")}
+        </legend>
+        {(["from", "to"] as const).map((name) => (
+          <Input
+            ctx={ctx}
+            name={name}
+            // A malformed date stays visible as typed: a date input would silently empty it.
+            type={values[name] && errors[name] ? "text" : "date"}
+            label={t(`caseList.${name}`)}
+            hint={t("caseList.dateHint")}
+            value={values[name]}
+            errors={errors}
+            width="medium"
+          />
+        ))}
+      </fieldset>
+      <div class="case-filters__actions">
+        <button type="submit" class="button button--primary" safe>
+          {t("caseList.apply")}
+        </button>
+        <a href="/cases" class="case-filters__clear" safe>
+          {t("caseList.clear")}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+/** The page numbers to offer: the first, the last, and two either side of the current one. */
+export function pageWindow(page: number, count: number): (number | "gap")[] {
+  const shown = new Set([1, count, page - 2, page - 1, page, page + 1, page + 2]);
+  const pages = [...shown].filter((n) => n >= 1 && n <= count).sort((a, b) => a - b);
+  const out: (number | "gap")[] = [];
+  for (const [i, n] of pages.entries()) {
+    const before = pages[i - 1];
+    if (before !== undefined && n - before > 1) out.push(n - before === 2 ? n - 1 : "gap");
+    out.push(n);
+  }
+  return out;
+}
+
+function Pagination({
+  ctx,
+  values,
+  list,
+}: {
+  ctx: PageContext;
+  values: CaseListValues;
+  list: PublicCaseList;
+}) {
+  const { t } = ctx;
+  const { page, pageCount } = list;
+  if (pageCount <= 1) return "";
+  return (
+    <nav class="pagination" aria-label={t("caseList.pagination")}>
+      <ul class="pagination__list">
+        {page > 1 ? (
+          <li class="pagination__prev">
+            <a href={caseListHref(values, page - 1)} rel="prev" safe>
+              {t("caseList.previous")}
+            </a>
+          </li>
+        ) : null}
+        {pageWindow(page, pageCount).map((n) =>
+          n === "gap" ? (
+            <li class="pagination__gap" aria-hidden="true">
+              …
+            </li>
+          ) : (
+            <li class="pagination__item">
+              <a
+                href={caseListHref(values, n)}
+                aria-label={t("caseList.pageLabel", { page: n })}
+                aria-current={n === page ? "page" : undefined}
+                safe
+              >
+                {String(n)}
+              </a>
+            </li>
+          ),
+        )}
+        {page < pageCount ? (
+          <li class="pagination__next">
+            <a href={caseListHref(values, page + 1)} rel="next" safe>
+              {t("caseList.next")}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+function Results({ ctx, values, list }: { ctx: PageContext; values: CaseListValues; list: PublicCaseList }) {
+  const { t, lang } = ctx;
+  // The same four labels on every card: translated once.
+  const label = {
+    code: t("case.trackingCode"),
+    type: t("case.type"),
+    municipality: t("case.municipality"),
+    received: t("case.received"),
+  };
+  const formatted = new Intl.NumberFormat(htmlLang(lang)).format(list.total);
+  const count = list.more
+    ? t("caseList.resultsMore", { formatted })
+    : t("caseList.results", { count: list.total, formatted });
+  return (
+    <section class="case-results" aria-labelledby="results-heading">
+      <h2 id="results-heading" safe>
+        {count}
+      </h2>
+      {list.items.length === 0 ? (
+        list.total === 0 ? (
+          <div class="case-results__empty">
+            <p safe>{t("caseList.empty")}</p>
+            <p>
+              <a href="/cases" safe>
+                {t("caseList.clear")}
+              </a>
+            </p>
+          </div>
+        ) : (
+          <div class="case-results__empty">
+            <p safe>{t("caseList.pastLastPage")}</p>
+            <p>
+              <a href={caseListHref(values, 1)} safe>
+                {t("caseList.firstPage")}
+              </a>
+            </p>
+          </div>
+        )
+      ) : (
+        <ol class="case-list">
+          {list.items.map((c) => (
+            <li class="case-card">
+              <h3 class="case-card__title">
+                <a href={`/cases/${c.trackingCode}`} safe>
+                  {c.title}
+                </a>
+              </h3>
+              <p class="case-card__status">
+                <StatusTag ctx={ctx} status={c.status} />
+              </p>
+              <dl class="case-card__details">
+                <div>
+                  <dt safe>{label.code}</dt>
+                  <dd class="case-card__code" safe>
+                    {c.trackingCode}
+                  </dd>
+                </div>
+                <div>
+                  <dt safe>{label.type}</dt>
+                  <dd safe>{`${t(`caseType.${c.type}`)}: ${localized(c.category.name, lang)}`}</dd>
+                </div>
+                <div>
+                  <dt safe>{label.municipality}</dt>
+                  <dd safe>{localized(c.municipality.name, lang)}</dd>
+                </div>
+                <div>
+                  <dt safe>{label.received}</dt>
+                  <dd>
+                    <time datetime={c.receivedAt.toISOString()} safe>
+                      {formatDay(lang, c.receivedAt)}
+                    </time>
+                  </dd>
+                </div>
+              </dl>
+            </li>
+          ))}
+        </ol>
+      )}
+      <Pagination ctx={ctx} values={values} list={list} />
+    </section>
+  );
+}
+
+export function CaseListPage(p: CaseListPageProps) {
+  const { ctx, list, errors } = p;
+  const { t } = ctx;
+  const base =
+    list && list.pageCount > 1
+      ? t("caseList.titlePage", { title: t("caseList.title"), page: list.page, pages: list.pageCount })
+      : t("caseList.title");
+  // Filtered to one municipality: its name in the header, as on its own pages.
+  const municipality = p.choices.municipalities.find((m) => m.slug === p.values.municipality);
+  return (
+    <Layout
+      ctx={ctx}
+      title={formTitle(t, base, errors)}
+      municipality={
+        municipality ? { slug: municipality.slug, name: localized(municipality.name, ctx.lang) } : undefined
+      }
+    >
+      <ErrorSummary t={t} errors={errors} order={FILTER_FIELDS} />
+      <h1 safe>{t("caseList.title")}</h1>
+      <p class="lead" safe>
+        {t("caseList.lead")}
+      </p>
+      <div class="case-list-layout">
+        <FilterForm ctx={ctx} choices={p.choices} values={p.values} errors={errors} />
+        {list ? <Results ctx={ctx} values={p.values} list={list} /> : null}
+      </div>
+    </Layout>
+  );
+}
