@@ -48,6 +48,32 @@ export const fieldId = (name: string) => `field-${name}`;
  */
 export const attributeText = (s: string) => s.replace(/&/g, "&amp;");
 
+/** The message beside a field: "Error:" for screen readers, then the message; tied by its id. */
+export function ErrorMessage({ t, id, error }: { t: Translate; id: string; error: FieldErrors[string] }) {
+  return (
+    <p class="error-message" id={id}>
+      <span class="visually-hidden" safe>
+        {`${t("forms.errorPrefix")}:`}
+      </span>{" "}
+      <span safe>{errorText(t, error)}</span>
+    </p>
+  );
+}
+
+/** A field's error message, if it has one (id `field-<name>-error`, for aria-describedby). */
+export function FieldError({
+  ctx,
+  name,
+  errors,
+}: {
+  ctx: { t: Translate };
+  name: string;
+  errors: FieldErrors;
+}) {
+  const error = errors[name];
+  return error ? <ErrorMessage t={ctx.t} id={`${fieldId(name)}-error`} error={error} /> : "";
+}
+
 export function ErrorSummary({
   t,
   errors,
@@ -119,14 +145,7 @@ export function Field(p: FieldProps) {
           {p.hint}
         </div>
       ) : null}
-      {error ? (
-        <p class="error-message" id={`${id}-error`}>
-          <span class="visually-hidden" safe>
-            {`${p.t("forms.errorPrefix")}:`}
-          </span>{" "}
-          <span safe>{errorText(p.t, error)}</span>
-        </p>
-      ) : null}
+      {error ? <ErrorMessage t={p.t} id={`${id}-error`} error={error} /> : null}
       <input
         class={`input input--${p.width ?? "full"}${error ? " input--error" : ""}`}
         id={id}

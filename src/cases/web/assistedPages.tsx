@@ -6,8 +6,8 @@ import type { PageContext } from "../../web/context.ts";
 import {
   Button,
   ErrorSummary,
-  errorText,
   Field,
+  FieldError,
   type FieldErrors,
   formTitle,
   PostForm,
@@ -29,19 +29,6 @@ const ORDER = [
   "contactPhone",
   "language",
 ];
-
-function ErrorAt({ ctx, errors, name }: { ctx: PageContext; errors: FieldErrors; name: string }) {
-  const e = errors[name];
-  if (!e) return "";
-  return (
-    <p class="error-message" id={`field-${name}-error`}>
-      <span class="visually-hidden" safe>
-        {`${ctx.t("forms.errorPrefix")}:`}
-      </span>{" "}
-      <span safe>{errorText(ctx.t, e)}</span>
-    </p>
-  );
-}
 
 const described = (errors: FieldErrors, name: string, hint = false) =>
   [hint ? `field-${name}-hint` : "", errors[name] ? `field-${name}-error` : ""].filter(Boolean).join(" ") ||
@@ -74,7 +61,7 @@ export function AssistedPage(p: {
             <label class="label" for="field-category" safe>
               {t("assisted.category")}
             </label>
-            <ErrorAt ctx={ctx} errors={errors} name="category" />
+            <FieldError ctx={ctx} errors={errors} name="category" />
             <select
               class="input"
               id="field-category"
@@ -101,7 +88,7 @@ export function AssistedPage(p: {
             <legend class="label" safe>
               {t("assisted.channel")}
             </legend>
-            <ErrorAt ctx={ctx} errors={errors} name="channel" />
+            <FieldError ctx={ctx} errors={errors} name="channel" />
             {(["counter", "phone", "paper", "email"] as const).map((c) => (
               <div class="radio">
                 <input
@@ -125,7 +112,7 @@ export function AssistedPage(p: {
             <div class="hint" id="field-receivedDate-hint" safe>
               {t("assisted.receivedHint")}
             </div>
-            <ErrorAt ctx={ctx} errors={errors} name="receivedDate" />
+            <FieldError ctx={ctx} errors={errors} name="receivedDate" />
             <input
               class="input input--medium"
               type="date"
@@ -139,7 +126,7 @@ export function AssistedPage(p: {
             <label class="label" for="field-receivedTime" safe>
               {t("assisted.receivedTime")}
             </label>
-            <ErrorAt ctx={ctx} errors={errors} name="receivedTime" />
+            <FieldError ctx={ctx} errors={errors} name="receivedTime" />
             <input
               class="input input--medium"
               type="time"
@@ -157,7 +144,7 @@ export function AssistedPage(p: {
             <div class="hint" id="field-description-hint" safe>
               {t("assisted.descriptionHint")}
             </div>
-            <ErrorAt ctx={ctx} errors={errors} name="description" />
+            <FieldError ctx={ctx} errors={errors} name="description" />
             <textarea
               class="input textarea"
               id="field-description"
@@ -213,7 +200,7 @@ export function AssistedPage(p: {
             <legend class="label" safe>
               {t("assisted.language")}
             </legend>
-            <ErrorAt ctx={ctx} errors={errors} name="language" />
+            <FieldError ctx={ctx} errors={errors} name="language" />
             {LANGUAGES.map((l) => (
               <div class="radio">
                 <input

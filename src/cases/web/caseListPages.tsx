@@ -4,7 +4,7 @@ import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
-import { ErrorSummary, errorText, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
+import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import type { PublicCaseList } from "../queries/listPublicCases.ts";
 import { CASE_STATUSES, CASE_TYPES } from "../statuses.ts";
@@ -37,19 +37,6 @@ export interface CaseListPageProps {
   list?: PublicCaseList;
 }
 
-function ErrorMessage({ ctx, name, errors }: { ctx: PageContext; name: string; errors: FieldErrors }) {
-  const error = errors[name];
-  if (!error) return "";
-  return (
-    <p class="error-message" id={`${fieldId(name)}-error`}>
-      <span class="visually-hidden" safe>
-        {`${ctx.t("forms.errorPrefix")}:`}
-      </span>{" "}
-      <span safe>{errorText(ctx.t, error)}</span>
-    </p>
-  );
-}
-
 const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
 
 function Input(p: {
@@ -74,7 +61,7 @@ function Input(p: {
           {p.hint}
         </div>
       ) : null}
-      <ErrorMessage ctx={p.ctx} name={p.name} errors={p.errors} />
+      <FieldError ctx={p.ctx} name={p.name} errors={p.errors} />
       <input
         class={`input${p.width ? ` input--${p.width}` : ""}${error ? " input--error" : ""}`}
         id={id}
@@ -115,7 +102,7 @@ function Select(p: {
       <label class="label" for={id} safe>
         {p.label}
       </label>
-      <ErrorMessage ctx={p.ctx} name={p.name} errors={p.errors} />
+      <FieldError ctx={p.ctx} name={p.name} errors={p.errors} />
       <select
         class={`input${error ? " input--error" : ""}`}
         id={id}
@@ -201,7 +188,7 @@ function FilterForm({ ctx, choices, values, errors }: Omit<CaseListPageProps, "l
         <div class="hint" id={`${statusId}-hint`} safe>
           {t("caseList.statusHint")}
         </div>
-        <ErrorMessage ctx={ctx} name="status" errors={errors} />
+        <FieldError ctx={ctx} name="status" errors={errors} />
         {CASE_STATUSES.map((s) => (
           <div class="checkbox checkbox--small">
             <input

@@ -7,8 +7,8 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import {
   Button,
+  ErrorMessage,
   ErrorSummary,
-  errorText,
   type FieldErrors,
   fieldId,
   formTitle,
@@ -58,17 +58,6 @@ function JourneyLayout(p: {
         {p.children}
       </div>
     </Layout>
-  );
-}
-
-function ErrorMessage({ t, id, error }: { t: PageContext["t"]; id: string; error: FieldErrors[string] }) {
-  return (
-    <p class="error-message" id={id}>
-      <span class="visually-hidden" safe>
-        {`${t("forms.errorPrefix")}:`}
-      </span>{" "}
-      <span safe>{errorText(t, error)}</span>
-    </p>
   );
 }
 

@@ -2,7 +2,7 @@
 import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
-import { Button, ErrorSummary, errorText, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
+import { Button, ErrorSummary, FieldError, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 
 export interface AccountView {
@@ -180,14 +180,7 @@ export function DeleteAccountPage({ ctx, errors }: { ctx: PageContext; errors: F
         </p>
         <PostForm action="/account/delete" csrf={ctx.csrf}>
           <div class={errors.confirm ? "form-group form-group--error" : "form-group"}>
-            {errors.confirm ? (
-              <p class="error-message" id="field-confirm-error">
-                <span class="visually-hidden" safe>
-                  {`${t("forms.errorPrefix")}:`}
-                </span>{" "}
-                <span safe>{errorText(t, errors.confirm)}</span>
-              </p>
-            ) : null}
+            <FieldError ctx={ctx} name="confirm" errors={errors} />
             <div class="checkbox">
               <input
                 class="checkbox__input"

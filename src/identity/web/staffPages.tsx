@@ -8,8 +8,8 @@ import type { PageContext } from "../../web/context.ts";
 import {
   Button,
   ErrorSummary,
-  errorText,
   Field,
+  FieldError,
   type FieldErrors,
   fieldId,
   formTitle,
@@ -42,19 +42,6 @@ export function roleLabel(
 ): string {
   const name = ctx.t(`role.${role}`);
   return department ? `${name} (${localized(department, ctx.lang)})` : name;
-}
-
-function FieldError({ ctx, name, errors }: { ctx: PageContext; name: string; errors: FieldErrors }) {
-  const error = errors[name];
-  if (!error) return "";
-  return (
-    <p class="error-message" id={`${fieldId(name)}-error`}>
-      <span class="visually-hidden" safe>
-        {`${ctx.t("forms.errorPrefix")}:`}
-      </span>{" "}
-      <span safe>{errorText(ctx.t, error)}</span>
-    </p>
-  );
 }
 
 /** A group of radios in a fieldset whose id the error summary links to. */
