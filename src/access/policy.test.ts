@@ -20,7 +20,7 @@ import {
 import { ROLE_SCOPE, type Role, STAFF_ROLES, type StaffRole } from "./roles.ts";
 
 const ROLES: readonly Role[] = ["visitor", "citizen", ...STAFF_ROLES];
-const CODES = ["-", "all", "muni", "dept", "dept+assigned", "own", "public", "own+public"] as const;
+const CODES = ["-", "all", "muni", "dept", "dept+assigned", "own", "public", "own+public", "link"] as const;
 type Code = (typeof CODES)[number];
 type Grid = Map<string, Record<Role, Code>>;
 
@@ -106,8 +106,9 @@ interface Facts {
   assigned: boolean; // the subject's assignee is me
   own: boolean; // the subject's owner is me
   public: boolean; // the subject is public
+  link: boolean; // the request carries the subject's tracking link
 }
-const NO: Facts = { muni: false, dept: false, assigned: false, own: false, public: false };
+const NO: Facts = { muni: false, dept: false, assigned: false, own: false, public: false, link: false };
 const SITUATIONS: readonly { name: string; subject: Subject | undefined; facts: Facts }[] = [
   {
     name: "own municipality, own department",
@@ -169,6 +170,18 @@ const SITUATIONS: readonly { name: string; subject: Subject | undefined; facts: 
     subject: { ownerId: SOMEONE, isPublic: false },
     facts: NO,
   },
+  {
+    name: "someone else's private case, tracking link held, own municipality",
+    subject: {
+      municipalityId: 1,
+      departmentId: 20,
+      ownerId: null,
+      assigneeId: SOMEONE,
+      isPublic: false,
+      trackingLinkHeld: true,
+    },
+    facts: { ...NO, muni: true, link: true },
+  },
   { name: "own account", subject: { ownerId: ME }, facts: { ...NO, own: true } },
   { name: "own municipality (itself)", subject: { municipalityId: 1 }, facts: { ...NO, muni: true } },
   { name: "other municipality (itself)", subject: { municipalityId: 2 }, facts: NO },
@@ -194,6 +207,8 @@ function holds(code: Code, f: Facts): boolean {
       return f.public;
     case "own+public":
       return f.own || f.public;
+    case "link":
+      return f.link;
   }
 }
 

@@ -25,6 +25,8 @@ export interface Subject {
   ownerId?: string | null; // the account that submitted/owns it (a case's submitter, a comment's author)
   assigneeId?: string | null; // the officer a case is assigned to
   isPublic?: boolean; // a case's or item's visibility
+  /** The request carries the item's private tracking link token, checked by the caller (a case's anonymous submitter). */
+  trackingLinkHeld?: boolean;
 }
 
 /** Every action and its one-line meaning; ACTIONS lists the keys in this order. */
@@ -106,6 +108,8 @@ const anyone: Scope = () => true;
 const publicOnly: Scope = (_actor, s) => s.isPublic === true;
 /** Only the actor's own things (cases they submitted, their comments, their account). */
 const own: Scope = (actor, s) => s.ownerId != null && s.ownerId === userIdOf(actor);
+/** The holder of a case's private tracking link: whoever submitted it, with or without an account. */
+const trackingLink: Scope = (_actor, s) => s.trackingLinkHeld === true;
 /** The actor's own things, or public ones. */
 const ownOrPublic: Scope = (actor, s, held) => own(actor, s, held) || publicOnly(actor, s, held);
 /** Things of a municipality where the actor holds the role. */
@@ -171,6 +175,7 @@ const GRANTS: readonly Grant[] = [
   // Public and citizen
   allow("visitor", ["case.view_public"], publicOnly),
   allow("citizen", ["case.view_private"], own),
+  allow("visitor", ["case.view_private", "case.add_information", "case.reopen", "case.rate"], trackingLink),
   allow(HANDLERS, ["case.view_private"], ownDepartmentOrAssigned),
   allow(["participation_coordinator", "municipal_admin"], ["case.view_private"], ownMunicipality),
   allow("visitor", ["case.submit"], anyone),

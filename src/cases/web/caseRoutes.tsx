@@ -84,6 +84,8 @@ export async function caseRoutes(app: FastifyInstance) {
       if (!c || !token || !TOKEN_PATTERN.test(token) || !c.kase.trackingTokenHash)
         return notFound(req, reply);
       if (!sameHash(hashToken(token), c.kase.trackingTokenHash)) return notFound(req, reply);
+      if (!can(req.actor, "case.view_private", { ...subject(c), trackingLinkHeld: true }))
+        return notFound(req, reply);
       reply.header("referrer-policy", "no-referrer");
       return render(req, reply, c, "tracking_link");
     },
