@@ -24,6 +24,12 @@ const municipalityRow = z.object({
   majority: z.string(),
 });
 
+const seatRow = z.object({
+  slug: z.string().regex(/^[a-z0-9-]+$/),
+  latitude: z.coerce.number().min(-90).max(90),
+  longitude: z.coerce.number().min(-180).max(180),
+});
+
 const categoryRow = z.object({
   code: z.string().regex(/^[a-z0-9-]+$/),
   type: z.enum(["issue_report", "request", "feedback", "proposal"]),
@@ -97,6 +103,13 @@ export function loadProfile(code = "xk", dir = join(profilesDir, code)) {
       languages: r.languages,
       majority: r.majority || null,
     })),
+    /** Where each municipality's seat is (WGS 84, approximate): where its maps open. */
+    seats: new Map(
+      readRows(dir, "municipality-seats.csv", seatRow).map((r) => [
+        r.slug,
+        { latitude: r.latitude, longitude: r.longitude },
+      ]),
+    ),
     categories: readRows(dir, "categories.csv", categoryRow).map((r) => ({
       code: r.code,
       type: r.type,
