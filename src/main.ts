@@ -25,6 +25,10 @@ Commands:
                                          create a ministry monitor or platform operator
                                          (R: ${NATIONAL_ROLES.join(" or ")})
   audit verify                           check the audit log's hash chain; exits 1 if it is broken
+  boundaries import FILE [--property P] [--source S] [--skip-unmatched] [--dry-run]
+                                         import municipal boundaries from a GeoJSON FeatureCollection;
+                                         features are matched by property P (default "slug") to a
+                                         municipality's slug, code or name; locations outside are refused
   help [command]                         show this help
 
 The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
@@ -69,6 +73,8 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
         return await seed(rest, env, io);
       case "create-admin":
         return await createAdmin(rest, env, io);
+      case "boundaries":
+        return await boundaries(rest, env, io);
       case "audit": {
         const [subcommand, ...options] = rest;
         if (subcommand !== "verify") {
@@ -151,6 +157,73 @@ async function seed(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<nu
         io.out("Demo data seeded.");
       }
     }
+  });
+}
+
+async function boundaries(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== "import") {
+    throw new UsageError(
+      subcommand ? `Unknown boundaries command "${subcommand}".` : "boundaries needs a command: import.",
+    );
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        property: { type: "string", default: "slug" },
+        source: { type: "string" },
+        "skip-unmatched": { type: "boolean" },
+        "dry-run": { type: "boolean" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file || extra.length > 0) throw new UsageError("boundaries import needs exactly one GeoJSON file.");
+  const values = parsed.values as {
+    property: string;
+    source?: string;
+    "skip-unmatched"?: boolean;
+    "dry-run"?: boolean;
+  };
+  const { readFileSync } = await import("node:fs");
+  const { basename } = await import("node:path");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const { loadProfile } = await import("./reference/profile.ts");
+  const { readBoundaries, saveBoundaries } = await import("./reference/boundaries.ts");
+  const found = readBoundaries(text, values.property, loadProfile().municipalities);
+  for (const error of found.errors) io.err(`ekomuna: ${file}: ${error}`);
+  for (const u of found.unmatched)
+    io.err(`ekomuna: ${file}: feature ${u.index}: "${u.value}" is no municipality's slug, code or name`);
+  if (found.errors.length > 0 || (found.unmatched.length > 0 && !values["skip-unmatched"])) {
+    io.err("Nothing imported.");
+    return 1;
+  }
+  io.out(`${found.matched.length} municipalities matched.`);
+  if (found.missing.length > 0)
+    io.out(`Without a boundary (only the country's bounds apply there): ${found.missing.join(", ")}.`);
+  if (values["dry-run"]) {
+    io.out("Dry run: nothing written.");
+    return 0;
+  }
+  return withDatabase(loadConfig(env), async (database) => {
+    await (await platform()).prepareDatabase(database, { demo: false, now: systemClock.now() });
+    const n = await saveBoundaries(database.db, {
+      matched: found.matched,
+      source: values.source ?? basename(file),
+      now: systemClock.now(),
+    });
+    io.out(`Imported ${n} boundaries.`);
   });
 }
 
