@@ -1,13 +1,36 @@
 // Building blocks for bench/run.ts: child processes on loopback ports, readiness polling, a clean stop,
 // and a thin autocannon wrapper. Everything here is bounded in time.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import autocannon, { type Instance } from "autocannon";
 
 export const HOST = "127.0.0.1";
 const STOP_GRACE_MS = 10_000;
-const DEFAULT_ROUTES = ["/healthz", "/", "/m/prishtine"];
+/**
+ * What one measurement loads: a GET of a path, or a request with a method, headers and a body. A header
+ * named in `uniqueHeader` gets a fresh UUID on every request (an Idempotency-Key: each request is new).
+ */
+export interface Route {
+  label: string;
+  path: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  uniqueHeader?: string;
+}
+
+/** The seeded case (see bench/seedCases.ts) whose public page is measured: the same one in every run. */
+export const BENCH_CASE = "PRI-2025-000100";
+const DEFAULT_ROUTES = [
+  "/healthz",
+  "/",
+  "/m/prishtine",
+  `/cases/${BENCH_CASE}`,
+  "/cases?municipality=prishtine&status=in_progress",
+  "/cases?q=ndricim",
+];
 
 function envInt(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -18,7 +41,7 @@ function envInt(name: string, fallback: number, min: number): number {
   return n;
 }
 
-/** The run's settings from BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_ROUTES. */
+/** The run's settings from BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_ROUTES and BENCH_CASES. */
 export function readSettings() {
   const raw = process.env.BENCH_ROUTES ?? "";
   const routes = raw
@@ -31,6 +54,8 @@ export function readSettings() {
     durationSeconds: envInt("BENCH_DURATION", 10, 1),
     warmupSeconds: envInt("BENCH_WARMUP", 2, 0),
     connections: envInt("BENCH_CONNECTIONS", 10, 1),
+    /** Cases in the database before the app is measured (bench/seedCases.ts); 0 measures the demo data only. */
+    cases: envInt("BENCH_CASES", 100_000, 0),
     routes: routes.length > 0 ? routes : DEFAULT_ROUTES,
     pipelining: 1,
     appLogLevel: "warn",
@@ -146,9 +171,38 @@ export function stopLoad(): void {
   running?.stop();
 }
 
-/** Loads `url` with `connections` keep-alive connections for `seconds` seconds. */
-export async function load(url: string, seconds: number, connections: number): Promise<Measurement> {
-  running = autocannon({ url, duration: seconds, connections, pipelining: 1, timeout: 10 });
+const requestOptions = (route: Route) => ({
+  method: route.method ?? "GET",
+  headers: route.headers ?? {},
+  ...(route.body !== undefined ? { body: route.body } : {}),
+});
+
+/** Loads a route with `connections` keep-alive connections for `seconds` seconds. */
+export async function load(
+  base: string,
+  route: Route,
+  seconds: number,
+  connections: number,
+): Promise<Measurement> {
+  const unique = route.uniqueHeader;
+  running = autocannon({
+    url: base,
+    duration: seconds,
+    connections,
+    pipelining: 1,
+    timeout: 10,
+    requests: [
+      {
+        path: route.path,
+        ...requestOptions(route),
+        ...(unique
+          ? {
+              setupRequest: (req) => ({ ...req, headers: { ...req.headers, [unique]: randomUUID() } }),
+            }
+          : {}),
+      },
+    ],
+  });
   try {
     const r = await running;
     const statusCodes: Record<string, number> = {};
@@ -171,14 +225,22 @@ export async function load(url: string, seconds: number, connections: number): P
 
 /** Warm-up (discarded), then the measured run. The route must answer 2xx once before any load. */
 export async function measure(
-  url: string,
+  base: string,
+  route: Route,
   warmupSeconds: number,
   seconds: number,
   connections: number,
 ): Promise<Measurement> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: "manual" });
-  await res.arrayBuffer();
-  if (res.status < 200 || res.status > 299) throw new Error(`GET ${url} answered HTTP ${res.status}`);
-  if (warmupSeconds > 0) await load(url, warmupSeconds, connections);
-  return load(url, seconds, connections);
+  const { headers, ...rest } = requestOptions(route);
+  const res = await fetch(`${base}${route.path}`, {
+    ...rest,
+    headers: route.uniqueHeader ? { ...headers, [route.uniqueHeader]: randomUUID() } : headers,
+    signal: AbortSignal.timeout(10_000),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  if (res.status < 200 || res.status > 299)
+    throw new Error(`${rest.method} ${route.path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+  if (warmupSeconds > 0) await load(base, route, warmupSeconds, connections);
+  return load(base, route, seconds, connections);
 }

@@ -1,11 +1,12 @@
 // `npm run bench`: bare Fastify hello-world (the yardstick), then the real app on a fresh database, both as
 // child processes on 127.0.0.1, loaded by autocannon from this process. Prints a table and writes
 // bench/results/<timestamp>-<db>.json. See docs/PERFORMANCE.md.
+import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Child, Measurement, Settings } from "./lib.ts";
+import type { Child, Measurement, Route, Settings } from "./lib.ts";
 import * as lib from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,9 +60,9 @@ function problems(label: string, m: Measurement): string[] {
   return out;
 }
 
-async function run(label: string, url: string, s: Settings): Promise<Measurement> {
-  process.stdout.write(`measuring ${label} ... `);
-  const m = await lib.measure(url, s.warmupSeconds, s.durationSeconds, s.connections);
+async function run(base: string, route: Route, s: Settings): Promise<Measurement> {
+  process.stdout.write(`measuring ${route.label} ... `);
+  const m = await lib.measure(base, route, s.warmupSeconds, s.durationSeconds, s.connections);
   console.log(`${Math.round(m.reqPerSec)} req/s`);
   return m;
 }
@@ -69,7 +70,7 @@ async function run(label: string, url: string, s: Settings): Promise<Measurement
 function benchHello(s: Settings): Promise<Measurement> {
   const args = ["--import", "tsx", path.join(ROOT, "bench/hello.ts")];
   return withServer("hello-world", args, {}, "/", async (base) => {
-    const m = await run("bare Fastify hello-world", `${base}/`, s);
+    const m = await run(base, { label: "bare Fastify hello-world", path: "/" }, s);
     const bad = problems("hello-world", m);
     if (bad.length > 0) throw new Error(bad.join("\n"));
     return m;
@@ -85,21 +86,57 @@ interface RouteResult extends Measurement {
   ratio: number;
 }
 
-function benchApp(s: Settings, db: Db, hello: Measurement) {
+/** Runs a node script to its end (seeding, creating an API key); its output is returned, a failure throws. */
+async function runScript(name: string, args: string[], env: Record<string, string>, timeoutMs: number) {
+  const child = lib.startNode(name, args, env);
+  children.add(child);
+  try {
+    const [code] = (await Promise.race([
+      once(child.proc, "exit"),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`${name} took longer than ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ])) as [number | null];
+    if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.tail.join("\n")}`);
+    return child.tail.join("\n");
+  } finally {
+    await lib.stopChild(child);
+    children.delete(child);
+  }
+}
+
+/** Seeds the database with s.cases cases before the app starts on it; returns how long it took. */
+async function seedCases(s: Settings, db: Db, env: Record<string, string>): Promise<number> {
+  if (s.cases === 0) return 0;
+  const started = Date.now();
+  console.log(`seeding ${db.name} with ${s.cases} cases ...`);
+  const args = ["--import", "tsx", path.join(ROOT, "bench/seedCases.ts")];
+  await runScript("seed cases", args, { ...env, BENCH_CASES: String(s.cases) }, 30 * 60_000);
+  const ms = Date.now() - started;
+  console.log(`seeded in ${(ms / 1000).toFixed(0)} s`);
+  return ms;
+}
+
+async function benchApp(s: Settings, db: Db, hello: Measurement) {
   const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
+  const seedMs = await seedCases(s, db, env);
+  const routes: Route[] = s.routes.map((p) => ({ label: p, path: p }));
   return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs) => {
     console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
-    const routes: RouteResult[] = [];
+    const results: RouteResult[] = [];
     const failures: string[] = [];
-    for (const route of s.routes) {
-      const m = await run(route, `${base}${route}`, s);
-      routes.push({ route, ...m, ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)) });
-      failures.push(...problems(route, m));
+    for (const route of routes) {
+      const m = await run(base, route, s);
+      results.push({ route: route.label, ...m, ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)) });
+      failures.push(...problems(route.label, m));
     }
-    printTable(s, db.name, hello, routes);
+    printTable(s, db.name, hello, results);
     if (failures.length > 0) throw new Error(`no results written, because:\n${failures.join("\n")}`);
-    return { startupMs, routes };
+    return { startupMs, seedMs, routes: results };
   });
 }
 
@@ -142,7 +179,7 @@ async function main(): Promise<void> {
 
   const hello = await benchHello(s);
   for (const db of dbs) {
-    const { startupMs, routes } = await benchApp(s, db, hello);
+    const { startupMs, seedMs, routes } = await benchApp(s, db, hello);
     const file = path.join(ROOT, "bench/results", `${stamp}-${db.name}.json`);
     const result = {
       date: started.toISOString(),
@@ -156,6 +193,7 @@ async function main(): Promise<void> {
       commit: lib.gitCommit(ROOT),
       settings: s,
       appStartupMs: startupMs,
+      seedCasesMs: seedMs,
       helloWorld: hello,
       routes,
     };
