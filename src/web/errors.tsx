@@ -128,6 +128,10 @@ export function classify(err: FastifyError): { status: number; code: ErrorCode; 
     case "FST_CSRF_INVALID_TOKEN":
       return { status: 403, code: "csrf" };
   }
+  // A multipart body the parser (busboy) cannot read — no boundary, a broken part header, cut short —
+  // comes as a plain Error with no status: it is the request that is wrong, not the server.
+  if (/^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/.test(err.message ?? ""))
+    return { status: 400, code: "bad_request" };
   // A body that JSON.parse rejected surfaces as a SyntaxError with status 400.
   if (err instanceof SyntaxError && err.statusCode === 400) return { status: 400, code: "invalid_json" };
   const status = err.statusCode ?? 500;

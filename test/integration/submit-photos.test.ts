@@ -175,6 +175,33 @@ describe("the photos step", () => {
     expect((await web.get(`/photos/${photo!.id}`)).headers["content-type"]).toBe("image/jpeg");
   });
 
+  it("answers 400, not 500, to a multipart body without a boundary or cut short", async () => {
+    const web = new WebClient(p.app);
+    web.cookies.set("lang", "en");
+    const started = await web.submit("/m/prishtine/submit", { type: "issue_report" });
+    const token = (started.headers.location as string).split("/")[2]!;
+    for (const [contentType, payload] of [
+      ["multipart/form-data", "whatever"],
+      [
+        "multipart/form-data; boundary=x",
+        '--x\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n\r\nabc',
+      ],
+    ] as const) {
+      const res = await p.app.inject({
+        method: "POST",
+        url: `/drafts/${token}/photos`,
+        remoteAddress: web.remoteAddress,
+        headers: {
+          cookie: [...web.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+          "content-type": contentType,
+        },
+        payload,
+      });
+      expect(res.statusCode, contentType).toBe(400);
+      expect(res.body).not.toMatch(/node_modules|\bat \S+ \(/);
+    }
+  });
+
   it("shows None on check for no photos, and no upload form once there are five", async () => {
     const web = new WebClient(p.app);
     web.cookies.set("lang", "en");
