@@ -13,6 +13,31 @@ const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""], { error: "1, 0, true, false, yes or no" })
   .transform((v) => v === "1" || v === "true" || v === "yes");
 
+/** OpenStreetMap's standard tiles: the default map background (its usage policy asks for attribution). */
+export const OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/**
+ * A Leaflet tile URL template: http(s), a host (a leading `{s}.` for subdomains) and a path with {z}, {x}
+ * and {y} (or {-y}). The host becomes a CSP source, so it may hold nothing but host characters.
+ */
+const TILE_TEMPLATE =
+  /^(https?):\/\/((?:\{s\}\.)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?)(\/[^\s"'<>\\]*)$/;
+
+/** The origin a tile template loads from, as a CSP source (`https://*.tile.example.org` for `{s}.`). */
+export function tileOrigin(template: string): string {
+  const m = TILE_TEMPLATE.exec(template);
+  if (!m) throw new Error(`Not a tile URL template: ${template}`);
+  return `${m[1]}://${m[2]!.replace(/^\{s\}\./, "*.")}`;
+}
+
+const tileTemplate = z
+  .string()
+  .regex(TILE_TEMPLATE, "an http(s) tile URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+  .refine(
+    (s) => s.includes("{z}") && s.includes("{x}") && (s.includes("{y}") || s.includes("{-y}")),
+    "a tile URL template with {z}, {x} and {y}",
+  );
+
 const schema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], { error: "development, production or test" })
@@ -67,6 +92,21 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).default("e-Kosova"),
+  // Unset: 5 seconds, except under NODE_ENV=test (0: tests see every change at once; see loadConfig).
+  PAGE_CACHE_SECONDS: z.coerce
+    .number({ error: "a number of seconds" })
+    .int("a whole number of seconds")
+    .min(0, "0 (off) or more seconds")
+    .max(300, "at most 300 seconds")
+    .optional(),
+  // Empty turns maps off; unset means OpenStreetMap, except under NODE_ENV=test (see loadConfig).
+  MAP_TILE_URL: tileTemplate.optional().or(z.literal("")),
+  MAP_TILE_ATTRIBUTION: z
+    .string()
+    .trim()
+    .min(1, "the text crediting the map data, such as © OpenStreetMap contributors")
+    .max(300, "at most 300 characters")
+    .default("© OpenStreetMap contributors"),
 });
 
 /** The validated configuration the whole process runs on. */
@@ -90,6 +130,13 @@ export interface Config {
   session: { idleMinutes: number; maxDays: number };
   /** National eID over OpenID Connect; set only when issuer, client id and secret are all configured. */
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
+  /**
+   * Maps (Leaflet) over this tile server; undefined: no maps, pages show their text alone. `tileOrigin`
+   * is what the CSP's img-src allows.
+   */
+  map: { tileUrl: string; attribution: string; tileOrigin: string } | undefined;
+  /** How long a public page is kept for visitors (src/web/pageCache.ts); 0: not kept. */
+  pageCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +167,8 @@ export function loadConfig(
       "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (national eID login)",
     ]);
   }
+  // Tests run offline: no tile server unless a test names one (a failed tile load is a failed request).
+  const tileUrl = v.MAP_TILE_URL ?? (v.NODE_ENV === "test" ? "" : OSM_TILE_URL);
   return {
     env: v.NODE_ENV,
     port: v.PORT,
@@ -144,6 +193,10 @@ export function loadConfig(
             name: v.OIDC_PROVIDER_NAME,
           }
         : undefined,
+    map: tileUrl
+      ? { tileUrl, attribution: v.MAP_TILE_ATTRIBUTION, tileOrigin: tileOrigin(tileUrl) }
+      : undefined,
+    pageCacheSeconds: v.PAGE_CACHE_SECONDS ?? (v.NODE_ENV === "test" ? 0 : 5),
     ...overrides,
   };
 }

@@ -324,4 +324,19 @@ export const DEMO_CASES: DemoCase[] = [
     at: [42.6001, 21.1952],
     daysAgo: 0,
   },
+  // Resolved a few days ago and still within the reopen window: its submitter may rate it or reopen it.
+  {
+    municipality: "prishtine",
+    category: "playgrounds",
+    status: "resolved",
+    language: "sq",
+    title: "Lëkundëse e thyer në këndin e lojërave në Sunny Hill",
+    description:
+      "Zinxhiri i njërës lëkundëse është këputur dhe ulësja varet në njërën anë. Fëmijët vazhdojnë ta përdorin.",
+    address: "Këndi i lojërave, Sunny Hill",
+    at: [42.6469, 21.1723],
+    submitter: "lirije.shala",
+    department: "public-services",
+    daysAgo: 7,
+  },
 ];

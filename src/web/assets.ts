@@ -1,6 +1,7 @@
 // Static assets under src/web/assets are served with a content hash in their name
 // (/assets/app.3f9c1a2b.css) and cached for a year: a change gets a new name, so no stale copies.
-// Scripts (.ts) are bundled and minified by esbuild at start-up; everything is kept in memory.
+// Scripts (.ts) are bundled and minified by esbuild at start-up, and so are stylesheets that @import
+// others (vendor CSS from node_modules, its images inlined); everything is kept in memory.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
@@ -45,6 +46,16 @@ export class Assets {
         body = Buffer.from(out.outputFiles[0]!.contents);
         ext = ".js";
         name = file.replace(/\.ts$/, ".js");
+      } else if (ext === ".css" && /^@import\s/m.test(readFileSync(join(dir, file), "utf8"))) {
+        // Images the imported CSS names become data: URLs: no paths into node_modules to serve.
+        const out = buildSync({
+          entryPoints: [join(dir, file)],
+          bundle: true,
+          minify: true,
+          loader: { ".png": "dataurl", ".svg": "dataurl" },
+          write: false,
+        });
+        body = Buffer.from(out.outputFiles[0]!.contents);
       } else {
         body = readFileSync(join(dir, file));
       }

@@ -28,6 +28,8 @@ export interface PageContext {
   ministry: Record<Language, string>;
   /** The signed-in person, for the header; undefined for a visitor. */
   user: { name: string } | undefined;
+  /** The tile server maps draw on; undefined: maps are off and pages show their text alone. */
+  map: { tileUrl: string; attribution: string } | undefined;
   /** The CSRF token for the page's forms. */
   readonly csrf: string;
 }

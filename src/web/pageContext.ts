@@ -3,7 +3,7 @@ import type { PageContext } from "./context.ts";
 
 /** Everything a page template needs from the request and the app. */
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
-  const { assets, profile } = req.server.deps;
+  const { assets, profile, config } = req.server.deps;
   let csrf: string | undefined;
   return {
     lang: req.lang,
@@ -12,6 +12,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     assets,
     ministry: profile.ministry,
     user: req.user ? { name: req.user.name } : undefined,
+    map: config.map,
     // Made on first use: only pages with a form (or the logout button) set the CSRF cookie.
     get csrf() {
       csrf ??= reply.generateCsrf();

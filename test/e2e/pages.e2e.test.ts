@@ -1,7 +1,10 @@
 // The browser suite: every page the app has, in every language, in Chromium. Each must pass axe's
 // WCAG 2.0/2.1 A and AA rules and load cleanly; a few behaviours only a browser shows are checked too.
+import { eq } from "drizzle-orm";
 import type { Browser, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { createDraft } from "../../src/cases/web/submitJourney.ts";
+import { users } from "../../src/db/schema.ts";
 import { translator } from "../../src/kernel/i18n.ts";
 import {
   axeViolations,
@@ -60,7 +63,43 @@ const PAGES: PageCase[] = [
     as: "lirije.shala",
     submitEmpty: true,
   },
+  ...(await duplicatesPages()),
 ];
+
+/**
+ * "Is it one of these?", as a visitor and as a citizen (who gets the follow buttons). Journey pages live
+ * under a draft's random token, so no route can declare a sample: drafts are written here as the journey
+ * leaves them after the place — a pothole next to the demo's open one in Rruga B.
+ */
+async function duplicatesPages(): Promise<PageCase[]> {
+  const { db } = running.platform.deps.database;
+  const now = running.platform.deps.clock.now();
+  const [citizen] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, "lirije.shala@demo.ekomuna.example"));
+  const data = {
+    municipality: "prishtine",
+    type: "issue_report" as const,
+    category: "potholes",
+    title: "Gropë në Rrugën B",
+    description: "Para stacionit të autobusit.",
+    located: true,
+    latitude: 42.6553,
+    longitude: 21.1787,
+  };
+  const visitorDraft = await createDraft(db, data, null, now);
+  const citizenDraft = await createDraft(db, data, citizen!.id, now);
+  return [
+    { path: `/submit/${visitorDraft.token}/duplicates`, name: "submit-duplicates", status: 200 },
+    {
+      path: `/submit/${citizenDraft.token}/duplicates`,
+      name: "submit-duplicates-as-lirije.shala",
+      status: 200,
+      as: "lirije.shala",
+    },
+  ];
+}
 
 /** Sessions of the demo accounts pages are seen as, made once. */
 const sessions = new Map<string, Awaited<ReturnType<typeof signIn>>>();

@@ -1,11 +1,25 @@
 // The public list of cases: filters, full-text search and pages, for anyone. Only public cases, and only
 // what the public list view (publicCaseSummary) lets through: no name, contact, address or location is
 // even selected. Merged duplicates are listed like any other case; their status says they were merged.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+// The list's map gets the same cases' points (listPublicCasePoints), located as their public view says.
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { addDays, type LocalDate, startOfLocalDay } from "../../calendar/zone.ts";
 import type { Db } from "../../db/client.ts";
 import { cases, categories, type LocalizedText, municipalities } from "../../db/schema.ts";
-import { type PublicCaseSummary, publicCaseSummary } from "../publicView.ts";
+import { type PublicCase, type PublicCaseSummary, publicCaseSummary, publicCaseView } from "../publicView.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
 import { TRACKING_CODE_PATTERN } from "../trackingCode.ts";
 
@@ -55,6 +69,14 @@ export interface PublicCaseList {
 const searchDocument = sql`${cases.search}`;
 const searchQuery = (q: string) =>
   sql`websearch_to_tsquery('simple'::regconfig, public.ekomuna_unaccent(${q}::text))`;
+
+/**
+ * Newest first, in the order of the index `cases_public_received` (received_at DESC NULLS LAST, id DESC
+ * NULLS LAST). Both columns are NOT NULL, but PostgreSQL matches an ORDER BY to an index by its NULLS
+ * clause too, and a plain DESC means NULLS FIRST: without the clause the planner cannot read the index in
+ * order and sorts every public case instead (1 s instead of 7 ms on 600 000 cases).
+ */
+const newestFirst = [sql`${cases.receivedAt} desc nulls last`, sql`${cases.id} desc nulls last`];
 
 /** The tracking code that `q` is, upper-cased, or undefined when it does not look like one. */
 export function asTrackingCode(q: string): string | undefined {
@@ -123,7 +145,9 @@ export async function listPublicCases(
     .innerJoin(categories, eq(categories.id, cases.categoryId))
     .innerJoin(municipalities, eq(municipalities.id, cases.municipalityId))
     .where(where)
-    .orderBy(desc(cases.receivedAt), desc(cases.id))
+    // A word search reads all its matches anyway (it counts them): sorting them beats walking the whole
+    // index in order, which is what the planner would do for a limit it thinks cuts the read short.
+    .orderBy(...(wordSearch ? [desc(cases.receivedAt), desc(cases.id)] : newestFirst))
     .limit(PAGE_SIZE)
     .offset(offset);
 
@@ -162,6 +186,80 @@ export async function listPublicCases(
     page,
     pageCount: Math.min(MAX_PAGE, Math.max(1, Math.ceil(shown / PAGE_SIZE))),
   };
+}
+
+/** The most points the map of the list gets: the newest; past that, narrowing the filters is the answer. */
+export const MAP_POINT_LIMIT = 1000;
+
+/** A case on the public map: what its marker and popup show, and where, as its public view places it. */
+export interface PublicCasePoint {
+  trackingCode: string;
+  title: string;
+  status: CaseStatus;
+  latitude: number;
+  longitude: number;
+  /** Approximate for sensitive categories: rounded to about 100 m, as on the case page. */
+  precision: NonNullable<PublicCase["location"]>["precision"];
+}
+
+export interface PublicCasePoints {
+  points: PublicCasePoint[];
+  /** True when more cases with a location match than the points given (the newest `limit`). */
+  truncated: boolean;
+  limit: number;
+}
+
+/**
+ * A case row with nothing in it: the map reads only the columns its points need and lets the one public
+ * view (publicCaseView) decide what of them anyone may see, so the location rules (coarse for sensitive
+ * categories, nothing for private cases) are the case page's, and no personal column is ever selected.
+ */
+const BLANK_CASE = Object.fromEntries(
+  Object.keys(getTableColumns(cases)).map((column) => [column, null]),
+) as unknown as typeof cases.$inferSelect;
+
+/**
+ * The cases of the list's filters that have a location, as map points: the newest first, at most `limit`
+ * (one more is read to tell whether there are more). No count: unfiltered, it reads the newest entries of
+ * `cases_public_received` in order, skipping those without a location, and stops.
+ */
+export async function listPublicCasePoints(
+  db: Db,
+  filters: PublicCaseFilters,
+  options: { timeZone: string; limit?: number },
+): Promise<PublicCasePoints> {
+  const limit = options.limit ?? MAP_POINT_LIMIT;
+  const rows = await db
+    .select({
+      visibility: cases.visibility,
+      trackingCode: cases.trackingCode,
+      type: cases.type,
+      status: cases.status,
+      title: cases.title,
+      receivedAt: cases.receivedAt,
+      latitude: cases.latitude,
+      longitude: cases.longitude,
+      sensitive: categories.sensitive,
+    })
+    .from(cases)
+    .innerJoin(categories, eq(categories.id, cases.categoryId))
+    .where(and(conditions(filters, options.timeZone), isNotNull(cases.latitude), isNotNull(cases.longitude)))
+    .orderBy(...newestFirst)
+    .limit(limit + 1);
+  const points: PublicCasePoint[] = [];
+  for (const { sensitive, ...r } of rows.slice(0, limit)) {
+    const view = publicCaseView({ ...BLANK_CASE, ...r }, { sensitive }, []);
+    if (!view?.location) continue;
+    points.push({
+      trackingCode: view.trackingCode,
+      title: view.title,
+      status: view.status,
+      latitude: view.location.latitude,
+      longitude: view.location.longitude,
+      precision: view.location.precision,
+    });
+  }
+  return { points, truncated: rows.length > limit, limit };
 }
 
 /**

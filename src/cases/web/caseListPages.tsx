@@ -6,9 +6,10 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
-import type { PublicCaseList } from "../queries/listPublicCases.ts";
+import { CasesMap, type MapPlace } from "../../web/map.tsx";
+import { MAP_POINT_LIMIT, type PublicCaseList } from "../queries/listPublicCases.ts";
 import { CASE_STATUSES, CASE_TYPES } from "../statuses.ts";
-import { type CaseListValues, caseListHref, FILTER_FIELDS } from "./caseListQuery.ts";
+import { type CaseListValues, caseListHref, caseMapHref, FILTER_FIELDS } from "./caseListQuery.ts";
 import { formatDay, StatusTag } from "./casePages.tsx";
 
 // One collator per language (building one per comparison costs more than the rest of the page).
@@ -35,6 +36,8 @@ export interface CaseListPageProps {
   errors: FieldErrors;
   /** Absent when the filters could not be read. */
   list?: PublicCaseList;
+  /** Where the list's map may go (the country); absent: no map. */
+  mapPlace?: MapPlace;
 }
 
 const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
@@ -300,7 +303,17 @@ function Pagination({
   );
 }
 
-function Results({ ctx, values, list }: { ctx: PageContext; values: CaseListValues; list: PublicCaseList }) {
+function Results({
+  ctx,
+  values,
+  list,
+  mapPlace,
+}: {
+  ctx: PageContext;
+  values: CaseListValues;
+  list: PublicCaseList;
+  mapPlace: MapPlace | undefined;
+}) {
   const { t, lang } = ctx;
   // The same four labels on every card: translated once.
   const label = {
@@ -318,6 +331,10 @@ function Results({ ctx, values, list }: { ctx: PageContext; values: CaseListValu
       <h2 id="results-heading" safe>
         {count}
       </h2>
+      {/* Every page of the results shows the same map: the points of all of them (the newest). */}
+      {mapPlace && list.total > 0 ? (
+        <CasesMap ctx={ctx} source={caseMapHref(values)} place={mapPlace} limit={MAP_POINT_LIMIT} />
+      ) : null}
       {list.items.length === 0 ? (
         list.total === 0 ? (
           <div class="case-results__empty">
@@ -407,7 +424,7 @@ export function CaseListPage(p: CaseListPageProps) {
       </p>
       <div class="case-list-layout">
         <FilterForm ctx={ctx} choices={p.choices} values={p.values} errors={errors} />
-        {list ? <Results ctx={ctx} values={p.values} list={list} /> : null}
+        {list ? <Results ctx={ctx} values={p.values} list={list} mapPlace={p.mapPlace} /> : null}
       </div>
     </Layout>
   );

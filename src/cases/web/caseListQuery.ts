@@ -93,14 +93,25 @@ export function parseCaseListQuery(
   };
 }
 
-/** The query string of a list page: the valid filters and the page (page 1 is left out). */
-export function caseListHref(values: CaseListValues, page: number): string {
+function filterParams(values: CaseListValues): URLSearchParams {
   const params = new URLSearchParams();
   for (const field of FILTER_FIELDS) {
     const v = values[field];
     for (const one of Array.isArray(v) ? v : [v]) if (one) params.append(field, one);
   }
+  return params;
+}
+
+/** The query string of a list page: the valid filters and the page (page 1 is left out). */
+export function caseListHref(values: CaseListValues, page: number): string {
+  const params = filterParams(values);
   if (page > 1) params.set("page", String(page));
   const qs = params.toString();
   return qs ? `/cases?${qs}` : "/cases";
+}
+
+/** The map points of a list's filters (every page of it: the map is not paged). */
+export function caseMapHref(values: CaseListValues): string {
+  const qs = filterParams(values).toString();
+  return qs ? `/cases/map.json?${qs}` : "/cases/map.json";
 }

@@ -21,8 +21,10 @@ import type { CaseType } from "../statuses.ts";
 export const DRAFT_LIFETIME_MS = 24 * 3600 * 1000;
 
 /**
- * The steps of the journey, in order; "questions" is skipped when the category has none. "photos" is
- * optional: it is shown after the place, but nothing waits for it (missingStep never answers it).
+ * The steps of the journey, in order; "questions" is skipped when the category has none. "duplicates"
+ * (open reports near the point, to follow instead) is shown only when the routes find some, so stepAfter
+ * and stepBefore pass over it. "photos" is optional: it is shown after the place, but nothing waits for
+ * it (missingStep never answers it).
  */
 export const STEPS = [
   "type",
@@ -30,6 +32,7 @@ export const STEPS = [
   "questions",
   "details",
   "location",
+  "duplicates",
   "photos",
   "contact",
   "check",
@@ -172,6 +175,7 @@ export async function activeMunicipality(db: Db, slug: string) {
 }
 
 export interface OfferedCategory {
+  id: number;
   code: string;
   group: string;
   name: LocalizedText;
@@ -219,6 +223,7 @@ export async function offeredCategories(
   return rows
     .sort((a, b) => (a.parentId ?? a.id) - (b.parentId ?? b.id) || a.id - b.id)
     .map((r) => ({
+      id: r.id,
       code: r.code,
       group: r.group,
       name: r.name,
@@ -255,15 +260,17 @@ export function missingStep(
 
 const position = (s: Step) => STEPS.indexOf(s);
 
-/** The step after `step` in order (skipping the questions when the category has none). */
+/** The step after `step` in order (skipping the questions when the category has none, and "duplicates"). */
 export function stepAfter(step: Step, hasQuestions: boolean): Step {
   const next = STEPS[position(step) + 1] ?? "check";
+  if (next === "duplicates") return "photos";
   return next === "questions" && !hasQuestions ? "details" : next;
 }
 
-/** The step before `step`, or undefined for the first. */
+/** The step before `step`, or undefined for the first (passing over "duplicates", as stepAfter does). */
 export function stepBefore(step: Step, hasQuestions: boolean): Step | undefined {
   const previous = STEPS[position(step) - 1];
+  if (previous === "duplicates") return "location";
   return previous === "questions" && !hasQuestions ? "category" : previous;
 }
 

@@ -15,6 +15,7 @@ import {
   PostForm,
 } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
+import { type MapPlace, PinMap } from "../../web/map.tsx";
 import { photoUrl, thumbnailSize } from "../photos/photoView.ts";
 import { CASE_TYPES, type CaseType } from "../statuses.ts";
 import type { ContactAnswers, DraftData, OfferedCategory, Step } from "./submitJourney.ts";
@@ -35,7 +36,7 @@ interface StepProps {
 
 const ids = (...list: (string | false | undefined)[]) => list.filter(Boolean).join(" ") || undefined;
 
-function JourneyLayout(p: {
+export function JourneyLayout(p: {
   ctx: PageContext;
   municipality: JourneyMunicipality;
   title: string;
@@ -499,11 +500,13 @@ export function DetailsPage(
   );
 }
 
-/** Step 5: the place, as words; a map may later fill the two hidden inputs. */
+/** Step 5: the place, as words, and with JavaScript a map whose pin fills the two hidden inputs. */
 export function LocationPage(
   p: StepProps & {
     type: CaseType;
     values: { address: string; latitude: string; longitude: string };
+    /** Where the pin map opens (the municipality); absent: no map. */
+    mapPlace?: MapPlace;
   },
 ) {
   const { t } = p.ctx;
@@ -530,6 +533,7 @@ export function LocationPage(
           errors={p.errors}
           rows={3}
         />
+        {p.mapPlace ? <PinMap ctx={p.ctx} place={p.mapPlace} /> : null}
         <input type="hidden" name="latitude" value={p.values.latitude} />
         <input type="hidden" name="longitude" value={p.values.longitude} />
         <Button label={t("submit.continue")} />

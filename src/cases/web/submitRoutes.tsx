@@ -6,6 +6,7 @@
 // a retry finds the same case.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { can } from "../../access/policy.ts";
 import { baseUrl } from "../../app.ts";
 import type { LocalizedText } from "../../db/schema.ts";
 import { LANGUAGES } from "../../kernel/i18n.ts";
@@ -13,12 +14,16 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
+import { municipalityPlace } from "../../web/map.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { submitCase } from "../commands/submitCase.ts";
 import { listDraftPhotos, MAX_PHOTOS_PER_DRAFT } from "../photos/photoCommands.ts";
 import { isPhotoError } from "../photos/photoRoutes.ts";
+import { duplicateRadius, findPossibleDuplicates } from "../queries/possibleDuplicates.ts";
 import { checkAnswers } from "../questions.ts";
 import { CASE_TYPES } from "../statuses.ts";
+import { casePagePath } from "./caseRoutes.tsx";
+import { DuplicatesPage } from "./duplicatesPages.tsx";
 import {
   activeMunicipality,
   caseOfDraft,
@@ -151,6 +156,9 @@ const PROBLEMS = {
   outside_area: "location",
 } as const satisfies Record<string, Step>;
 type Problem = keyof typeof PROBLEMS;
+
+/** How many possible duplicates the journey lists at most: the nearest are the likely ones. */
+const DUPLICATES_SHOWN = 10;
 
 const limit = (max: number, minutes: number) => ({ rateLimit: { max, timeWindow: minutes * 60_000 } });
 
@@ -536,7 +544,7 @@ export async function submitRoutes(app: FastifyInstance) {
     },
   );
 
-  // 5. The place: words for now; a map will fill the hidden latitude and longitude.
+  // 5. The place: words, or a pin on the map (with JavaScript) that fills the hidden latitude and longitude.
 
   const locationPage = (
     req: DraftRequest,
@@ -555,6 +563,7 @@ export async function submitRoutes(app: FastifyInstance) {
         type={o.d.type!}
         values={values}
         errors={errors}
+        mapPlace={municipalityPlace(profile, o.municipality.slug)}
       />,
       Object.keys(errors).length > 0 ? 422 : 200,
     );
@@ -619,13 +628,87 @@ export async function submitRoutes(app: FastifyInstance) {
           { address: ["submit.location.errors.outsideArea", { name: o.municipality.name }] },
           false,
         );
-      return advance(reply, o, "location", {
+      const d: DraftData = {
         ...o.d,
         located: true,
         address: address || undefined,
         latitude: point?.latitude,
         longitude: point?.longitude,
-      });
+      };
+      // Open reports of the same problem near the point: offer to follow one before going on.
+      if ((await nearby(o, d)).cases.length > 0) {
+        await saveDraft(db, o.draft, d, clock.now());
+        return reply.redirect(stepPath(o.draft.token, "duplicates", o.returning), 303);
+      }
+      return advance(reply, o, "location", d);
+    },
+  );
+
+  // 5b. "Is it one of these?": the open public reports of the same category near an issue report's point,
+  // to follow one instead of sending another. Only when there are some: stepAfter and stepBefore pass over
+  // this step, and the place (forward) and photos (back) steps come here when nearby() finds reports.
+
+  /** The possible duplicates of the draft's report: none unless it is an issue report with a point. */
+  async function nearby(o: Opened, d: DraftData) {
+    const category = o.category;
+    if (d.type !== "issue_report" || d.latitude === undefined || d.longitude === undefined || !category)
+      return { radiusM: 0, cases: [] };
+    const radiusM = await duplicateRadius(db, category.id);
+    const cases = await findPossibleDuplicates(db, {
+      municipalityId: o.municipalityId,
+      categoryId: category.id,
+      latitude: d.latitude,
+      longitude: d.longitude,
+      radiusM,
+      limit: DUPLICATES_SHOWN,
+    });
+    return { radiusM, cases };
+  }
+
+  app.get<{ Params: { draft: string } }>("/submit/:draft/duplicates", async (req, reply) => {
+    const o = await open(req, reply, "duplicates");
+    if (!o) return reply;
+    const found = await nearby(o, o.d);
+    if (found.cases.length === 0) {
+      // None (any more, or never: an old link): nothing to show, on to what comes next.
+      const next = whereNext("duplicates", o.d, o.category, o.signedIn, o.returning);
+      return reply.redirect(stepPath(o.draft.token, next.step, next.returning), 303);
+    }
+    const here = actionOf(o, "duplicates");
+    // Following is caseActionRoutes' POST /cases/:code/follow, which then opens the case page saying so;
+    // it needs an account: a visitor signs in and comes back here. The draft stays either way.
+    const follow = !o.signedIn
+      ? ("sign_in" as const)
+      : can(req.actor, "case.follow", { municipalityId: o.municipalityId, isPublic: true })
+        ? (code: string) => ({
+            action: `/cases/${code}/follow`,
+            next: casePagePath(code, { kind: "public" }, "followed"),
+          })
+        : undefined;
+    return sendPage(
+      reply,
+      <DuplicatesPage
+        ctx={pageContext(req, reply)}
+        municipality={o.municipality}
+        back={backFrom(o, "duplicates")}
+        action={here}
+        here={here}
+        category={localized(o.category!.name, req.lang)}
+        radiusM={found.radiusM}
+        cases={found.cases}
+        follow={follow}
+      />,
+    );
+  });
+
+  // "Mine is different — continue": nothing to store, on to the photos (or back to "check your answers").
+  app.post<{ Params: { draft: string } }>(
+    "/submit/:draft/duplicates",
+    { config: limit(200, 15) },
+    async (req, reply) => {
+      const o = await open(req, reply, "duplicates");
+      if (!o) return reply;
+      return advance(reply, o, "duplicates", o.d);
     },
   );
 
@@ -647,7 +730,11 @@ export async function submitRoutes(app: FastifyInstance) {
           ctx={pageContext(req, reply)}
           municipality={o.municipality}
           action={actionOf(o, "photos")}
-          back={backFrom(o, "photos")}
+          back={
+            !o.returning && (await nearby(o, o.d)).cases.length > 0
+              ? stepPath(o.draft.token, "duplicates")
+              : backFrom(o, "photos")
+          }
           token={o.draft.token}
           here={actionOf(o, "photos")}
           photos={photos.map((ph) => ({ id: ph.id, width: ph.width, height: ph.height }))}
