@@ -9,14 +9,14 @@ import { HomePage, MunicipalityPage } from "./pages.tsx";
 export async function municipalityRoutes(app: FastifyInstance) {
   const { db } = app.deps.database;
 
-  app.get("/", { config: { page: { sample: "/" } } }, async (req, reply) => {
+  app.get("/", { config: { page: { sample: "/" }, publicCache: true } }, async (req, reply) => {
     const municipalities = await listMunicipalities(db);
     return sendPage(reply, <HomePage ctx={pageContext(req, reply)} municipalities={municipalities} />);
   });
 
   app.get<{ Params: { slug: string } }>(
     "/m/:slug",
-    { config: { page: { sample: "/m/prishtine" } } },
+    { config: { page: { sample: "/m/prishtine" }, publicCache: true } },
     async (req, reply) => {
       const municipality = await findMunicipality(db, req.params.slug);
       if (!municipality?.active) return notFound(req, reply);
