@@ -7,10 +7,12 @@ import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
+import { API_PREFIX, apiRoutes } from "./api/plugin.ts";
 import type { WorkingCalendar } from "./calendar/calendar.ts";
 import { photoRoutes } from "./cases/photos/photoRoutes.ts";
 import type { PhotoStore } from "./cases/photos/storage.ts";
 import { assistedRoutes } from "./cases/web/assistedRoutes.tsx";
+import { caseActionRoutes } from "./cases/web/caseActionRoutes.tsx";
 import { caseListRoutes } from "./cases/web/caseListRoutes.tsx";
 import { caseRoutes } from "./cases/web/caseRoutes.tsx";
 import { submitRoutes } from "./cases/web/submitRoutes.tsx";
@@ -27,6 +29,7 @@ import { municipalityRoutes } from "./reference/web/routes.tsx";
 import type { Assets } from "./web/assets.ts";
 import { registerLanguage } from "./web/context.ts";
 import { installErrorHandling } from "./web/errors.tsx";
+import { PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
 
 export interface AppDeps {
@@ -60,6 +63,8 @@ export interface PageRouteConfig {
   page?: { sample: string; as?: string; status?: number };
   /** State-changing routes check the CSRF token unless they say `csrf: false` (API keys, webhooks). */
   csrf?: boolean;
+  /** A public page that may be kept a few seconds for visitors (src/web/pageCache.ts). */
+  publicCache?: boolean;
 }
 
 declare module "fastify" {
@@ -139,7 +144,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
+        // Map tiles are images from the configured tile server, and nothing else comes from it.
+        imgSrc: ["'self'", "data:", ...(config.map ? [config.map.tileOrigin] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
@@ -180,16 +186,19 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     if (safe || (req.routeOptions.config as PageRouteConfig).csrf === false) return done();
     app.csrfProtection(req, reply, done);
   });
+  registerPageCache(app, new PageCache(config.pageCacheSeconds * 1000, () => deps.clock.now().getTime()));
 
   await app.register(healthRoutes);
   await app.register(shellRoutes);
   await app.register(municipalityRoutes);
   await app.register(identityRoutes);
   await app.register(caseRoutes);
+  await app.register(caseActionRoutes);
   await app.register(assistedRoutes);
   await app.register(photoRoutes);
   await app.register(caseListRoutes);
   await app.register(staffRoutes);
   await app.register(submitRoutes);
+  await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;
 }

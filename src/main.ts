@@ -25,6 +25,11 @@ Commands:
                                          create a ministry monitor or platform operator
                                          (R: ${NATIONAL_ROLES.join(" or ")})
   audit verify                           check the audit log's hash chain; exits 1 if it is broken
+  api-key create --name N [--municipality SLUG] [--rate-limit N]
+                                         make an API client and print its key (shown once); SLUG
+                                         restricts it to one municipality, N requests per minute
+  api-key list                           list the API clients (never their keys)
+  api-key revoke PREFIX|ID               revoke an API client's key (by the prefix list shows, or id)
   boundaries import FILE [--property P] [--source S] [--skip-unmatched] [--dry-run]
                                          import municipal boundaries from a GeoJSON FeatureCollection;
                                          features are matched by property P (default "slug") to a
@@ -75,6 +80,8 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
         return await createAdmin(rest, env, io);
       case "boundaries":
         return await boundaries(rest, env, io);
+      case "api-key":
+        return await apiKey(rest, env, io);
       case "audit": {
         const [subcommand, ...options] = rest;
         if (subcommand !== "verify") {
@@ -158,6 +165,124 @@ async function seed(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<nu
       }
     }
   });
+}
+
+const apiKeyInput = z.object({
+  name: z.string({ error: "--name is required" }).trim().min(1, "--name must not be empty").max(200),
+  municipality: z
+    .string()
+    .regex(/^[a-z0-9-]{1,100}$/, "--municipality must be a municipality's slug, e.g. prishtine")
+    .optional(),
+  "rate-limit": z
+    .string()
+    .regex(/^\d{1,7}$/, "--rate-limit must be a whole number of requests per minute")
+    .transform(Number)
+    .refine((n) => n >= 1, "--rate-limit must be at least 1")
+    .optional(),
+});
+
+/** `api-key create|list|revoke`: API clients for the REST API (src/api/apiKeys.ts), each step audited. */
+async function apiKey(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  const [subcommand, ...rest] = args;
+  const now = systemClock.now();
+  const open = async (database: Database) => {
+    await (await platform()).prepareDatabase(database, { demo: false, now });
+    return import("./api/apiKeys.ts");
+  };
+  let status = 0;
+  switch (subcommand) {
+    case "create": {
+      const parsed = apiKeyInput.safeParse(
+        parse(rest, {
+          name: { type: "string" },
+          municipality: { type: "string" },
+          "rate-limit": { type: "string" },
+        }),
+      );
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+      const { name, municipality, "rate-limit": rateLimit } = parsed.data;
+      await withDatabase(loadConfig(env), async (database) => {
+        const keys = await open(database);
+        const made = await keys.createApiClient(database.db, {
+          name,
+          municipality,
+          rateLimit,
+          now,
+          via: "cli",
+        });
+        if (!made.ok) throw new UsageError(`--municipality: there is no municipality "${municipality}".`);
+        const only = made.client.municipality ? `, restricted to ${made.client.municipality.slug}` : "";
+        io.out(
+          `Created API client "${name}" (id ${made.client.id}, prefix ${made.client.keyPrefix}${only}).`,
+        );
+        io.out(`API key (shown once, keep it secret): ${made.key}`);
+      });
+      return status;
+    }
+    case "list":
+      parse(rest, {});
+      await withDatabase(loadConfig(env), async (database) => {
+        const clients = await (await open(database)).listApiClients(database.db, { now, via: "cli" });
+        if (clients.length === 0) io.out("No API clients.");
+        for (const c of clients) {
+          const state = c.revokedAt ? `revoked ${c.revokedAt.toISOString()}` : "active";
+          io.out(
+            [
+              c.keyPrefix,
+              c.id,
+              state,
+              c.municipality ?? "all municipalities",
+              `${c.rateLimit ?? "default"} req/min`,
+              `last used ${c.lastUsedAt?.toISOString() ?? "never"}`,
+              c.name,
+            ].join("  "),
+          );
+        }
+      });
+      return status;
+    case "revoke": {
+      let positionals: string[];
+      try {
+        positionals = parseArgs({
+          args: rest,
+          options: {},
+          allowPositionals: true,
+          strict: true,
+        }).positionals;
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const [which, ...extra] = positionals;
+      if (!which || extra.length > 0)
+        throw new UsageError("api-key revoke needs one key prefix or client id.");
+      await withDatabase(loadConfig(env), async (database) => {
+        const keys = await open(database);
+        const done = await keys.revokeApiClient(database.db, { which, now, via: "cli" });
+        if (!done.ok) {
+          io.err(
+            done.reason === "ambiguous"
+              ? `ekomuna: "${which}" names several API clients; give the client's id (see api-key list).`
+              : `ekomuna: no API client "${which}".`,
+          );
+          status = 1;
+          return;
+        }
+        const c = done.client;
+        io.out(
+          done.already
+            ? `API client "${c.name}" (${c.keyPrefix}) was already revoked.`
+            : `Revoked API client "${c.name}" (${c.keyPrefix}); its key stops working within ${keys.KEY_CACHE_MS / 1000} seconds.`,
+        );
+      });
+      return status;
+    }
+    default:
+      throw new UsageError(
+        subcommand
+          ? `Unknown api-key command "${subcommand}".`
+          : "api-key needs a command: create, list or revoke.",
+      );
+  }
 }
 
 async function boundaries(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {

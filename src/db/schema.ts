@@ -472,3 +472,31 @@ export const caseFollowers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.userId] })],
 );
+
+/**
+ * A program that uses the REST API (and later Open311) on behalf of people: a municipality's own app, a
+ * civic-tech service. It holds a secret key (`ek_live_…`, shown once); only the key's SHA-256 is kept,
+ * so a copy of the table opens nothing. The key acts as a visitor of the policy table, plus this identity
+ * (idempotency scope, channel `api`, an optional municipality it may submit to, its rate limit).
+ */
+export const apiClients = pgTable(
+  "api_clients",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** Set: the client may submit only to this municipality. */
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    keyHash: text("key_hash").notNull().unique(), // sha256(key), hex
+    /** The key's first characters (`ek_live_` and 8 more): not secret, enough to tell keys apart in lists. */
+    keyPrefix: text("key_prefix").notNull(),
+    /** Requests per minute, per kind (reads, writes); null: the default (RATE_LIMITS in src/api/auth.ts). */
+    rateLimit: integer("rate_limit"),
+    /** The operator who made it; null when made at the server's command line. */
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    /** Updated at most once a minute, so that using a key costs no write per request. */
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_clients_key_prefix").on(t.keyPrefix)],
+);
