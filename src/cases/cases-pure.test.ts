@@ -232,3 +232,16 @@ describe("the public view of a case", () => {
     expect(publicCaseView({ ...row, visibility: "private" }, { sensitive: false }, events)).toBeUndefined();
   });
 });
+
+describe("the possible-duplicates index", () => {
+  it("covers exactly the open statuses, so the planner can use it for the duplicates query", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { OPEN_STATUSES } = await import("./lifecycle.ts");
+    const migration = readFileSync(
+      new URL("../../drizzle/0007_case_list_indexes.sql", import.meta.url),
+      "utf8",
+    );
+    const listed = migration.match(/"cases_open_public_place".*status in \(([^)]*)\)/)?.[1];
+    expect(listed?.split(",").map((s) => s.trim().replaceAll("'", ""))).toEqual([...OPEN_STATUSES]);
+  });
+});

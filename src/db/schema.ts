@@ -239,6 +239,20 @@ export const cases = pgTable(
     index("cases_search").using("gin", t.search),
     // The default public list: newest public cases first.
     index("cases_public_received").on(t.receivedAt.desc(), t.id.desc()).where(sql`visibility = 'public'`),
+    // The public list and map filtered by municipality or by category, newest first.
+    index("cases_public_municipality_received")
+      .on(t.municipalityId, t.receivedAt.desc(), t.id.desc())
+      .where(sql`visibility = 'public'`),
+    index("cases_public_category_received")
+      .on(t.categoryId, t.receivedAt.desc(), t.id.desc())
+      .where(sql`visibility = 'public'`),
+    // Possible duplicates: open public reports of a category near a point (possibleDuplicates.ts writes
+    // the same condition; the statuses are lifecycle.ts's OPEN_STATUSES — change both together).
+    index("cases_open_public_place")
+      .on(t.municipalityId, t.categoryId, t.latitude, t.longitude)
+      .where(
+        sql`visibility = 'public' and status in ('submitted', 'acknowledged', 'assigned', 'in_progress', 'awaiting_citizen', 'reopened')`,
+      ),
   ],
 );
 

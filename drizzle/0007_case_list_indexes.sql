@@ -1,0 +1,3 @@
+CREATE INDEX "cases_public_municipality_received" ON "cases" USING btree ("municipality_id","received_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE visibility = 'public';--> statement-breakpoint
+CREATE INDEX "cases_public_category_received" ON "cases" USING btree ("category_id","received_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE visibility = 'public';--> statement-breakpoint
+CREATE INDEX "cases_open_public_place" ON "cases" USING btree ("municipality_id","category_id","latitude","longitude") WHERE visibility = 'public' and status in ('submitted', 'acknowledged', 'assigned', 'in_progress', 'awaiting_citizen', 'reopened');
