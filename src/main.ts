@@ -415,6 +415,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   const database = await openConfiguredDatabase(config);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let worker: { poke(): void; stop(): Promise<void> } | undefined;
+  let sealer: { stop(): Promise<void> } | undefined;
   try {
     const { profile, calendar } = await prepareDatabase(database, {
       demo: config.demo,
@@ -431,6 +432,11 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     worker = startOutboxWorker(database.db, mailer, () => systemClock.now(), {
       log: (err) => app?.log.error({ err }, "outbox delivery failed"),
     });
+    // Audit entries are chained into the hash chain within a second of their commit (src/audit).
+    const { startAuditSealer } = await import("./audit/audit.ts");
+    sealer = startAuditSealer(database.db, {
+      log: (err) => app?.log.error({ err }, "audit sealing failed"),
+    });
     app = await buildApp({
       config,
       database,
@@ -445,6 +451,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   } catch (e) {
     await app?.close();
     await worker?.stop();
+    await sealer?.stop();
     await database.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
@@ -486,6 +493,10 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     try {
       await started.close();
       await worker?.stop();
+      // The last entries are sealed before the database closes.
+      await sealer?.stop();
+      const { sealAudit } = await import("./audit/audit.ts");
+      await sealAudit(database.db);
       await database.close();
       started.log.info("stopped cleanly");
       process.exitCode = 0;

@@ -3,8 +3,16 @@
 // entry's hash and the entry's own fields, so an edited, inserted or deleted row breaks the chain from
 // there on. The chain proves the log was not altered in place; anchoring the latest hash outside the
 // database (printed, sent to a monitor) also makes truncation of the newest entries evident.
+//
+// Entries are written in the transaction of the change they record (never one without the other), and
+// sealed into the chain moments later by sealAudit (the server runs it every second, and verifying runs
+// it first). Sealing outside the request is what lets submissions run in parallel: a chain extended inside
+// each transaction holds one lock from the append to the commit, and every submission in the country
+// queued behind it (docs/PERFORMANCE.md). The price is a window of about a second in which a pending
+// entry is in the log but not yet chained; sealing assigns the chain order (`seq`), in the order entries
+// are found committed.
 import { createHash } from "node:crypto";
-import { asc, desc, gt, sql } from "drizzle-orm";
+import { asc, desc, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { auditLog } from "../db/schema.ts";
 
@@ -12,7 +20,7 @@ import { auditLog } from "../db/schema.ts";
 export const GENESIS = "0".repeat(64);
 
 /**
- * The advisory lock key that serializes appends across all connections (PostgreSQL) so that no two
+ * The advisory lock key that serializes sealing across all connections and processes, so that no two
  * entries can chain to the same predecessor. Arbitrary but fixed: "ekAUDIT" in ASCII.
  */
 export const AUDIT_CHAIN_LOCK_KEY = 0x656b4155444954n;
@@ -63,49 +71,99 @@ export function chainHash(prevHash: string, entry: AuditEntry): string {
 }
 
 /**
- * Appends one entry to the hash chain inside the caller's transaction, so staff access to personal data
- * and every decision leave tamper-evident traces (Law 06/L-082). Call it inside `db.transaction` (the
- * advisory lock is held until that transaction ends) at the default READ COMMITTED isolation level.
+ * Writes one entry inside the caller's transaction, so staff access to personal data and every decision
+ * leave a trace exactly when the change they record is committed (Law 06/L-082). No lock is taken: the
+ * entry is chained by sealAudit once committed.
  */
-export async function appendAudit(tx: AuditWriter, entry: AuditEntry): Promise<{ id: number; hash: string }> {
-  // Held until commit or rollback: the next appender reads this entry as its predecessor.
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(AUDIT_CHAIN_LOCK_KEY.toString())})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-  const prevHash = last?.hash ?? GENESIS;
-  // Stored as PostgreSQL gives it back, so the hash recomputed from the row matches.
-  const stored: AuditEntry = {
-    at: entry.at,
-    actorId: entry.actorId == null ? null : normaliseUuid(entry.actorId),
-    action: entry.action,
-    subjectType: entry.subjectType ?? null,
-    subjectId: entry.subjectId ?? null,
-    municipalityId: entry.municipalityId ?? null,
-    ip: entry.ip ?? null,
-    data: entry.data == null ? null : (toJson(entry.data) as Record<string, unknown>),
-  };
-  const hash = chainHash(prevHash, stored);
+export async function appendAudit(tx: AuditWriter, entry: AuditEntry): Promise<{ id: number }> {
   const [row] = await tx
     .insert(auditLog)
     .values({
-      at: stored.at,
-      actorId: stored.actorId,
-      action: stored.action,
-      subjectType: stored.subjectType,
-      subjectId: stored.subjectId,
-      municipalityId: stored.municipalityId,
-      ip: stored.ip,
-      data: stored.data,
-      prevHash,
-      hash,
+      at: entry.at,
+      actorId: entry.actorId ?? null,
+      action: entry.action,
+      subjectType: entry.subjectType ?? null,
+      subjectId: entry.subjectId ?? null,
+      municipalityId: entry.municipalityId ?? null,
+      ip: entry.ip ?? null,
+      data: entry.data == null ? null : (toJson(entry.data) as Record<string, unknown>),
     })
     .returning({ id: auditLog.id });
-  return { id: row!.id, hash };
+  return { id: row!.id };
 }
 
 /**
- * Recomputes the whole chain in id order, batch by batch, so an operator or monitor can prove the audit
- * log of staff access and decisions was not altered (Law 06/L-082); names the first broken entry.
- * `checked` counts the entries found intact (before the broken one, when there is one).
+ * Chains the committed entries not sealed yet, oldest id first, batch by batch: each gets the next `seq`,
+ * its predecessor's hash and its own hash computed from the stored row (so verification recomputes the
+ * same). One sealer at a time, across processes (the advisory lock). Returns how many were sealed.
+ */
+export async function sealAudit(db: Db, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  let total = 0;
+  for (;;) {
+    const sealed = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(AUDIT_CHAIN_LOCK_KEY.toString())})`);
+      const [last] = await tx
+        .select({ seq: auditLog.seq, hash: auditLog.hash })
+        .from(auditLog)
+        .where(isNotNull(auditLog.seq))
+        .orderBy(desc(auditLog.seq))
+        .limit(1);
+      const pending = await tx
+        .select()
+        .from(auditLog)
+        .where(isNull(auditLog.seq))
+        .orderBy(asc(auditLog.id))
+        .limit(batchSize);
+      if (pending.length === 0) return 0;
+      let prevHash = last?.hash ?? GENESIS;
+      let seq = last?.seq ?? 0;
+      const rows = pending.map((row) => {
+        const hash = chainHash(prevHash, row);
+        const sealedRow = sql`(${row.id}::bigint, ${++seq}::bigint, ${prevHash}, ${hash})`;
+        prevHash = hash;
+        return sealedRow;
+      });
+      await tx.execute(sql`
+        update audit_log set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+        from (values ${sql.join(rows, sql`, `)}) as v(id, seq, prev_hash, hash)
+        where audit_log.id = v.id`);
+      return pending.length;
+    });
+    total += sealed;
+    if (sealed < batchSize) return total;
+  }
+}
+
+/** Seals every second in the server process (and on poke()), until stopped. */
+export function startAuditSealer(db: Db, options: { intervalMs?: number; log?: (e: unknown) => void } = {}) {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  const run = async () => {
+    if (stopped || running) return;
+    running = sealAudit(db).then(
+      () => {},
+      (e) => options.log?.(e),
+    );
+    await running;
+    running = undefined;
+  };
+  const timer = setInterval(run, options.intervalMs ?? 1_000);
+  timer.unref();
+  return {
+    poke: () => void run(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Seals what is pending, then recomputes the whole chain in `seq` order, batch by batch, so an operator or
+ * monitor can prove the audit log of staff access and decisions was not altered (Law 06/L-082); names the
+ * first broken entry (by id). `checked` counts the entries found intact (before the broken one, if any).
  */
 export async function verifyAuditChain(
   db: Db,
@@ -114,15 +172,16 @@ export async function verifyAuditChain(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError("batchSize must be a positive integer");
+  await sealAudit(db);
   let checked = 0;
   let expectedPrev = GENESIS;
-  let afterId: number | undefined;
+  let afterSeq = 0;
   for (;;) {
     const rows = await db
       .select()
       .from(auditLog)
-      .where(afterId === undefined ? undefined : gt(auditLog.id, afterId))
-      .orderBy(asc(auditLog.id))
+      .where(gt(auditLog.seq, afterSeq))
+      .orderBy(asc(auditLog.seq))
       .limit(batchSize);
     for (const row of rows) {
       if (row.prevHash !== expectedPrev) {
@@ -135,7 +194,7 @@ export async function verifyAuditChain(
       checked++;
     }
     if (rows.length < batchSize) return { ok: true, checked, lastHash: expectedPrev };
-    afterId = rows[rows.length - 1]!.id;
+    afterSeq = rows[rows.length - 1]!.seq!;
   }
 }
 
@@ -156,14 +215,4 @@ function sortKeys(value: unknown): unknown {
     return sorted;
   }
   return value;
-}
-
-/** A uuid in PostgreSQL's output form (lowercase, hyphenated); anything else is left for PostgreSQL to reject. */
-function normaliseUuid(id: string): string {
-  const hex = id
-    .replace(/^\{|\}$/g, "")
-    .replaceAll("-", "")
-    .toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(hex)) return id;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -358,10 +358,17 @@ export const auditLog = pgTable(
     municipalityId: integer("municipality_id"),
     ip: text("ip"),
     data: jsonb("data").$type<Record<string, unknown>>(),
-    prevHash: text("prev_hash").notNull(),
-    hash: text("hash").notNull(),
+    /** The entry's place in the chain, its predecessor's hash and its own: set by sealAudit, null until then. */
+    seq: bigint("seq", { mode: "number" }).unique(),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
-  (t) => [index("audit_log_actor").on(t.actorId), index("audit_log_subject").on(t.subjectType, t.subjectId)],
+  (t) => [
+    index("audit_log_actor").on(t.actorId),
+    index("audit_log_subject").on(t.subjectType, t.subjectId),
+    // What the sealer looks for: entries not chained yet, oldest first.
+    index("audit_log_unsealed").on(t.id).where(sql`seq is null`),
+  ],
 );
 
 /**

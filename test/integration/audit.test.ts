@@ -2,7 +2,7 @@
 // broken by any edit or deletion made behind the platform's back.
 import { asc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AuditEntry, appendAudit, GENESIS, verifyAuditChain } from "../../src/audit/audit.ts";
+import { type AuditEntry, appendAudit, GENESIS, sealAudit, verifyAuditChain } from "../../src/audit/audit.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { auditLog } from "../../src/db/schema.ts";
 import { createTestDatabase, type TestDatabase } from "../support/platform.ts";
@@ -43,25 +43,57 @@ function entry(i: number): AuditEntry {
   };
 }
 
+/** Appends `count` entries, each in its own transaction, and seals them into the chain. */
 async function append(count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
     const { id } = await db().transaction((tx) => appendAudit(tx, entry(i)));
     ids.push(id);
   }
+  await sealAudit(db());
   return ids;
 }
 
 describe("appendAudit", () => {
-  it("chains each entry to the previous one, starting from the genesis hash", async () => {
+  it("writes the entry at once, and chains it to the previous one when sealed, from the genesis hash", async () => {
     const first = await db().transaction((tx) => appendAudit(tx, entry(0)));
     const second = await db().transaction((tx) => appendAudit(tx, entry(1)));
-    const rows = await db().select().from(auditLog).orderBy(asc(auditLog.id));
-    expect(rows.map((r) => [r.id, r.prevHash, r.hash])).toEqual([
-      [first.id, GENESIS, first.hash],
-      [second.id, first.hash, second.hash],
+    const pending = await db().select().from(auditLog).orderBy(asc(auditLog.id));
+    expect(pending.map((r) => [r.id, r.seq, r.prevHash, r.hash])).toEqual([
+      [first.id, null, null, null],
+      [second.id, null, null, null],
     ]);
+    expect(await sealAudit(db())).toBe(2);
+    expect(await sealAudit(db())).toBe(0);
+    const rows = await db().select().from(auditLog).orderBy(asc(auditLog.id));
+    expect(rows.map((r) => [r.id, r.seq, r.prevHash])).toEqual([
+      [first.id, 1, GENESIS],
+      [second.id, 2, rows[0]!.hash],
+    ]);
+    expect(rows[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0]).toMatchObject({ actorId: null, ip: "2001:db8::1", action: "personal_data.view" });
+  });
+
+  it("seals in batches, continuing the chain where the last batch ended", async () => {
+    for (let i = 0; i < 7; i++) await db().transaction((tx) => appendAudit(tx, entry(i)));
+    expect(await sealAudit(db(), { batchSize: 3 })).toBe(7);
+    const rows = await db().select().from(auditLog).orderBy(asc(auditLog.seq));
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 7 });
+  });
+
+  it("seals an entry whose transaction committed late after those sealed before it", async () => {
+    // On PostgreSQL a transaction that took a lower id can commit after a later one was sealed; here the
+    // late entry is written with a lower id by hand (PGlite runs one transaction at a time).
+    const [early, later] = await append(2);
+    const late = early! - 1;
+    await db().execute(sql`
+      insert into audit_log (id, at, action) overriding system value
+      values (${late}, now(), 'case.decide')`);
+    expect(await sealAudit(db())).toBe(1);
+    const rows = await db().select().from(auditLog).orderBy(asc(auditLog.seq));
+    expect(rows.map((r) => r.id)).toEqual([early, later, late]);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 3 });
   });
 
   it("stores an upper-case actor id as PostgreSQL does, so the chain still verifies", async () => {
@@ -141,13 +173,15 @@ describe("verifyAuditChain", () => {
     });
   });
 
-  it("keeps the chain whole when 20 transactions append at once", async () => {
-    const results = await Promise.all(
+  it("keeps the chain whole when 20 transactions append at once and two sealers run together", async () => {
+    await Promise.all(
       Array.from({ length: 20 }, (_, i) => db().transaction((tx) => appendAudit(tx, entry(i)))),
     );
-    expect(new Set(results.map((r) => r.hash)).size).toBe(20);
-    const rows = await db().select({ prevHash: auditLog.prevHash }).from(auditLog);
+    const [a, b] = await Promise.all([sealAudit(db()), sealAudit(db())]);
+    expect(a + b).toBe(20);
+    const rows = await db().select({ prevHash: auditLog.prevHash, seq: auditLog.seq }).from(auditLog);
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(20);
+    expect(new Set(rows.map((r) => r.seq)).size).toBe(20);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 20 });
   });
 });
@@ -178,6 +212,7 @@ describe("ekomuna audit", () => {
     try {
       const appended = await database.db.transaction((tx) => appendAudit(tx, entry(1)));
       await database.db.transaction((tx) => appendAudit(tx, entry(2)));
+      await sealAudit(database.db);
       id = appended.id;
       await database.db.execute(sql`update audit_log set ip = '198.51.100.1' where id = ${id}`);
     } finally {
