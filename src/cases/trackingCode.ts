@@ -9,8 +9,9 @@ export function formatTrackingCode(municipalityCode: string, year: number, n: nu
 export const TRACKING_CODE_PATTERN = /^[A-Z]{3}-\d{4}-\d{6,}$/;
 
 /**
- * Takes the next number for a municipality and year. The counter row is locked by the upsert until the
- * surrounding transaction ends, so concurrent submissions never share a number.
+ * Takes the next number for a municipality and year. The upsert locks the counter's row for as long as
+ * the statement (or the surrounding transaction, if any) runs, so concurrent submissions never share a
+ * number; submitCase calls it outside its transaction to keep that lock short.
  */
 export async function nextTrackingCode(
   tx: Pick<Db, "execute">,

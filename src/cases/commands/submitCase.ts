@@ -1,15 +1,12 @@
-// A citizen's input becomes a case: one transaction writes the case with its tracking code and
+// A citizen's input becomes a case: one statement (atomic, one round trip) writes the case with its
 // deadlines, the "submitted" event, the audit entry and the acknowledgement email in the outbox.
 // The same idempotency key always finds the same case: a double click, a refresh or a retry never
 // makes a second one.
-import { and, eq, isNull, or } from "drizzle-orm";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Actor } from "../../access/policy.ts";
-import { appendAudit } from "../../audit/audit.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import {
-  caseEvents,
-  casePhotos,
   cases,
   categories,
   categoryQuestions,
@@ -19,7 +16,6 @@ import {
 } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
-import { enqueue } from "../../notifications/outbox.ts";
 import { caseAcknowledgementEmail } from "../emails.ts";
 import { pointInArea } from "../geo.ts";
 import { checkAnswers } from "../questions.ts";
@@ -158,90 +154,85 @@ export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): 
   const due = deadlines(receivedAt, { ...cat, unit: cat.slaUnit as SlaUnit }, deps.calendar);
   const { token, id: tokenHash } = newToken();
 
-  const result = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(cases)
-      .values({
-        trackingCode: await nextTrackingCode(
-          tx,
-          municipality,
-          Number(localYear(receivedAt, deps.calendar.timeZone)),
-        ),
-        municipalityId: municipality.id,
-        type: input.type,
-        categoryId: cat.id,
-        channel: input.channel,
-        status: "submitted",
+  // The number is taken in a statement of its own, before the transaction: the counter's row is locked
+  // for that one statement, not for the whole submission, so submissions to one municipality do not
+  // queue behind each other. A number is never given twice; a submission that fails after taking one
+  // (or loses an idempotency race) leaves a gap in the sequence.
+  const trackingCode = await nextTrackingCode(
+    db,
+    municipality,
+    Number(localYear(receivedAt, deps.calendar.timeZone)),
+  );
+  const actorId = input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null);
+  const contactEmail = input.contact.email?.trim() || null;
+  const contactName = input.contact.name?.trim() || null;
+  const email = contactEmail
+    ? caseAcknowledgementEmail({
+        to: contactEmail,
         language: input.language,
+        name: contactName ?? "",
+        trackingCode,
         title: input.title,
-        description: input.description,
-        latitude: input.location?.latitude ?? null,
-        longitude: input.location?.longitude ?? null,
-        address: input.address?.trim() || null,
-        attributes: checked.answers,
-        submitterId: deps.actor.kind === "user" ? deps.actor.userId : null,
-        contactName: input.contact.name?.trim() || null,
-        contactEmail: input.contact.email?.trim() || null,
-        contactPhone: input.contact.phone?.trim() || null,
-        showName: input.contact.showName,
-        receivedAt,
-        ...due,
-        trackingTokenHash: tokenHash,
-        idempotencyKey: input.idempotencyKey,
-        createdAt: now,
-        updatedAt: now,
+        link: `${deps.baseUrl}/track/${trackingCode}?token=${token}`,
+        dueAt: due.responseDueAt,
+        timeZone: deps.calendar.timeZone,
       })
-      .onConflictDoNothing({ target: cases.idempotencyKey })
-      .returning();
-    // Lost a race with the same key: the other transaction's case is the one.
-    if (!row) return undefined;
-    await tx.insert(caseEvents).values({
-      caseId: row.id,
-      municipalityId: municipality.id,
-      type: "submitted",
-      toStatus: "submitted",
-      actorId: input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null),
-      isPublic: true,
-      data: { channel: input.channel, ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) },
-      at: receivedAt,
-    });
-    if (input.draftId) {
-      await tx
-        .update(casePhotos)
-        .set({ caseId: row.id, draftId: null })
-        .where(eq(casePhotos.draftId, input.draftId));
+    : undefined;
+  const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+  const at = (d: Date | null) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null`);
+  // One statement writes the case, its "submitted" event, its photos, the acknowledgement in the outbox
+  // and the audit entry: atomic as a transaction, in one round trip (the API's case creation is
+  // benchmarked; docs/PERFORMANCE.md). A retry that lost the race on the idempotency key inserts nothing:
+  // every later part selects from the case the first part inserted.
+  const written = (await db.execute(sql`
+    with kase as (
+      insert into cases (tracking_code, municipality_id, type, category_id, channel, status, language,
+        title, description, latitude, longitude, address, attributes, submitter_id, contact_name,
+        contact_email, contact_phone, show_name, received_at, ack_due_at, response_due_at,
+        resolution_due_at, tracking_token_hash, idempotency_key, created_at, updated_at)
+      values (${trackingCode}, ${municipality.id}, ${input.type}, ${cat.id}, ${input.channel}, 'submitted',
+        ${input.language}, ${input.title}, ${input.description},
+        ${input.location?.latitude ?? null}::double precision, ${input.location?.longitude ?? null}::double precision,
+        ${input.address?.trim() || null}, ${json(checked.answers)},
+        ${deps.actor.kind === "user" ? deps.actor.userId : null}::uuid, ${contactName}, ${contactEmail},
+        ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${at(receivedAt)},
+        ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},
+        ${tokenHash}, ${input.idempotencyKey}, ${at(now)}, ${at(now)})
+      on conflict (idempotency_key) do nothing
+      returning id, tracking_code
+    ),
+    event as (
+      insert into case_events (case_id, municipality_id, type, to_status, actor_id, is_public, data, at)
+      select id, ${municipality.id}, 'submitted', 'submitted', ${actorId}::uuid, true,
+        ${json({ channel: input.channel, ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) })},
+        ${at(receivedAt)}
+      from kase
+    ),
+    audit as (
+      insert into audit_log (at, actor_id, action, subject_type, subject_id, municipality_id, ip, data)
+      select ${at(now)}, ${actorId}::uuid, ${input.enteredBy ? "case.entered_for_citizen" : "case.submitted"},
+        'case', tracking_code, ${municipality.id}, ${deps.ip ?? null},
+        ${json({ channel: input.channel, type: input.type, category: cat.code })}
+      from kase
+    )
+    ${
+      email
+        ? sql`, mail as (
+      insert into outbox (kind, payload, created_at, available_at)
+      select 'email', ${json(email)}, ${at(now)}, ${at(now)} from kase
+    )`
+        : sql``
     }
-    await appendAudit(tx, {
-      at: now,
-      actorId: input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null),
-      action: input.enteredBy ? "case.entered_for_citizen" : "case.submitted",
-      subjectType: "case",
-      subjectId: row.trackingCode,
-      municipalityId: municipality.id,
-      ip: deps.ip ?? null,
-      data: { channel: input.channel, type: input.type, category: cat.code },
-    });
-    if (row.contactEmail) {
-      await enqueue(
-        tx,
-        {
-          kind: "email",
-          payload: caseAcknowledgementEmail({
-            to: row.contactEmail,
-            language: input.language,
-            name: row.contactName ?? "",
-            trackingCode: row.trackingCode,
-            title: row.title,
-            link: `${deps.baseUrl}/track/${row.trackingCode}?token=${token}`,
-            dueAt: due.responseDueAt,
-            timeZone: deps.calendar.timeZone,
-          }),
-        },
-        now,
-      );
+    ${
+      input.draftId
+        ? sql`, photos as (
+      update case_photos set case_id = kase.id, draft_id = null from kase where draft_id = ${input.draftId}
+    )`
+        : sql``
     }
-    return row;
-  });
+    select id from kase`)) as unknown as { rows: { id: number | string }[] };
+  const created = written.rows[0];
+  const result = created ? { id: Number(created.id), trackingCode } : undefined;
   if (!result) {
     const winner = await findByKey(db, input.idempotencyKey);
     if (winner) return replayed(winner);
@@ -270,6 +261,13 @@ function replayed(row: typeof cases.$inferSelect): SubmitCaseResult {
   };
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs more than using it. */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
 function localYear(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(d);
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" });
+    yearFormats.set(timeZone, format);
+  }
+  return format.format(d);
 }
