@@ -120,11 +120,52 @@ async function seedCases(s: Settings, db: Db, env: Record<string, string>): Prom
   return ms;
 }
 
+/** An API key with no practical rate limit, made with the operator's command before the app starts. */
+async function createApiKey(env: Record<string, string>): Promise<string> {
+  const args = [
+    path.join(ROOT, "bin/ekomuna.js"),
+    "api-key",
+    "create",
+    "--name",
+    "bench",
+    "--rate-limit",
+    "1000000",
+  ];
+  const out = await runScript("api-key create", args, env, 120_000);
+  const key = out.match(/API key \(shown once[^)]*\): (\S+)/)?.[1];
+  if (!key) throw new Error(`no API key in the output of api-key create:\n${out}`);
+  return key;
+}
+
+/** Case creation through the API: a new Idempotency-Key on every request, so each one makes a case. */
+function apiCreateRoute(key: string): Route {
+  return {
+    label: "POST /api/v1/cases",
+    path: "/api/v1/cases",
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "accept-language": "sq" },
+    body: JSON.stringify({
+      municipality: "prishtine",
+      type: "issue_report",
+      category: "potholes",
+      title: "Gropë e thellë para shkollës",
+      description: "Në korsinë e djathtë, rreth 40 cm e gjerë dhe e thellë.",
+      location: { latitude: 42.6629, longitude: 21.1655 },
+      address: "Rruga B 12",
+      answers: {},
+      contact: { name: "Arta Krasniqi", email: "arta@example.org", showName: false },
+      language: "sq",
+    }),
+    uniqueHeader: "idempotency-key",
+  };
+}
+
 async function benchApp(s: Settings, db: Db, hello: Measurement) {
   const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
   const seedMs = await seedCases(s, db, env);
   const routes: Route[] = s.routes.map((p) => ({ label: p, path: p }));
+  if (s.apiCreate) routes.push(apiCreateRoute(await createApiKey(env)));
   return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs) => {
     console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
     const results: RouteResult[] = [];
