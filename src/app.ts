@@ -29,6 +29,7 @@ import { municipalityRoutes } from "./reference/web/routes.tsx";
 import type { Assets } from "./web/assets.ts";
 import { registerLanguage } from "./web/context.ts";
 import { installErrorHandling } from "./web/errors.tsx";
+import { parseFormValues } from "./web/formValues.ts";
 import { PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
 
@@ -105,6 +106,7 @@ function closeKeepAliveOnShutdown(app: FastifyInstance) {
 export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
+    querystringParser: parseFormValues,
     logger: options.logger === false ? false : { level: config.logLevel },
     // Reuse a caller's (or the proxy's) request id when it is sane, so logs line up across services.
     genReqId: (req) => {
@@ -164,7 +166,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=()");
   });
   await app.register(cookie);
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseFormValues });
   await app.register(csrf, {
     cookieKey: "_csrf",
     cookieOpts: { path: "/", httpOnly: true, sameSite: "lax", secure: https },
