@@ -9,6 +9,7 @@ import { type Action, authorize } from "../../access/policy.ts";
 import { safeLocalPath } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { typed, validate } from "../../web/forms.tsx";
+import { textField } from "../../web/textField.ts";
 import { addInformation } from "../commands/addInformation.ts";
 import { followCase, unfollowCase } from "../commands/followCase.ts";
 import { rateAnswer } from "../commands/rateAnswer.ts";
@@ -28,36 +29,20 @@ const INFORMATION_MAX = 4000;
 const REASON_MAX = 2000;
 const COMMENT_MAX = 2000;
 
-/** Line breaks as one character (browsers send CRLF), no spaces at the ends; nothing else is changed. */
-const normalise = (s: string) => s.replace(/\r\n?/g, "\n").trim();
-/** Characters as people count them (an emoji is one), not UTF-16 units. */
-const length = (s: string) => [...s].length;
-
-/** A text field: required or not, at most `max` characters; messages are catalog keys. */
-const text = (max: number, required: string | undefined, tooLong: string) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => normalise(s ?? ""))
-    .superRefine((s, ctx) => {
-      if (required && s === "") ctx.addIssue({ code: "custom", message: required });
-      else if (length(s) > max) ctx.addIssue({ code: "custom", message: tooLong });
-    });
-
 const informationForm = z.object({
-  information: text(
+  information: textField(
     INFORMATION_MAX,
     "caseActions.information.errors.required",
     "caseActions.information.errors.tooLong",
   ),
 });
 const reopenForm = z.object({
-  why: text(REASON_MAX, "caseActions.reopen.errors.required", "caseActions.reopen.errors.tooLong"),
+  why: textField(REASON_MAX, "caseActions.reopen.errors.required", "caseActions.reopen.errors.tooLong"),
 });
 const ratingForm = z.object({
   resolved: z.enum(["yes", "no"], { error: "caseActions.rating.errors.resolved" }),
   satisfaction: z.enum(["1", "2", "3", "4", "5"], { error: "caseActions.rating.errors.satisfaction" }),
-  comment: text(COMMENT_MAX, undefined, "caseActions.rating.errors.commentTooLong"),
+  comment: textField(COMMENT_MAX, undefined, "caseActions.rating.errors.commentTooLong"),
 });
 
 /** What each refusal of a command tells the person; anything else means the case moved on meanwhile. */

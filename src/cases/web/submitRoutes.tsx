@@ -16,6 +16,7 @@ import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
 import { municipalityPlace } from "../../web/map.tsx";
 import { pageContext } from "../../web/pageContext.ts";
+import { textField } from "../../web/textField.ts";
 import { submitCase } from "../commands/submitCase.ts";
 import { listDraftPhotos, MAX_PHOTOS_PER_DRAFT } from "../photos/photoCommands.ts";
 import { isPhotoError } from "../photos/photoRoutes.ts";
@@ -64,22 +65,6 @@ const TITLE_MAX = 150;
 const DESCRIPTION_MAX = 4000;
 const ADDRESS_MAX = 500;
 
-/** Line breaks as one character (browsers send CRLF), no spaces at the ends; nothing else is changed. */
-const normalise = (s: string) => s.replace(/\r\n?/g, "\n").trim();
-/** Characters as people count them (an emoji is one), not UTF-16 units. */
-const length = (s: string) => [...s].length;
-
-/** A text field: required or not, at most `max` characters; messages are catalog keys. */
-const text = (max: number, required: string | undefined, tooLong: string) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => normalise(s ?? ""))
-    .superRefine((s, ctx) => {
-      if (required && s === "") ctx.addIssue({ code: "custom", message: required });
-      else if (length(s) > max) ctx.addIssue({ code: "custom", message: tooLong });
-    });
-
 const typeForm = z.object({ type: z.enum(CASE_TYPES, { error: "submit.type.errors.required" }) });
 const categoryForm = z.object({
   category: z
@@ -89,22 +74,22 @@ const categoryForm = z.object({
     .max(100, "submit.category.errors.required"),
 });
 const detailsForm = z.object({
-  title: text(TITLE_MAX, "submit.details.errors.titleRequired", "submit.details.errors.titleTooLong"),
-  description: text(
+  title: textField(TITLE_MAX, "submit.details.errors.titleRequired", "submit.details.errors.titleTooLong"),
+  description: textField(
     DESCRIPTION_MAX,
     "submit.details.errors.descriptionRequired",
     "submit.details.errors.descriptionTooLong",
   ),
 });
 const locationForm = z.object({
-  address: text(ADDRESS_MAX, undefined, "submit.location.errors.tooLong"),
+  address: textField(ADDRESS_MAX, undefined, "submit.location.errors.tooLong"),
   latitude: z.string().optional(),
   longitude: z.string().optional(),
 });
 const PHONE = /^\+?[0-9 ()/.-]{6,30}$/;
 const contactForm = z
   .object({
-    name: text(200, undefined, "validation.name.too_long"),
+    name: textField(200, undefined, "validation.name.too_long"),
     showName: z
       .string()
       .optional()
