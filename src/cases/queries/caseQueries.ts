@@ -1,25 +1,47 @@
 // Read models for case pages: one case with what its page needs, and a person's own cases.
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { caseEvents, cases, categories, municipalities } from "../../db/schema.ts";
 import { TRACKING_CODE_PATTERN } from "../trackingCode.ts";
 
+// The case page's two queries as named prepared statements: PostgreSQL plans them once per connection
+// instead of on every page view. Planning the join over `cases` (with its many indexes) took ~5 ms of
+// server CPU per view, more than running it (docs/PERFORMANCE.md). One pair per database handle.
+function prepareCaseQueries(db: Db) {
+  return {
+    kase: db
+      .select({ kase: cases, category: categories, municipality: municipalities })
+      .from(cases)
+      .innerJoin(categories, eq(categories.id, cases.categoryId))
+      .innerJoin(municipalities, eq(municipalities.id, cases.municipalityId))
+      .where(eq(cases.trackingCode, sql.placeholder("code")))
+      .limit(1)
+      .prepare("case_page_case"),
+    events: db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.caseId, sql.placeholder("caseId")))
+      .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+      .prepare("case_page_events"),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof prepareCaseQueries>>();
+function caseQueries(db: Db) {
+  let q = prepared.get(db);
+  if (!q) {
+    q = prepareCaseQueries(db);
+    prepared.set(db, q);
+  }
+  return q;
+}
+
 /** A case by its tracking code, with its category, municipality and timeline; undefined when there is none. */
 export async function loadCase(db: Db, trackingCode: string) {
   if (!TRACKING_CODE_PATTERN.test(trackingCode)) return undefined;
-  const [row] = await db
-    .select({ kase: cases, category: categories, municipality: municipalities })
-    .from(cases)
-    .innerJoin(categories, eq(categories.id, cases.categoryId))
-    .innerJoin(municipalities, eq(municipalities.id, cases.municipalityId))
-    .where(eq(cases.trackingCode, trackingCode))
-    .limit(1);
+  const q = caseQueries(db);
+  const [row] = await q.kase.execute({ code: trackingCode });
   if (!row) return undefined;
-  const events = await db
-    .select()
-    .from(caseEvents)
-    .where(eq(caseEvents.caseId, row.kase.id))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+  const events = await q.events.execute({ caseId: row.kase.id });
   return { ...row, events };
 }
 
