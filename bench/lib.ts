@@ -57,7 +57,7 @@ export function readSettings() {
     /** Cases in the database before the app is measured (bench/seedCases.ts); 0 measures the demo data only. */
     cases: envInt("BENCH_CASES", 100_000, 0),
     routes: routes.length > 0 ? routes : DEFAULT_ROUTES,
-    /** Also measure case creation through the API (POST /api/v1/cases); on unless BENCH_ROUTES names routes. */
+    /** Also measure case creation through the API (POST /api/v1/cases, PostgreSQL only); on unless BENCH_ROUTES names routes. */
     apiCreate: routes.length === 0,
     pipelining: 1,
     appLogLevel: "warn",

@@ -118,8 +118,9 @@ export async function seedBenchCases(database: Database, target: number, log = c
           (array['sq','sq','sq','sr','en'])[1 + s % 5],
           (${textArray(TITLES)})[1 + s % ${sql.raw(String(TITLES.length))}] || ' (' || s || ')',
           'Në rrugën ' || (${textArray(STREETS)})[1 + (s / 10) % ${sql.raw(String(STREETS.length))}] || ' nr. ' || (s % 120)
-            || ': qytetarët e kanë vënë re këtë prej disa ditësh dhe kërkojnë zgjidhje. Ndricimi, rruga dhe '
-            || 'trotuari janë përmendur. Numri i rastit në bankën e provës: ' || s || '.',
+            || ': qytetarët e kanë vënë re këtë prej disa ditësh dhe kërkojnë zgjidhje. '
+            || (array['Ndriçimi','Rruga','Trotuari','Uji','Kanalizimi'])[1 + (s / 3) % 5]
+            || ' është përmendur. Numri i rastit në bankën e provës: ' || s || '.',
           case when type = 'issue_report' then lat + ((s * 37) % 600 - 300) / 10000.0 end,
           case when type = 'issue_report' then lng + ((s * 53) % 600 - 300) / 10000.0 end,
           'Rruga ' || (${textArray(STREETS)})[1 + (s / 10) % ${sql.raw(String(STREETS.length))}] || ' ' || (s % 120),
