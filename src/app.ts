@@ -106,7 +106,6 @@ function closeKeepAliveOnShutdown(app: FastifyInstance) {
 export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    querystringParser: parseFormValues,
     logger: options.logger === false ? false : { level: config.logLevel },
     // Reuse a caller's (or the proxy's) request id when it is sane, so logs line up across services.
     genReqId: (req) => {
@@ -116,7 +115,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseFormValues },
   });
 
   app.decorate("deps", deps);
