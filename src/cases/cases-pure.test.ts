@@ -245,3 +245,14 @@ describe("the possible-duplicates index", () => {
     expect(listed?.split(",").map((s) => s.trim().replaceAll("'", ""))).toEqual([...OPEN_STATUSES]);
   });
 });
+
+describe("dates on case pages", () => {
+  it("are shown in the profile's time zone, not one written into the code", async () => {
+    const { formatDay, formatDateTime } = await import("./web/casePages.tsx");
+    // 23:30 UTC on 30 November is already 1 December in Kosovo, still 30 November in New York.
+    const d = new Date("2026-11-30T23:30:00Z");
+    expect(formatDay({ lang: "en", timeZone: "Europe/Belgrade" }, d)).toBe("December 1, 2026");
+    expect(formatDay({ lang: "en", timeZone: "America/New_York" }, d)).toBe("November 30, 2026");
+    expect(formatDateTime({ lang: "en", timeZone: "Europe/Belgrade" }, d)).toBe("Dec 1, 2026, 12:30 AM");
+  });
+});

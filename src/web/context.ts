@@ -26,6 +26,8 @@ export interface PageContext {
   path: string;
   assets: Assets;
   ministry: Record<Language, string>;
+  /** The country profile's time zone: dates and times are shown in it. */
+  timeZone: string;
   /** The signed-in person, for the header; undefined for a visitor. */
   user: { name: string } | undefined;
   /** The tile server maps draw on; undefined: maps are off and pages show their text alone. */

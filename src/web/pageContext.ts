@@ -11,6 +11,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     path: req.url,
     assets,
     ministry: profile.ministry,
+    timeZone: profile.timeZone,
     user: req.user ? { name: req.user.name } : undefined,
     map: config.map,
     // Made on first use: only pages with a form (or the logout button) set the CSRF cookie.

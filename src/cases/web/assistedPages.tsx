@@ -231,7 +231,7 @@ export function AssistedDonePage(p: {
   trackingLink: string | undefined;
   responseDueAt: Date;
 }) {
-  const { t, lang } = p.ctx;
+  const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t("assisted.doneTitle")}>
       <div class="narrow">
@@ -242,7 +242,7 @@ export function AssistedDonePage(p: {
             {p.trackingCode}
           </p>
         </div>
-        <p safe>{t("assisted.doneDue", { date: formatDay(lang, p.responseDueAt, true) })}</p>
+        <p safe>{t("assisted.doneDue", { date: formatDay(p.ctx, p.responseDueAt, true) })}</p>
         {p.trackingLink ? (
           <>
             <p safe>{t("assisted.doneLink")}</p>

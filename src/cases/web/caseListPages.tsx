@@ -386,7 +386,7 @@ function Results({
                   <dt safe>{label.received}</dt>
                   <dd>
                     <time datetime={c.receivedAt.toISOString()} safe>
-                      {formatDay(lang, c.receivedAt)}
+                      {formatDay(ctx, c.receivedAt)}
                     </time>
                   </dd>
                 </div>

@@ -20,28 +20,31 @@ import { photoUrl } from "../photos/photoView.ts";
 import type { PublicCase } from "../publicView.ts";
 import type { CaseStatus } from "../statuses.ts";
 
-// Formatters are costly to build (a tenth of a millisecond each): one per language and style.
+// Formatters are costly to build (a tenth of a millisecond each): one per language, style and time zone.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: Language, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${lang}:${withTime}`;
+function formatter(lang: Language, withTime: boolean, timeZone: string): Intl.DateTimeFormat {
+  const key = `${lang}:${withTime}:${timeZone}`;
   const known = formatters.get(key);
   if (known) return known;
   const made = new Intl.DateTimeFormat(htmlLang(lang), {
     dateStyle: withTime ? "medium" : "long",
     ...(withTime ? { timeStyle: "short" as const } : {}),
-    timeZone: "Europe/Belgrade",
+    timeZone,
   });
   formatters.set(key, made);
   return made;
 }
 
-/** A date as people read it, in Kosovo's time zone: deadlines are local midnights, so show the day they end. */
-export function formatDay(lang: Language, d: Date, endOfDay = false): string {
-  return formatter(lang, false).format(endOfDay ? new Date(d.getTime() - 1) : d);
+/** What a date needs to be shown: the page's language and the country profile's time zone. */
+type DateContext = Pick<PageContext, "lang" | "timeZone">;
+
+/** A date as people read it, in the profile's time zone: deadlines are local midnights, so show the day they end. */
+export function formatDay(ctx: DateContext, d: Date, endOfDay = false): string {
+  return formatter(ctx.lang, false, ctx.timeZone).format(endOfDay ? new Date(d.getTime() - 1) : d);
 }
 
-export function formatDateTime(lang: Language, d: Date): string {
-  return formatter(lang, true).format(d);
+export function formatDateTime(ctx: DateContext, d: Date): string {
+  return formatter(ctx.lang, true, ctx.timeZone).format(d);
 }
 
 export function StatusTag({ ctx, status }: { ctx: PageContext; status: string }) {
@@ -158,7 +161,7 @@ export function CasePage(p: CasePageProps) {
         </div>
         <div>
           <dt safe>{t("case.received")}</dt>
-          <dd safe>{`${formatDay(lang, view.receivedAt)} (${t(`case.channel.${view.channel}`)})`}</dd>
+          <dd safe>{`${formatDay(ctx, view.receivedAt)} (${t(`case.channel.${view.channel}`)})`}</dd>
         </div>
         {isOpen(view.status) && view.responseDueAt ? (
           <div>
@@ -167,14 +170,14 @@ export function CasePage(p: CasePageProps) {
             <dd safe>
               {isPaused(view.status)
                 ? t("caseActions.clockPaused")
-                : formatDay(lang, view.responseDueAt, true)}
+                : formatDay(ctx, view.responseDueAt, true)}
             </dd>
           </div>
         ) : null}
         {view.resolvedAt ? (
           <div>
             <dt safe>{t("case.answeredOn")}</dt>
-            <dd safe>{formatDay(lang, view.resolvedAt)}</dd>
+            <dd safe>{formatDay(ctx, view.resolvedAt)}</dd>
           </div>
         ) : null}
         {view.address || view.location ? (
@@ -232,7 +235,7 @@ export function CasePage(p: CasePageProps) {
             <li class="timeline__event">
               <p class="timeline__when">
                 <time datetime={e.at.toISOString()} safe>
-                  {formatDateTime(lang, e.at)}
+                  {formatDateTime(ctx, e.at)}
                 </time>
               </p>
               <p class="timeline__what" safe>
@@ -353,7 +356,7 @@ function ActionForm(p: { ctx: PageContext; a: CaseActionsView; path: string; chi
 
 /** Add information, rate, reopen and follow: only the sections that apply. */
 function CaseActions({ ctx, a }: { ctx: PageContext; a: CaseActionsView }) {
-  const { t, lang } = ctx;
+  const { t } = ctx;
   const failed = (name: FailedActionForm["name"]) =>
     a.form?.name === name ? a.form : { values: {} as Record<string, string>, errors: {} as FieldErrors };
   const information = failed("information");
@@ -454,7 +457,7 @@ function CaseActions({ ctx, a }: { ctx: PageContext; a: CaseActionsView }) {
           <h2 id="reopen-case" safe>
             {t("caseActions.reopen.heading")}
           </h2>
-          <p safe>{t("caseActions.reopen.body", { date: formatDay(lang, a.reopenUntil) })}</p>
+          <p safe>{t("caseActions.reopen.body", { date: formatDay(ctx, a.reopenUntil) })}</p>
           <ActionForm ctx={ctx} a={a} path="reopen">
             <TextArea
               ctx={ctx}
@@ -552,7 +555,7 @@ export function MyCasesPage({
                   </td>
                   <td safe>{r.title}</td>
                   <td safe>{localized(r.municipality, lang)}</td>
-                  <td safe>{formatDay(lang, r.receivedAt)}</td>
+                  <td safe>{formatDay(ctx, r.receivedAt)}</td>
                   <td>
                     <StatusTag ctx={ctx} status={r.status} />
                   </td>

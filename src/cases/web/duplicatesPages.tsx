@@ -27,7 +27,7 @@ export interface DuplicatesPageProps {
 
 export function DuplicatesPage(p: DuplicatesPageProps) {
   const { ctx } = p;
-  const { t, lang } = ctx;
+  const { t } = ctx;
   const title = t("duplicates.title");
   return (
     <JourneyLayout ctx={ctx} municipality={p.municipality} title={title} back={p.back} wide>
@@ -76,7 +76,7 @@ export function DuplicatesPage(p: DuplicatesPageProps) {
                   <dt safe>{t("duplicates.received")}</dt>
                   <dd>
                     <time datetime={c.receivedAt.toISOString()} safe>
-                      {formatDay(lang, c.receivedAt)}
+                      {formatDay(ctx, c.receivedAt)}
                     </time>
                   </dd>
                 </div>

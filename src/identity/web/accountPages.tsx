@@ -25,7 +25,7 @@ function dateTime(ctx: PageContext, d: Date) {
   return new Intl.DateTimeFormat(htmlLang(ctx.lang), {
     dateStyle: "medium",
     timeStyle: "short",
-    timeZone: "Europe/Belgrade",
+    timeZone: ctx.timeZone,
   }).format(d);
 }
 
