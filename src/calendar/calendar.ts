@@ -119,6 +119,24 @@ export function isWorkingDay(date: LocalDate, cal: WorkingCalendar): boolean {
 export function addWorkingDays(start: Date, n: number, cal: WorkingCalendar): Date {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
   const startDay = localDateOf(start, cal.timeZone);
+  // Only the local day counts, so the answer is kept per calendar, day and n: every case created on one
+  // day asks the same few questions (docs/PERFORMANCE.md).
+  let kept = deadlinesByDay.get(cal);
+  if (!kept) {
+    kept = new Map();
+    deadlinesByDay.set(cal, kept);
+  }
+  const key = `${startDay} ${n}`;
+  const known = kept.get(key);
+  if (known !== undefined) return new Date(known);
+  const due = countWorkingDays(startDay, n, cal);
+  if (kept.size >= 10_000) kept.clear();
+  kept.set(key, due.getTime());
+  return due;
+}
+const deadlinesByDay = new WeakMap<WorkingCalendar, Map<string, number>>();
+
+function countWorkingDays(startDay: LocalDate, n: number, cal: WorkingCalendar): Date {
   let day = n === 0 ? startDay : addDays(startDay, 1);
   let remaining = Math.max(n, 1);
   for (;;) {
@@ -162,4 +180,47 @@ export function workingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): 
     if (isWorkingDay(d, cal)) total += 1; // whole days in between, whatever their length
   }
   return total;
+}
+
+/**
+ * Whole working days the deadline rule has counted between two instants: the working days after
+ * `from`'s local day that have ended by `to` (i.e. lie strictly between the two local days). So for
+ * n >= 1, `addWorkingDays(t, n)` is the first instant at which this reaches n; like the rule, the
+ * time of day only matters through the local day. 0 when `to`'s day is not after `from`'s.
+ */
+export function wholeWorkingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): number {
+  const first = localDateOf(from, cal.timeZone);
+  const last = localDateOf(to, cal.timeZone);
+  let count = 0;
+  for (let d = addDays(first, 1); d < last; d = addDays(d, 1)) {
+    if (isWorkingDay(d, cal)) count += 1;
+  }
+  return count;
+}
+
+/**
+ * The first instant at which `amount` working days of working time (as `workingDaysBetween`
+ * measures it: each working day's share, by its own 23-, 24- or 25-hour length) have elapsed since
+ * `from`; `from` itself for 0. Used to place the 75% and 90% marks of a working-day clock.
+ * RangeError for a negative or non-finite amount, or a day in a year the calendar does not cover.
+ */
+export function addWorkingTime(from: Date, amount: number, cal: WorkingCalendar): Date {
+  if (!Number.isFinite(amount) || amount < 0) throw new RangeError(`Bad working time: ${amount}`);
+  const tz = cal.timeZone;
+  let cursor = from.getTime();
+  if (!Number.isFinite(cursor)) throw new RangeError("Invalid Date");
+  let left = amount;
+  for (let day = localDateOf(from, tz); ; day = addDays(day, 1)) {
+    const dayStart = startOfLocalDay(day, tz).getTime();
+    const dayEnd = startOfLocalDay(addDays(day, 1), tz).getTime();
+    const length = dayEnd - dayStart;
+    if (left === 0) return new Date(cursor);
+    if (isWorkingDay(day, cal)) {
+      const part = (dayEnd - cursor) / length;
+      // Round up to the millisecond so the working time really has elapsed at the returned instant.
+      if (part >= left) return new Date(Math.min(dayEnd, cursor + Math.ceil(left * length)));
+      left -= part;
+    }
+    cursor = dayEnd;
+  }
 }

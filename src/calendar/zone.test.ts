@@ -107,3 +107,45 @@ describe("localDateTime", () => {
     expect(() => localDateTime("2026-02-10", "9:00", "Europe/Belgrade")).toThrow(RangeError);
   });
 });
+
+describe("the kept offsets and day starts", () => {
+  // localDateOf and startOfLocalDay keep what Intl told them (per quarter of an hour, per day); what they
+  // answer must stay what Intl says, most of all in the hours around a DST switch and in zones whose
+  // switches are not on the hour.
+  // Santiago, Havana and Beirut switch at local midnight, where the day itself moves.
+  const ZONES = [TZ, "America/Santiago", "America/Havana", "Asia/Beirut", "Australia/Lord_Howe", "UTC"];
+  const intlFormats = new Map(
+    ZONES.map((timeZone) => [
+      timeZone,
+      new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+    ]),
+  );
+  const intlDay = (instant: Date, timeZone: string) => intlFormats.get(timeZone)?.format(instant);
+
+  it("gives Intl's local day for every 7 minutes across the switch weeks of 2026, twice over", () => {
+    for (const zone of ZONES) {
+      for (const [from, to] of [
+        ["2026-03-26T00:00:00Z", "2026-04-08T00:00:00Z"],
+        ["2026-10-01T00:00:00Z", "2026-11-05T00:00:00Z"],
+      ] as const) {
+        for (let pass = 0; pass < 2; pass++) {
+          for (let ms = Date.parse(from) + pass * 61_000; ms < Date.parse(to); ms += 7 * 60_000) {
+            const instant = new Date(ms);
+            expect(localDateOf(instant, zone), `${zone} ${instant.toISOString()}`).toBe(
+              intlDay(instant, zone),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("gives the same day start when asked again", () => {
+    for (const day of ["2026-03-29", "2026-10-25", "2026-11-27"]) {
+      const first = startOfLocalDay(day, TZ);
+      expect(startOfLocalDay(day, TZ).getTime()).toBe(first.getTime());
+      expect(localDateOf(first, TZ)).toBe(day);
+      expect(localDateOf(new Date(first.getTime() - 1000), TZ)).toBe(addDays(day, -1));
+    }
+  });
+});

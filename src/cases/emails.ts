@@ -4,6 +4,18 @@ import { isLanguage, type Language, translator } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
 
+/** One formatter per language and zone: building an Intl.DateTimeFormat costs more than using it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function formatDueDay(lang: Language, timeZone: string, d: Date): string {
+  const key = `${lang} ${timeZone}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(htmlLang(lang), { dateStyle: "full", timeZone });
+    dayFormats.set(key, format);
+  }
+  return format.format(d);
+}
+
 export function caseAcknowledgementEmail(v: {
   to: string;
   language: string;
@@ -16,9 +28,7 @@ export function caseAcknowledgementEmail(v: {
 }): MailMessage {
   const lang: Language = isLanguage(v.language) ? v.language : "sq";
   const t = translator(lang);
-  const due = new Intl.DateTimeFormat(htmlLang(lang), { dateStyle: "full", timeZone: v.timeZone }).format(
-    new Date(v.dueAt.getTime() - 1),
-  );
+  const due = formatDueDay(lang, v.timeZone, new Date(v.dueAt.getTime() - 1));
   const values = { code: v.trackingCode, title: v.title, due, name: v.name };
   const lines = [
     v.name ? t("emails.greeting", values) : t("emails.greetingAnonymous"),

@@ -15,6 +15,8 @@ export interface MailMessage {
 export interface Mailer {
   kind: "smtp" | "dev_mailbox" | "none";
   send(message: MailMessage): Promise<void>;
+  /** Several at once where the channel can (one statement for the development mailbox); all or none. */
+  sendMany?(messages: MailMessage[]): Promise<void>;
   close?(): void;
 }
 
@@ -37,12 +39,14 @@ export function smtpMailer(url: string, from: string): Mailer {
 }
 
 export function devMailboxMailer(db: Db): Mailer {
+  const row = (m: MailMessage) => ({ to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
   return {
     kind: "dev_mailbox",
     async send(m) {
-      await db
-        .insert(devMailbox)
-        .values({ to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
+      await db.insert(devMailbox).values(row(m));
+    },
+    async sendMany(messages) {
+      if (messages.length > 0) await db.insert(devMailbox).values(messages.map(row));
     },
   };
 }

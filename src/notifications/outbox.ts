@@ -1,7 +1,7 @@
 // The transactional outbox: a side effect (an email today; webhooks and in-app messages later) is
 // written in the same transaction as the change that causes it, and delivered afterwards by a worker.
 // Nothing is sent for a change that rolled back; nothing is lost for one that committed.
-import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
@@ -31,48 +31,53 @@ export function backoffMs(attempts: number): number {
  * PostgreSQL never take the same message; a worker that dies mid-delivery leaves a lease that expires.
  */
 export async function claim(db: Db, now: Date, limit: number) {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          isNull(outbox.deliveredAt),
-          isNull(outbox.deadAt),
-          lte(outbox.availableAt, now),
-          or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
-        ),
-      )
-      .orderBy(asc(outbox.availableAt), asc(outbox.id))
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
-      .update(outbox)
-      .set({ lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
-      .where(
-        sql`${outbox.id} in (${sql.join(
-          due.map((d) => sql`${d.id}`),
-          sql`, `,
-        )})`,
-      )
-      .returning();
-  });
+  // One statement (one round trip, atomic without a transaction around it): the rows are locked by the
+  // subquery and leased by the update that uses it.
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        isNull(outbox.deliveredAt),
+        isNull(outbox.deadAt),
+        lte(outbox.availableAt, now),
+        or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+      ),
+    )
+    .orderBy(asc(outbox.availableAt), asc(outbox.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(outbox)
+    .set({ lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.id, due))
+    .returning();
 }
 
-/** Delivers what is due once; returns how many were delivered and how many failed. */
+/**
+ * Delivers what is due once; returns how many were delivered and how many failed. The delivered ones
+ * are marked in one statement after the batch (one round trip instead of one per message): a worker
+ * that dies before that statement sends them again once their lease ends — at least once, as with any
+ * outbox, never zero times.
+ */
 export async function deliverDue(db: Db, mailer: Mailer, now: () => Date, limit = 20) {
   const batch = await claim(db, now(), limit);
-  let delivered = 0;
+  const delivered: number[] = [];
   let failed = 0;
-  for (const message of batch) {
+  // All at once where the mailer can; if that fails, one by one, so each message gets its own error.
+  const emails = batch.filter((m) => m.kind === "email");
+  if (mailer.sendMany && emails.length === batch.length && batch.length > 1) {
+    try {
+      await mailer.sendMany(emails.map((m) => m.payload as unknown as MailMessage));
+      delivered.push(...batch.map((m) => m.id));
+    } catch {
+      // fall through to the messages one by one
+    }
+  }
+  for (const message of delivered.length > 0 ? [] : batch) {
     try {
       if (message.kind === "email") await mailer.send(message.payload as unknown as MailMessage);
-      await db
-        .update(outbox)
-        .set({ deliveredAt: now(), lockedUntil: null, lastError: null })
-        .where(eq(outbox.id, message.id));
-      delivered++;
+      delivered.push(message.id);
     } catch (e) {
       failed++;
       const error = String((e as Error).message ?? e).slice(0, 1000);
@@ -88,7 +93,13 @@ export async function deliverDue(db: Db, mailer: Mailer, now: () => Date, limit 
         .where(eq(outbox.id, message.id));
     }
   }
-  return { delivered, failed, claimed: batch.length };
+  if (delivered.length > 0) {
+    await db
+      .update(outbox)
+      .set({ deliveredAt: now(), lockedUntil: null, lastError: null })
+      .where(inArray(outbox.id, delivered));
+  }
+  return { delivered: delivered.length, failed, claimed: batch.length };
 }
 
 /**

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { appendAudit } from "../audit/audit.ts";
 import type { Db } from "../db/client.ts";
 import { municipalities, municipalityAreas } from "../db/schema.ts";
+import { forgetReferenceData } from "./referenceCache.ts";
 
 const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number());
 /** A closed ring of at least four positions (the first repeated last), as RFC 7946 requires. */
@@ -128,7 +129,7 @@ export async function saveBoundaries(
       m.id,
     ]),
   );
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     for (const { slug, geometry: g } of input.matched) {
       const municipalityId = ids.get(slug);
       if (municipalityId === undefined) throw new Error(`municipality ${slug} is not in the database`);
@@ -150,4 +151,7 @@ export async function saveBoundaries(
     });
     return input.matched.length;
   });
+  // A server in another process sees the new boundaries within REFERENCE_TTL_MS.
+  forgetReferenceData(db);
+  return saved;
 }

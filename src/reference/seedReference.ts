@@ -7,6 +7,7 @@ import type { Db } from "../db/client.ts";
 import { caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
 import { translator } from "../kernel/i18n.ts";
 import type { Profile } from "./profile.ts";
+import { forgetReferenceData } from "./referenceCache.ts";
 
 const excluded = (column: string) => sql.raw(`excluded.${column}`);
 
@@ -76,6 +77,7 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
         },
       });
   });
+  forgetReferenceData(db);
 }
 
 /** True when the reference data has never been seeded (the first start on a new database). */

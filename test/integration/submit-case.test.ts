@@ -16,6 +16,7 @@ import {
   outbox,
   users,
 } from "../../src/db/schema.ts";
+import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 
 let p: TestPlatform;
@@ -138,6 +139,7 @@ describe("submitting a case", () => {
           ],
         },
       });
+    forgetReferenceData(db());
     try {
       expect(await submitCase(pothole({ location: { latitude: 42.21, longitude: 20.74 } }), deps())).toEqual({
         ok: false,
@@ -146,6 +148,7 @@ describe("submitting a case", () => {
       expect(await submitCase(pothole(), deps())).toMatchObject({ ok: true });
     } finally {
       await db().delete(municipalityAreas).where(eq(municipalityAreas.municipalityId, prishtine!.id));
+      forgetReferenceData(db());
     }
   });
 
@@ -155,6 +158,7 @@ describe("submitting a case", () => {
     await db()
       .insert(municipalityCategories)
       .values({ municipalityId: prizren!.id, categoryId: graffiti!.id, enabled: false });
+    forgetReferenceData(db());
     expect(await submitCase(pothole({ municipality: "prizren", category: "graffiti" }), deps())).toEqual({
       ok: false,
       reason: "category_not_offered",
@@ -212,6 +216,7 @@ describe("submitting a case", () => {
           },
         ],
       });
+    forgetReferenceData(db());
     try {
       expect(await submitCase(pothole(), deps())).toEqual({
         ok: false,
@@ -226,6 +231,7 @@ describe("submitting a case", () => {
       expect(row!.attributes).toEqual({ width_cm: 40 });
     } finally {
       await db().delete(categoryQuestions).where(eq(categoryQuestions.categoryId, potholes!.id));
+      forgetReferenceData(db());
     }
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseDrafts, cases, categories, categoryQuestions, outbox, users } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { hashToken } from "../../src/identity/tokens.ts";
+import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 import { WebClient } from "../support/webClient.ts";
 
@@ -261,6 +262,7 @@ describe("the category's extra questions", () => {
           },
         ],
       });
+    forgetReferenceData(db());
   });
 
   it("asks them after the category, enforces a required one at its field and sends the answers", async () => {

@@ -2,20 +2,14 @@
 // deadlines, the "submitted" event, the audit entry and the acknowledgement email in the outbox.
 // The same idempotency key always finds the same case: a double click, a refresh or a retry never
 // makes a second one.
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../../access/policy.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
-import {
-  cases,
-  categories,
-  categoryQuestions,
-  municipalities,
-  municipalityAreas,
-  municipalityCategories,
-} from "../../db/schema.ts";
+import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
+import { referenceData } from "../../reference/referenceCache.ts";
 import { caseAcknowledgementEmail } from "../emails.ts";
 import { pointInArea } from "../geo.ts";
 import { checkAnswers } from "../questions.ts";
@@ -90,79 +84,79 @@ async function findByKey(db: Pick<Db, "select">, key: string) {
 }
 
 export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): Promise<SubmitCaseResult> {
-  const { db, now } = deps;
-  const replay = await findByKey(db, input.idempotencyKey);
-  if (replay) return replayed(replay);
+  const checked = await check(input, deps);
+  if (!checked.ok) {
+    // A retry of a submission that was accepted earlier gets that case, even if what it is checked
+    // against has changed since (a category switched off): the check is only repeated for the
+    // answer, the case already exists. Refusals are rare, so this lookup costs the common path nothing.
+    const replay = await findByKey(deps.db, input.idempotencyKey);
+    return replay ? replayed(replay) : checked;
+  }
+  return write(input, deps, checked);
+}
 
-  const [municipality] = await db
-    .select()
-    .from(municipalities)
-    .where(and(eq(municipalities.slug, input.municipality), eq(municipalities.active, true)))
-    .limit(1);
-  if (!municipality) return { ok: false, reason: "unknown_municipality" };
-
-  const [category] = await db
-    .select({ category: categories, questions: categoryQuestions.questions })
-    .from(categories)
-    .leftJoin(categoryQuestions, eq(categoryQuestions.categoryId, categories.id))
-    .leftJoin(
-      municipalityCategories,
-      and(
-        eq(municipalityCategories.categoryId, categories.id),
-        eq(municipalityCategories.municipalityId, municipality.id),
-      ),
-    )
-    .where(
-      and(
-        eq(categories.code, input.category),
-        eq(categories.type, input.type),
-        eq(categories.active, true),
-        or(isNull(categories.municipalityId), eq(categories.municipalityId, municipality.id)),
-        or(isNull(municipalityCategories.enabled), eq(municipalityCategories.enabled, true)),
-      ),
-    )
-    .limit(1);
-  if (!category) return { ok: false, reason: "category_not_offered" };
-  const cat = category.category;
+/** Everything that can refuse a submission, against the reference data kept in the process. */
+async function check(input: SubmitCaseInput, deps: SubmitCaseDeps) {
+  const ref = await referenceData(deps.db, deps.now.getTime());
+  const municipality = ref.municipalityBySlug(input.municipality);
+  if (!municipality) return { ok: false as const, reason: "unknown_municipality" as const };
+  const offered = ref.offeredCategory(municipality.id, input.type, input.category);
+  if (!offered) return { ok: false as const, reason: "category_not_offered" as const };
+  const cat = offered.category;
 
   // Staff entering a walk-in's request identify the person by the contact details they record.
   const assisted = input.enteredBy !== undefined && input.channel !== "web" && input.channel !== "api";
   const signedIn = deps.actor.kind === "user";
   if (!signedIn && !assisted && (input.type === "proposal" || !cat.anonymousAllowed)) {
-    return { ok: false, reason: "account_required" };
+    return { ok: false as const, reason: "account_required" as const };
   }
 
-  const checked = checkAnswers(category.questions ?? [], input.answers);
-  if (!checked.ok) return { ok: false, reason: "invalid_answers", errors: checked.errors };
+  const answers = checkAnswers(offered.questions, input.answers);
+  if (!answers.ok) return { ok: false as const, reason: "invalid_answers" as const, errors: answers.errors };
 
   if (input.type === "issue_report" && !input.location && !input.address?.trim())
-    return { ok: false, reason: "location_required" };
+    return { ok: false as const, reason: "location_required" as const };
   if (input.location) {
     const { latitude: lat, longitude: lng } = input.location;
     const b = deps.bounds;
     if (lat < b.south || lat > b.north || lng < b.west || lng > b.east)
-      return { ok: false, reason: "outside_area" };
-    const [area] = await db
-      .select()
-      .from(municipalityAreas)
-      .where(eq(municipalityAreas.municipalityId, municipality.id));
-    if (area && !pointInArea(lat, lng, area.geometry)) return { ok: false, reason: "outside_area" };
+      return { ok: false as const, reason: "outside_area" as const };
+    const area = ref.area(municipality.id);
+    if (area && !pointInArea(lat, lng, area.geometry))
+      return { ok: false as const, reason: "outside_area" as const };
   }
 
-  const receivedAt = input.receivedAt ?? now;
-  if (receivedAt.getTime() > now.getTime() + 60_000) return { ok: false, reason: "received_in_future" };
+  const receivedAt = input.receivedAt ?? deps.now;
+  if (receivedAt.getTime() > deps.now.getTime() + 60_000)
+    return { ok: false as const, reason: "received_in_future" as const };
+  return { ok: true as const, municipality, cat, answers: answers.answers, receivedAt };
+}
+
+async function write(
+  input: SubmitCaseInput,
+  deps: SubmitCaseDeps,
+  { municipality, cat, answers, receivedAt }: Extract<Awaited<ReturnType<typeof check>>, { ok: true }>,
+): Promise<SubmitCaseResult> {
+  const { db, now } = deps;
   const due = deadlines(receivedAt, { ...cat, unit: cat.slaUnit as SlaUnit }, deps.calendar);
   const { token, id: tokenHash } = newToken();
 
-  // The number is taken in a statement of its own, before the transaction: the counter's row is locked
-  // for that one statement, not for the whole submission, so submissions to one municipality do not
-  // queue behind each other. A number is never given twice; a submission that fails after taking one
-  // (or loses an idempotency race) leaves a gap in the sequence.
+  // The number is taken in a statement of its own, before the one that writes: the counter's row is
+  // locked for that one statement, not for the whole submission, so submissions to one municipality do
+  // not queue behind each other. A number is never given twice; a submission that fails after taking one
+  // (or loses an idempotency race) leaves a gap in the sequence. The same statement sees whether the
+  // idempotency key already made a case (a retry), and then takes no number.
   const trackingCode = await nextTrackingCode(
     db,
     municipality,
     Number(localYear(receivedAt, deps.calendar.timeZone)),
+    input.idempotencyKey,
   );
+  if (trackingCode === undefined) {
+    const replay = await findByKey(db, input.idempotencyKey);
+    if (replay) return replayed(replay);
+    throw new Error("idempotency key seen without its case");
+  }
   const actorId = input.enteredBy ?? (deps.actor.kind === "user" ? deps.actor.userId : null);
   const contactEmail = input.contact.email?.trim() || null;
   const contactName = input.contact.name?.trim() || null;
@@ -193,7 +187,7 @@ export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): 
       values (${trackingCode}, ${municipality.id}, ${input.type}, ${cat.id}, ${input.channel}, 'submitted',
         ${input.language}, ${input.title}, ${input.description},
         ${input.location?.latitude ?? null}::double precision, ${input.location?.longitude ?? null}::double precision,
-        ${input.address?.trim() || null}, ${json(checked.answers)},
+        ${input.address?.trim() || null}, ${json(answers)},
         ${deps.actor.kind === "user" ? deps.actor.userId : null}::uuid, ${contactName}, ${contactEmail},
         ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${at(receivedAt)},
         ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},

@@ -1,10 +1,10 @@
 // Read models for case pages: one case with what its page needs, and a person's own cases.
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { caseEvents, cases, categories, municipalities } from "../../db/schema.ts";
+import { caseEvents, casePhotos, cases, categories, municipalities } from "../../db/schema.ts";
 import { TRACKING_CODE_PATTERN } from "../trackingCode.ts";
 
-// The case page's two queries as named prepared statements: PostgreSQL plans them once per connection
+// The case page's queries as named prepared statements: PostgreSQL plans them once per connection
 // instead of on every page view. Planning the join over `cases` (with its many indexes) took ~5 ms of
 // server CPU per view, more than running it (docs/PERFORMANCE.md). One pair per database handle.
 function prepareCaseQueries(db: Db) {
@@ -23,6 +23,12 @@ function prepareCaseQueries(db: Db) {
       .where(eq(caseEvents.caseId, sql.placeholder("caseId")))
       .orderBy(asc(caseEvents.at), asc(caseEvents.id))
       .prepare("case_page_events"),
+    photos: db
+      .select()
+      .from(casePhotos)
+      .where(and(eq(casePhotos.caseId, sql.placeholder("caseId")), eq(casePhotos.hidden, false)))
+      .orderBy(asc(casePhotos.position), asc(casePhotos.createdAt))
+      .prepare("case_page_photos"),
   };
 }
 const prepared = new WeakMap<Db, ReturnType<typeof prepareCaseQueries>>();
@@ -43,6 +49,11 @@ export async function loadCase(db: Db, trackingCode: string) {
   if (!row) return undefined;
   const events = await q.events.execute({ caseId: row.kase.id });
   return { ...row, events };
+}
+
+/** A case's photos that are not hidden, in their order (what its public page shows). */
+export function listShownPhotos(db: Db, caseId: number) {
+  return caseQueries(db).photos.execute({ caseId });
 }
 
 export type LoadedCase = NonNullable<Awaited<ReturnType<typeof loadCase>>>;

@@ -60,7 +60,7 @@ export interface CasePageProps {
   view: PublicCase;
   category: LocalizedText;
   municipality: { slug: string; name: LocalizedText };
-  reasons: Map<string, LocalizedText>;
+  reasons: ReadonlyMap<string, LocalizedText>;
   /** Seen through the private tracking link, or by its submitter: say it is private where it is. */
   access: "public" | "tracking_link" | "owner";
   isPrivate: boolean;

@@ -5,17 +5,16 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { can, type Subject } from "../../access/policy.ts";
-import { reasonCodes } from "../../db/schema.ts";
 import { hashToken, TOKEN_PATTERN } from "../../identity/tokens.ts";
+import { referenceData } from "../../reference/referenceCache.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { isFollowing } from "../commands/followCase.ts";
 import { REOPEN_WINDOW_DAYS } from "../commands/reopenCase.ts";
 import { decideTransition, isOpen } from "../lifecycle.ts";
-import { listCasePhotos } from "../photos/photoCommands.ts";
 import { publicCaseView } from "../publicView.ts";
-import { type LoadedCase, listOwnCases, loadCase } from "../queries/caseQueries.ts";
+import { type LoadedCase, listOwnCases, listShownPhotos, loadCase } from "../queries/caseQueries.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
 import { type CaseActionsView, CasePage, type FailedActionForm, MyCasesPage } from "./casePages.tsx";
 
@@ -144,11 +143,11 @@ export async function sendCasePage(
   const db = req.server.deps.database.db;
   const isPrivate = c.kase.visibility !== "public";
   // Photos are served only for public cases (see photoRoutes), so a private case's page shows none.
-  const photos = isPrivate ? [] : await listCasePhotos(db, c.kase.id, { includeHidden: false });
+  const photos = isPrivate ? [] : await listShownPhotos(db, c.kase.id);
   // Still the one public-view function: a private case seen by someone allowed to see it gets the
   // same personal-data-free view, marked as private.
   const view = publicCaseView({ ...c.kase, visibility: "public" }, c.category, c.events, photos)!;
-  const reasons = new Map((await db.select().from(reasonCodes)).map((r) => [r.code, r.name]));
+  const reasons = (await referenceData(db)).reasonNames;
   if (access.kind === "tracking_link") reply.header("referrer-policy", "no-referrer");
   return sendPage(
     reply,

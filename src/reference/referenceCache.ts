@@ -1,0 +1,127 @@
+// Reference data — municipalities, categories with their questions and enablement, municipal areas,
+// reason codes — kept in the process. It changes a few times a year and is read on every submission and
+// case page; reading it from the database each time was three of a case creation's seven round trips
+// (docs/PERFORMANCE.md).
+//
+// Freshness: a change made through this process calls forgetReferenceData(db) and the next read loads
+// anew. A change made by another process (`ekomuna boundaries import` while the server runs, another
+// instance) is seen within REFERENCE_TTL_MS: an older copy is still answered once while a fresh one loads
+// in the background, so no request waits for the reload.
+import type { Db } from "../db/client.ts";
+import {
+  type CategoryQuestion,
+  categories,
+  categoryQuestions,
+  type LocalizedText,
+  municipalities,
+  municipalityAreas,
+  municipalityCategories,
+  reasonCodes,
+} from "../db/schema.ts";
+
+export const REFERENCE_TTL_MS = 30_000;
+
+type Municipality = typeof municipalities.$inferSelect;
+type Category = typeof categories.$inferSelect;
+type Area = typeof municipalityAreas.$inferSelect;
+
+export interface OfferedCategory {
+  category: Category;
+  questions: CategoryQuestion[];
+  duplicateRadiusM: number | undefined;
+}
+
+export interface ReferenceData {
+  /** An active municipality by its slug. */
+  municipalityBySlug(slug: string): Municipality | undefined;
+  /**
+   * The category a municipality offers for a type and code: active, national or its own (its own wins),
+   * and not switched off by the municipality.
+   */
+  offeredCategory(municipalityId: number, type: string, code: string): OfferedCategory | undefined;
+  /** The imported territory of a municipality, when there is one. */
+  area(municipalityId: number): Area | undefined;
+  /** Every reason code's name (inactive ones too: old events still name them). */
+  reasonNames: ReadonlyMap<string, LocalizedText>;
+  /** Active reason codes by code, with what they apply to. */
+  activeReason(code: string): { code: string; appliesTo: string } | undefined;
+}
+
+async function load(db: Db): Promise<ReferenceData> {
+  const [ms, cats, questions, switches, areas, reasons] = await Promise.all([
+    db.select().from(municipalities),
+    db.select().from(categories),
+    db.select().from(categoryQuestions),
+    db.select().from(municipalityCategories),
+    db.select().from(municipalityAreas),
+    db.select().from(reasonCodes),
+  ]);
+  const bySlug = new Map(ms.filter((m) => m.active).map((m) => [m.slug, m]));
+  const questionsOf = new Map(questions.map((q) => [q.categoryId, q]));
+  const switchedOff = new Set(
+    switches.filter((s) => !s.enabled).map((s) => `${s.municipalityId}:${s.categoryId}`),
+  );
+  const national = new Map<string, Category>();
+  const municipal = new Map<string, Category>();
+  for (const c of cats) {
+    if (!c.active) continue;
+    if (c.municipalityId === null) national.set(`${c.type}:${c.code}`, c);
+    else municipal.set(`${c.municipalityId}:${c.type}:${c.code}`, c);
+  }
+  const areaOf = new Map(areas.map((a) => [a.municipalityId, a]));
+  const active = new Map(reasons.filter((r) => r.active).map((r) => [r.code, r]));
+  return {
+    municipalityBySlug: (slug) => bySlug.get(slug),
+    offeredCategory(municipalityId, type, code) {
+      const category = municipal.get(`${municipalityId}:${type}:${code}`) ?? national.get(`${type}:${code}`);
+      if (!category || switchedOff.has(`${municipalityId}:${category.id}`)) return undefined;
+      const q = questionsOf.get(category.id);
+      return { category, questions: q?.questions ?? [], duplicateRadiusM: q?.duplicateRadiusM };
+    },
+    area: (municipalityId) => areaOf.get(municipalityId),
+    reasonNames: new Map(reasons.map((r) => [r.code, r.name])),
+    activeReason(code) {
+      const r = active.get(code);
+      return r ? { code: r.code, appliesTo: r.appliesTo } : undefined;
+    },
+  };
+}
+
+interface Entry {
+  loadedAt: number;
+  data: Promise<ReferenceData>;
+  refreshing?: boolean;
+}
+const entries = new WeakMap<Db, Entry>();
+
+/** The reference data of a database, loaded at most once per REFERENCE_TTL_MS (see above). */
+export function referenceData(db: Db, nowMs: number = Date.now()): Promise<ReferenceData> {
+  const entry = entries.get(db);
+  if (!entry) {
+    const data = load(db);
+    const fresh: Entry = { loadedAt: nowMs, data };
+    entries.set(db, fresh);
+    // A failed load is not kept: the next request tries again.
+    data.catch(() => {
+      if (entries.get(db) === fresh) entries.delete(db);
+    });
+    return data;
+  }
+  if (nowMs - entry.loadedAt >= REFERENCE_TTL_MS && !entry.refreshing) {
+    entry.refreshing = true;
+    load(db).then(
+      (data) => {
+        if (entries.get(db) === entry) entries.set(db, { loadedAt: Date.now(), data: Promise.resolve(data) });
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
+  }
+  return entry.data;
+}
+
+/** Forgets what is kept for a database: call after changing reference data through it. */
+export function forgetReferenceData(db: Db): void {
+  entries.delete(db);
+}
