@@ -19,6 +19,31 @@ export interface Route {
   headers?: Record<string, string>;
   body?: string;
   uniqueHeader?: string;
+  /**
+   * Asks for these paths in turn instead of `path` alone (found once the app runs): many readers of many
+   * different pages, which a page cache cannot answer from one entry.
+   */
+  paths?: (base: string) => Promise<string[]>;
+}
+
+/** How many different public case pages the "in turn" route asks for. */
+export const CASES_IN_TURN = 1_000;
+
+/**
+ * The first CASES_IN_TURN public cases of Prishtinë in the seeded database (a tenth of seeded cases are
+ * private and answer 404, so codes are tried until enough answer 200).
+ */
+export async function publicCasePaths(base: string): Promise<string[]> {
+  const found: string[] = [];
+  for (let n = 1; found.length < CASES_IN_TURN && n <= CASES_IN_TURN * 2; n++) {
+    const path = `/cases/PRI-2025-${String(n).padStart(6, "0")}`;
+    const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000), redirect: "manual" });
+    await res.arrayBuffer();
+    if (res.status === 200) found.push(path);
+  }
+  if (found.length < CASES_IN_TURN)
+    throw new Error(`only ${found.length} public case pages found in PRI-2025-000001…; seed more cases`);
+  return found;
 }
 
 /** The seeded case (see bench/seedCases.ts) whose public page is measured: the same one in every run. */
@@ -185,8 +210,10 @@ export async function load(
   route: Route,
   seconds: number,
   connections: number,
+  paths?: string[],
 ): Promise<Measurement> {
   const unique = route.uniqueHeader;
+  let turn = 0;
   running = autocannon({
     url: base,
     duration: seconds,
@@ -201,7 +228,9 @@ export async function load(
           ? {
               setupRequest: (req) => ({ ...req, headers: { ...req.headers, [unique]: randomUUID() } }),
             }
-          : {}),
+          : paths
+            ? { setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length] }) }
+            : {}),
       },
     ],
   });
@@ -234,7 +263,8 @@ export async function measure(
   connections: number,
 ): Promise<Measurement> {
   const { headers, ...rest } = requestOptions(route);
-  const res = await fetch(`${base}${route.path}`, {
+  const paths = route.paths ? await route.paths(base) : undefined;
+  const res = await fetch(`${base}${paths?.[0] ?? route.path}`, {
     ...rest,
     headers: route.uniqueHeader ? { ...headers, [route.uniqueHeader]: randomUUID() } : headers,
     signal: AbortSignal.timeout(10_000),
@@ -243,6 +273,6 @@ export async function measure(
   const text = await res.text();
   if (res.status < 200 || res.status > 299)
     throw new Error(`${rest.method} ${route.path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
-  if (warmupSeconds > 0) await load(base, route, warmupSeconds, connections);
-  return load(base, route, seconds, connections);
+  if (warmupSeconds > 0) await load(base, route, warmupSeconds, connections, paths);
+  return load(base, route, seconds, connections, paths);
 }

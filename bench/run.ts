@@ -165,6 +165,14 @@ async function benchApp(s: Settings, db: Db, hello: Measurement) {
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
   const seedMs = await seedCases(s, db, env);
   const routes: Route[] = s.routes.map((p) => ({ label: p, path: p }));
+  // The same case page over and over is what a page cache answers best; 1,000 different ones in turn is
+  // closer to many readers of many cases (seeded cases only: the demo data alone has too few).
+  if (s.apiCreate && s.cases >= 10_000)
+    routes.push({
+      label: `/cases/:code (${lib.CASES_IN_TURN} cases in turn)`,
+      path: "/cases/PRI-2025-000001",
+      paths: lib.publicCasePaths,
+    });
   // Writes on the embedded database go one at a time through its single connection (with the outbox and
   // the audit sealer in the same process): 50 concurrent submitters time out there, by design. Measured on
   // PostgreSQL, where the target applies.

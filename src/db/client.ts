@@ -9,6 +9,7 @@ import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { registerPool } from "./named.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -34,6 +35,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on("error", () => {});
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    registerPool(db, pool);
     let ended: Promise<void> | undefined;
     return {
       db,

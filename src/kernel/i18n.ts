@@ -35,6 +35,40 @@ export function i18n(): typeof i18next {
 }
 
 const translators = new Map<Language, Translate>();
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+/** Option names i18next gives a meaning to: a call with any of them is left to i18next. */
+const I18NEXT_OPTIONS = new Set([
+  "count",
+  "context",
+  "ordinal",
+  "defaultValue",
+  "lng",
+  "lngs",
+  "ns",
+  "returnObjects",
+  "returnDetails",
+  "joinArrays",
+  "postProcess",
+  "interpolation",
+  "skipInterpolation",
+  "replace",
+  "keyPrefix",
+  "fallbackLng",
+]);
+
+/** The options as placeholder values when they are only strings and numbers under plain names. */
+function simpleValues(options: unknown): Record<string, string> | undefined {
+  if (typeof options !== "object" || options === null || Object.getPrototypeOf(options) !== Object.prototype)
+    return undefined;
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (I18NEXT_OPTIONS.has(name)) return undefined;
+    if (typeof value === "string") values[name] = value;
+    else if (typeof value === "number") values[name] = String(value);
+    else return undefined;
+  }
+  return values;
+}
 
 /**
  * A translate function fixed to one language. A key looked up without options always gives the same
@@ -46,14 +80,21 @@ export function translator(lang: Language): Translate {
   if (known) return known;
   const fixed = i18n().getFixedT(lang);
   const plain = new Map<string, string>();
+  const lookUp = (key: string) => {
+    let found = plain.get(key);
+    if (found === undefined) {
+      found = (fixed as (k: string) => string)(key);
+      plain.set(key, found);
+    }
+    return found;
+  };
   const t = ((key: unknown, ...rest: unknown[]) => {
-    if (rest.length === 0 && typeof key === "string") {
-      let found = plain.get(key);
-      if (found === undefined) {
-        found = (fixed as (k: string) => string)(key);
-        plain.set(key, found);
-      }
-      return found;
+    if (typeof key === "string") {
+      if (rest.length === 0) return lookUp(key);
+      // Plain {{placeholders}} filled with strings or numbers (what the catalogs use, checked against
+      // i18next for every key by i18n.test.ts); plurals, context and i18next's options go to i18next.
+      const values = rest.length === 1 ? simpleValues(rest[0]) : undefined;
+      if (values) return lookUp(key).replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
     }
     return (fixed as unknown as (...a: unknown[]) => string)(key, ...rest);
   }) as unknown as Translate;

@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../../access/policy.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
+import { executeNamed } from "../../db/named.ts";
 import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
@@ -173,12 +174,17 @@ async function write(
       })
     : undefined;
   const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-  const at = (d: Date | null) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null`);
+  // Every varying part is a parameter: the text of a named statement never changes (src/db/named.ts).
+  const at = (d: Date | null) => sql`${d ? d.toISOString() : null}::timestamptz`;
   // One statement writes the case, its "submitted" event, its photos, the acknowledgement in the outbox
   // and the audit entry: atomic as a transaction, in one round trip (the API's case creation is
   // benchmarked; docs/PERFORMANCE.md). A retry that lost the race on the idempotency key inserts nothing:
   // every later part selects from the case the first part inserted.
-  const written = (await db.execute(sql`
+  const statement = `submit_case${email ? "_mail" : ""}${input.draftId ? "_photos" : ""}`;
+  const written = await executeNamed<{ id: number | string }>(
+    db,
+    statement,
+    sql`
     with kase as (
       insert into cases (tracking_code, municipality_id, type, category_id, channel, status, language,
         title, description, latitude, longitude, address, attributes, submitter_id, contact_name,
@@ -224,8 +230,9 @@ async function write(
     )`
         : sql``
     }
-    select id from kase`)) as unknown as { rows: { id: number | string }[] };
-  const created = written.rows[0];
+    select id from kase`,
+  );
+  const created = written[0];
   const result = created ? { id: Number(created.id), trackingCode } : undefined;
   if (!result) {
     const winner = await findByKey(db, input.idempotencyKey);
