@@ -233,7 +233,10 @@ export const cases = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    index("cases_municipality_status").on(t.municipalityId, t.status),
+    // A municipality's cases in a status, newest first: the public list and the staff inbox filtered by
+    // status. Without received_at here, "in progress in Prishtinë" walked every newer case of Prishtinë
+    // in another status (85 000 rows, 145 ms, when a backlog of new reports sat on top).
+    index("cases_municipality_status_received").on(t.municipalityId, t.status, t.receivedAt.desc(), t.id.desc()),
     index("cases_municipality_received").on(t.municipalityId, t.receivedAt),
     index("cases_submitter").on(t.submitterId),
     index("cases_search").using("gin", t.search),

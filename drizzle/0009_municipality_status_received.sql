@@ -1,0 +1,2 @@
+DROP INDEX "cases_municipality_status";--> statement-breakpoint
+CREATE INDEX "cases_municipality_status_received" ON "cases" USING btree ("municipality_id","status","received_at" DESC NULLS LAST,"id" DESC NULLS LAST);
