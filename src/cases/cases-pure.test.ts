@@ -180,6 +180,17 @@ describe("the public view of a case", () => {
     search: null,
     createdAt: new Date(),
     updatedAt: new Date(),
+    slaPauses: [],
+    nextSlaCheckAt: null,
+    slaMarks: {},
+    escalationLevel: 0,
+    mergedIntoId: null,
+    referredTo: null,
+    originalTitle: null,
+    originalDescription: null,
+    version: 0,
+    slaState: "on_track",
+    slaDueAt: null,
   };
   const events = [
     {

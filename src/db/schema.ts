@@ -2,6 +2,7 @@
 // drizzle/ are generated from it by drizzle-kit and applied by src/db/migrate.ts on both.
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   customType,
@@ -229,14 +230,62 @@ export const cases = pgTable(
     search: tsvector("search").generatedAlwaysAs(
       sql`to_tsvector('simple'::regconfig, public.ekomuna_unaccent(title || ' ' || description))`,
     ),
+    /**
+     * The running clock's state, kept current by the commands and the SLA scheduler (slaTracking.ts), so
+     * that the inbox filters and counts by it through an index: on_track | due_soon | overdue | paused |
+     * done (no clock runs: answered, resolved or closed).
+     */
+    slaState: text("sla_state").notNull().default("on_track"),
+    /** When the running clock is due (acknowledgement, first response or resolution); null: none runs. */
+    slaDueAt: ts("sla_due_at"),
+    /**
+     * The times the case awaited the citizen ({from, to}, ISO instants; `to` absent while it still does):
+     * the clocks stand still then (sla.ts). Kept on the case so that the scheduler needs no other row.
+     */
+    slaPauses: jsonb("sla_pauses")
+      .$type<{ from: string; to?: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /**
+     * When the SLA scheduler must next look at the case (the next 75 % / 90 % mark or breach of the clock
+     * that runs); null when no clock runs. The scheduler reads only the cases due, through an index.
+     */
+    nextSlaCheckAt: ts("next_sla_check_at"),
+    /** The warnings and escalations already made, by "clock.mark" (e.g. "response.warning_90"): each once. */
+    slaMarks: jsonb("sla_marks").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    /** 0 none; 1 department head, 2 participation coordinator, 3 ministry (the escalation ladder). */
+    escalationLevel: smallint("escalation_level").notNull().default(0),
+    /** The case this one was merged into (its status is then `merged`). */
+    mergedIntoId: bigint("merged_into_id", { mode: "number" }).references((): AnyPgColumn => cases.id),
+    /** The institution a referred case went to, as staff wrote it. */
+    referredTo: text("referred_to"),
+    /** The citizen's own words, kept for authorised staff when the public text was edited or redacted. */
+    originalTitle: text("original_title"),
+    originalDescription: text("original_description"),
+    /**
+     * Raised by every change staff make: a form carries the version it was shown, and a change made on
+     * an older version is refused with what changed since (two officers never both succeed silently).
+     */
+    version: integer("version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
+    // The SLA scheduler's work list: only cases with a clock running, by when they are due a look.
+    index("cases_next_sla_check").on(t.nextSlaCheckAt).where(sql`next_sla_check_at is not null`),
+    // The inbox's counts and filters by SLA state, per municipality.
+    index("cases_municipality_sla_state").on(t.municipalityId, t.slaState),
+    // The inbox of a department, newest first.
+    index("cases_municipality_department_received").on(t.municipalityId, t.departmentId, t.receivedAt.desc()),
     // A municipality's cases in a status, newest first: the public list and the staff inbox filtered by
     // status. Without received_at here, "in progress in Prishtinë" walked every newer case of Prishtinë
     // in another status (85 000 rows, 145 ms, when a backlog of new reports sat on top).
-    index("cases_municipality_status_received").on(t.municipalityId, t.status, t.receivedAt.desc(), t.id.desc()),
+    index("cases_municipality_status_received").on(
+      t.municipalityId,
+      t.status,
+      t.receivedAt.desc(),
+      t.id.desc(),
+    ),
     index("cases_municipality_received").on(t.municipalityId, t.receivedAt),
     index("cases_submitter").on(t.submitterId),
     index("cases_search").using("gin", t.search),
@@ -523,4 +572,100 @@ export const apiClients = pgTable(
     revokedAt: ts("revoked_at"),
   },
   (t) => [index("api_clients_key_prefix").on(t.keyPrefix)],
+);
+
+/**
+ * Where a new case goes: the first rule (lowest position) of its municipality whose category (none: any)
+ * and area (none: anywhere) match sends it to a department. No match: the participation coordinator.
+ */
+export const routingRules = pgTable(
+  "routing_rules",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    categoryId: integer("category_id").references(() => categories.id),
+    /** A GeoJSON Polygon or MultiPolygon (WGS 84) the case's point must fall in. */
+    area: jsonb("area").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>(),
+    departmentId: integer("department_id")
+      .notNull()
+      .references(() => departments.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("routing_rules_municipality").on(t.municipalityId, t.position)],
+);
+
+/** A staff member's saved inbox filters (the query string of the inbox). */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("saved_views_user").on(t.userId)],
+);
+
+/**
+ * Standard responses staff start an answer from: national (municipality null) or a municipality's own,
+ * for a category (none: any of the type), in one language, with {{placeholders}} filled when used.
+ */
+export const responseTemplates = pgTable(
+  "response_templates",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    code: text("code").notNull(),
+    type: text("type"),
+    categoryId: integer("category_id").references(() => categories.id),
+    language: text("language").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("response_templates_national").on(t.code, t.language).where(sql`${t.municipalityId} is null`),
+    uniqueIndex("response_templates_municipal")
+      .on(t.municipalityId, t.code, t.language)
+      .where(sql`${t.municipalityId} is not null`),
+  ],
+);
+
+/**
+ * Response standards beyond a category's national default: a national rule for a type, category and
+ * priority (municipality null), or a municipality's tightening of one (never looser: sla.ts checkTighter).
+ */
+export const slaStandards = pgTable(
+  "sla_standards",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    type: text("type").notNull(),
+    categoryId: integer("category_id").references(() => categories.id),
+    priority: text("priority"),
+    unit: text("unit").notNull(), // working_days | calendar_days | hours
+    ackWithin: smallint("ack_within").notNull(),
+    firstResponseWithin: smallint("first_response_within").notNull(),
+    resolutionWithin: smallint("resolution_within").notNull(),
+    /** Why (a decision of the municipal assembly, a law): shown beside the standard. */
+    note: text("note"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("sla_standards_key").on(
+      sql`coalesce(${t.municipalityId}, 0)`,
+      t.type,
+      sql`coalesce(${t.categoryId}, 0)`,
+      sql`coalesce(${t.priority}, '')`,
+    ),
+  ],
 );
