@@ -459,6 +459,7 @@ export async function caseEndpoints(app: FastifyInstance) {
         text: body.value.text,
         actorId: req.user?.id ?? null,
         now: clock.now(),
+        calendar: app.deps.calendar,
         ip: req.ip,
       });
       if (!result.ok) return sendApiError(req, reply, 409, result.reason);

@@ -7,6 +7,14 @@
 // anew. A change made by another process (`ekomuna boundaries import` while the server runs, another
 // instance) is seen within REFERENCE_TTL_MS: an older copy is still answered once while a fresh one loads
 // in the background, so no request waits for the reload.
+
+import {
+  type Priority,
+  resolveStandard,
+  type SlaUnit,
+  type Standard,
+  type StandardRule,
+} from "../cases/sla.ts";
 import type { Db } from "../db/client.ts";
 import {
   type CategoryQuestion,
@@ -17,6 +25,7 @@ import {
   municipalityAreas,
   municipalityCategories,
   reasonCodes,
+  slaStandards,
 } from "../db/schema.ts";
 
 export const REFERENCE_TTL_MS = 30_000;
@@ -45,16 +54,34 @@ export interface ReferenceData {
   reasonNames: ReadonlyMap<string, LocalizedText>;
   /** Active reason codes by code, with what they apply to. */
   activeReason(code: string): { code: string; appliesTo: string } | undefined;
+  /** A category by id (active or not: old cases keep theirs). */
+  category(id: number): Category | undefined;
+  /**
+   * The response standard for a case: the category's national standard, refined by national rows for
+   * its type, category and priority, and by the municipality's tightening (sla.ts resolveStandard).
+   */
+  standardFor(municipalityId: number, categoryId: number, priority: string): Standard | undefined;
+}
+
+/** A category's own (national) standard. */
+export function categoryStandard(c: Category): Standard {
+  return {
+    unit: c.slaUnit as SlaUnit,
+    ackWithin: c.ackWithin,
+    firstResponseWithin: c.firstResponseWithin,
+    resolutionWithin: c.resolutionWithin,
+  };
 }
 
 async function load(db: Db): Promise<ReferenceData> {
-  const [ms, cats, questions, switches, areas, reasons] = await Promise.all([
+  const [ms, cats, questions, switches, areas, reasons, standards] = await Promise.all([
     db.select().from(municipalities),
     db.select().from(categories),
     db.select().from(categoryQuestions),
     db.select().from(municipalityCategories),
     db.select().from(municipalityAreas),
     db.select().from(reasonCodes),
+    db.select().from(slaStandards),
   ]);
   const bySlug = new Map(ms.filter((m) => m.active).map((m) => [m.slug, m]));
   const questionsOf = new Map(questions.map((q) => [q.categoryId, q]));
@@ -70,6 +97,24 @@ async function load(db: Db): Promise<ReferenceData> {
   }
   const areaOf = new Map(areas.map((a) => [a.municipalityId, a]));
   const active = new Map(reasons.filter((r) => r.active).map((r) => [r.code, r]));
+  const byId = new Map(cats.map((c) => [c.id, c]));
+  const ruleOf = (row: (typeof standards)[number]): StandardRule => ({
+    type: row.type,
+    category: row.categoryId === null ? undefined : byId.get(row.categoryId)?.code,
+    priority: (row.priority ?? undefined) as Priority | undefined,
+    standard: {
+      unit: row.unit as SlaUnit,
+      ackWithin: row.ackWithin,
+      firstResponseWithin: row.firstResponseWithin,
+      resolutionWithin: row.resolutionWithin,
+    },
+  });
+  const nationalRules = standards.filter((r) => r.municipalityId === null).map(ruleOf);
+  const municipalRules = new Map<number, StandardRule[]>();
+  for (const row of standards) {
+    if (row.municipalityId === null) continue;
+    municipalRules.set(row.municipalityId, [...(municipalRules.get(row.municipalityId) ?? []), ruleOf(row)]);
+  }
   return {
     municipalityBySlug: (slug) => bySlug.get(slug),
     offeredCategory(municipalityId, type, code) {
@@ -83,6 +128,19 @@ async function load(db: Db): Promise<ReferenceData> {
     activeReason(code) {
       const r = active.get(code);
       return r ? { code: r.code, appliesTo: r.appliesTo } : undefined;
+    },
+    category: (id) => byId.get(id),
+    standardFor(municipalityId, categoryId, priority) {
+      const c = byId.get(categoryId);
+      if (!c) return undefined;
+      // The category's own row comes first: a national row for the same category and no priority is
+      // then the same specificity, and the first of equals wins (sla.ts ruleFor).
+      const own: StandardRule = { type: c.type, category: c.code, standard: categoryStandard(c) };
+      const found = resolveStandard(
+        { national: [own, ...nationalRules], municipal: municipalRules.get(municipalityId) },
+        { type: c.type, category: c.code, priority: priority as Priority },
+      );
+      return found?.standard ?? own.standard;
     },
   };
 }

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
-import { applyTransition } from "../../src/cases/commands/applyTransition.ts";
+import { applyTransition, slaFor } from "../../src/cases/commands/applyTransition.ts";
 import { submitCase } from "../../src/cases/commands/submitCase.ts";
 import { cases, users } from "../../src/db/schema.ts";
 import { translator } from "../../src/kernel/i18n.ts";
@@ -75,8 +75,14 @@ async function newCase(by: "lirije" | "anonymous", type: "issue_report" | "reque
   if (!made.ok || !made.trackingToken) throw new Error("could not submit");
   let [kase] = await db.select().from(cases).where(eq(cases.trackingCode, made.trackingCode));
   for (const action of actions) {
-    const moved = await db.transaction((tx) =>
-      applyTransition(tx, { kase: kase!, action, actorId: null, now: platform.clock.now() }),
+    const moved = await db.transaction(async (tx) =>
+      applyTransition(tx, {
+        kase: kase!,
+        action,
+        actorId: null,
+        now: platform.clock.now(),
+        sla: await slaFor(db, platform.deps.calendar, kase!),
+      }),
     );
     if (!moved.ok) throw new Error(`${action}: ${moved.reason}`);
     kase = moved.kase;

@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
-import { applyTransition } from "../../src/cases/commands/applyTransition.ts";
+import { applyTransition, slaFor } from "../../src/cases/commands/applyTransition.ts";
 import { isFollowing } from "../../src/cases/commands/followCase.ts";
 import { submitCase } from "../../src/cases/commands/submitCase.ts";
 import { isPaused } from "../../src/cases/lifecycle.ts";
@@ -82,8 +82,14 @@ async function newCase(
   if (!made.ok || !made.trackingToken) throw new Error("could not submit");
   let kase = await reload(made.trackingCode);
   for (const action of options.actions ?? []) {
-    const moved = await db().transaction((tx) =>
-      applyTransition(tx, { kase, action, actorId: null, now: p.clock.now() }),
+    const moved = await db().transaction(async (tx) =>
+      applyTransition(tx, {
+        kase,
+        action,
+        actorId: null,
+        now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, kase),
+      }),
     );
     if (!moved.ok) throw new Error(`${action}: ${moved.reason}`);
     kase = moved.kase;
@@ -261,13 +267,14 @@ describe("adding information", () => {
     const page = await lirije.get(`/cases/${c.code}`);
     const hidden = hiddenFields(page.body, `/cases/${c.code}/information`);
     const kase = await reload(c.code);
-    await db().transaction((tx) =>
+    await db().transaction(async (tx) =>
       applyTransition(tx, {
         kase,
         action: "reject",
         reasonCode: "not-feasible",
         actorId: null,
         now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, kase),
       }),
     );
     const res = await lirije.post(`/cases/${c.code}/information`, { ...hidden, information: "Too late" });

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addInformation } from "../../src/cases/commands/addInformation.ts";
-import { applyTransition } from "../../src/cases/commands/applyTransition.ts";
+import { applyTransition, slaFor } from "../../src/cases/commands/applyTransition.ts";
 import { followCase, isFollowing, unfollowCase } from "../../src/cases/commands/followCase.ts";
 import { rateAnswer } from "../../src/cases/commands/rateAnswer.ts";
 import { reopenCase } from "../../src/cases/commands/reopenCase.ts";
@@ -53,8 +53,14 @@ async function move(
 ) {
   let current = kase;
   for (const action of actions) {
-    const r = await db().transaction((tx) =>
-      applyTransition(tx, { kase: current, action, actorId: null, now: p.clock.now() }),
+    const r = await db().transaction(async (tx) =>
+      applyTransition(tx, {
+        kase: current,
+        action,
+        actorId: null,
+        now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, current),
+      }),
     );
     if (!r.ok) throw new Error(`${action}: ${r.reason}`);
     current = r.kase;
@@ -75,16 +81,23 @@ describe("moving a case through the lifecycle", () => {
   it("lets only one of two simultaneous changes succeed; the other learns the case changed", async () => {
     const k = await newCase();
     const [a, b] = await Promise.all([
-      db().transaction((tx) =>
-        applyTransition(tx, { kase: k, action: "acknowledge", actorId: null, now: p.clock.now() }),
+      db().transaction(async (tx) =>
+        applyTransition(tx, {
+          kase: k,
+          action: "acknowledge",
+          actorId: null,
+          now: p.clock.now(),
+          sla: await slaFor(db(), p.deps.calendar, k),
+        }),
       ),
-      db().transaction((tx) =>
+      db().transaction(async (tx) =>
         applyTransition(tx, {
           kase: k,
           action: "reject",
           reasonCode: "not-feasible",
           actorId: null,
           now: p.clock.now(),
+          sla: await slaFor(db(), p.deps.calendar, k),
         }),
       ),
     ]);
@@ -94,23 +107,25 @@ describe("moving a case through the lifecycle", () => {
 
   it("refuses a reason code that does not exist or does not fit, changing nothing", async () => {
     const k = await newCase();
-    const unknown = await db().transaction((tx) =>
+    const unknown = await db().transaction(async (tx) =>
       applyTransition(tx, {
         kase: k,
         action: "reject",
         reasonCode: "because",
         actorId: null,
         now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, k),
       }),
     );
     expect(unknown).toEqual({ ok: false, reason: "unknown_reason_code" });
-    const wrongKind = await db().transaction((tx) =>
+    const wrongKind = await db().transaction(async (tx) =>
       applyTransition(tx, {
         kase: k,
         action: "reject",
         reasonCode: "duplicate",
         actorId: null,
         now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, k),
       }),
     );
     expect(wrongKind).toEqual({ ok: false, reason: "reason_does_not_fit" });
@@ -127,6 +142,7 @@ describe("the submitter", () => {
         text: "Numri i shtëpisë është 12",
         actorId: null,
         now: p.clock.now(),
+        calendar: p.deps.calendar,
       }),
     ).toEqual({
       ok: true,
@@ -138,24 +154,37 @@ describe("the submitter", () => {
     expect(added!.message).toBeNull(); // the text is for staff, not the public timeline
     expect(added!.data).toEqual({ text: "Numri i shtëpisë është 12" });
     expect(
-      await addInformation(db(), { kase: after, text: "more", actorId: null, now: p.clock.now() }),
+      await addInformation(db(), {
+        kase: after,
+        text: "more",
+        actorId: null,
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+      }),
     ).toEqual({ ok: true, resumed: false });
   });
 
   it("cannot add information to a closed case", async () => {
     const base = await newCase();
-    const rejected = await db().transaction((tx) =>
+    const rejected = await db().transaction(async (tx) =>
       applyTransition(tx, {
         kase: base,
         action: "reject",
         reasonCode: "not-feasible",
         actorId: null,
         now: p.clock.now(),
+        sla: await slaFor(db(), p.deps.calendar, base),
       }),
     );
     if (!rejected.ok) throw new Error(rejected.reason);
     expect(
-      await addInformation(db(), { kase: rejected.kase, text: "x", actorId: null, now: p.clock.now() }),
+      await addInformation(db(), {
+        kase: rejected.kase,
+        text: "x",
+        actorId: null,
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+      }),
     ).toEqual({
       ok: false,
       reason: "case_closed",
@@ -170,11 +199,20 @@ describe("the submitter", () => {
       why: "Gropa u hap përsëri",
       actorId: null,
       now: p.clock.now(),
+      calendar: p.deps.calendar,
     });
     expect(reopened).toMatchObject({ ok: true, to: "reopened" });
     const late = await move(await newCase(), "acknowledge", "resolve");
     p.clock.advance(31 * 86_400_000);
-    expect(await reopenCase(db(), { kase: late, why: "x", actorId: null, now: p.clock.now() })).toEqual({
+    expect(
+      await reopenCase(db(), {
+        kase: late,
+        why: "x",
+        actorId: null,
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+      }),
+    ).toEqual({
       ok: false,
       reason: "reopen_window_passed",
     });

@@ -2,20 +2,29 @@
 // goes back to work and the clock runs again. The text may be personal: it is kept for staff, and the
 // public timeline only says that information was added.
 import { appendAudit } from "../../audit/audit.ts";
+import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import { caseEvents, type cases } from "../../db/schema.ts";
 import { isOpen } from "../lifecycle.ts";
 import type { CaseStatus } from "../statuses.ts";
-import { applyTransition } from "./applyTransition.ts";
+import { applyTransition, slaFor } from "./applyTransition.ts";
 
 type CaseRow = typeof cases.$inferSelect;
 
 export async function addInformation(
   db: Db,
-  input: { kase: CaseRow; text: string; actorId: string | null; now: Date; ip?: string },
+  input: {
+    kase: CaseRow;
+    text: string;
+    actorId: string | null;
+    now: Date;
+    calendar: WorkingCalendar;
+    ip?: string;
+  },
 ): Promise<{ ok: true; resumed: boolean } | { ok: false; reason: "case_closed" | "case_changed" }> {
   const { kase, now } = input;
   if (!isOpen(kase.status as CaseStatus)) return { ok: false, reason: "case_closed" };
+  const sla = await slaFor(db, input.calendar, kase);
   return db
     .transaction(async (tx) => {
       await tx.insert(caseEvents).values({
@@ -42,6 +51,7 @@ export async function addInformation(
         action: "provide_information",
         actorId: input.actorId,
         now,
+        sla,
         ...(input.ip ? { ip: input.ip } : {}),
       });
       if (!moved.ok) throw new ConflictRollback();

@@ -4,9 +4,13 @@
 // second finds the status changed and gets a named outcome.
 import { and, eq } from "drizzle-orm";
 import { appendAudit } from "../../audit/audit.ts";
+import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import { caseEvents, cases, reasonCodes } from "../../db/schema.ts";
 import { decideTransition, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
+import { referenceData } from "../../reference/referenceCache.ts";
+import type { Standard } from "../sla.ts";
+import { slaColumns } from "../slaTracking.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
 
 type Tx = Pick<Db, "select" | "update" | "insert" | "execute">;
@@ -28,6 +32,58 @@ export interface ApplyInput {
   data?: Record<string, unknown>;
   ip?: string | undefined;
   reopenWindowDays?: number;
+  /** To keep the SLA columns current (slaTracking.ts): the calendar and the case's standard. */
+  sla: { calendar: WorkingCalendar; standard: Standard };
+  /** Other columns the same move sets (a referral's institution, a merge's target). */
+  set?: Partial<CaseRow>;
+}
+
+/** What applyTransition needs to keep a case's SLA columns current: the calendar and the case's standard. */
+export async function slaFor(
+  db: Db,
+  calendar: WorkingCalendar,
+  kase: Pick<CaseRow, "municipalityId" | "categoryId" | "priority">,
+): Promise<{ calendar: WorkingCalendar; standard: Standard }> {
+  const standard = (await referenceData(db)).standardFor(kase.municipalityId, kase.categoryId, kase.priority);
+  if (!standard) throw new Error(`no category ${kase.categoryId}`);
+  return { calendar, standard };
+}
+
+/** The case's pauses after a move: one opens on entering awaiting_citizen and closes on leaving it. */
+export function pausesAfter(kase: CaseRow, to: CaseStatus, now: Date): CaseRow["slaPauses"] {
+  const pauses = [...kase.slaPauses];
+  if (to === "awaiting_citizen" && kase.status !== "awaiting_citizen") pauses.push({ from: now.toISOString() });
+  if (kase.status === "awaiting_citizen" && to !== "awaiting_citizen") {
+    const open = pauses.findLastIndex((p) => p.to === undefined);
+    if (open >= 0) pauses[open] = { from: pauses[open]!.from, to: now.toISOString() };
+  }
+  return pauses;
+}
+
+/** The SLA columns of a case as it will be after a change (slaTracking.ts). */
+export function slaAfter(
+  kase: CaseRow,
+  change: Partial<CaseRow>,
+  sla: { calendar: WorkingCalendar; standard: Standard },
+  now: Date,
+) {
+  const next = { ...kase, ...change };
+  return slaColumns(
+    {
+      status: next.status as CaseStatus,
+      receivedAt: next.receivedAt,
+      standard: sla.standard,
+      pauses: next.slaPauses,
+      acknowledgedAt: next.acknowledgedAt,
+      firstResponseAt: next.firstResponseAt,
+      resolvedAt: next.resolvedAt,
+      ackDueAt: next.ackDueAt,
+      responseDueAt: next.responseDueAt,
+      resolutionDueAt: next.resolutionDueAt,
+    },
+    now,
+    sla.calendar,
+  );
 }
 
 /** Timestamps a status sets the first time it is reached. */
@@ -70,15 +126,18 @@ export async function applyTransition(tx: Tx, input: ApplyInput): Promise<ApplyR
     ...(input.reopenWindowDays !== undefined ? { reopenWindowDays: input.reopenWindowDays } : {}),
   });
   if (!decided.ok) return decided;
+  const change: Partial<CaseRow> = {
+    status: decided.to,
+    ...stamps(decided.to, kase, now),
+    slaPauses: pausesAfter(kase, decided.to, now),
+    ...(reason ? { reasonCode: reason.code } : {}),
+    ...(input.set ?? {}),
+  };
+  const version = kase.version + 1;
   const [updated] = await tx
     .update(cases)
-    .set({
-      status: decided.to,
-      ...stamps(decided.to, kase, now),
-      ...(reason ? { reasonCode: reason.code } : {}),
-      updatedAt: now,
-    })
-    .where(and(eq(cases.id, kase.id), eq(cases.status, from)))
+    .set({ ...change, ...slaAfter(kase, change, input.sla, now), version, updatedAt: now })
+    .where(and(eq(cases.id, kase.id), eq(cases.status, from), eq(cases.version, kase.version)))
     .returning();
   if (!updated) return { ok: false, reason: "case_changed" };
   await tx.insert(caseEvents).values({
@@ -95,6 +154,7 @@ export async function applyTransition(tx: Tx, input: ApplyInput): Promise<ApplyR
       action: input.action,
       ...(input.message && !input.messageIsPublic ? { note: input.message } : {}),
       ...input.data,
+      version,
     },
     at: now,
   });

@@ -10,11 +10,11 @@ import { executeNamed } from "../../db/named.ts";
 import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
-import { referenceData } from "../../reference/referenceCache.ts";
+import { categoryStandard, referenceData } from "../../reference/referenceCache.ts";
 import { caseAcknowledgementEmail } from "../emails.ts";
 import { pointInArea } from "../geo.ts";
 import { checkAnswers } from "../questions.ts";
-import { deadlines, type SlaUnit } from "../sla.ts";
+import { slaColumns } from "../slaTracking.ts";
 import type { CaseType, Channel } from "../statuses.ts";
 import { nextTrackingCode } from "../trackingCode.ts";
 
@@ -130,16 +130,40 @@ async function check(input: SubmitCaseInput, deps: SubmitCaseDeps) {
   const receivedAt = input.receivedAt ?? deps.now;
   if (receivedAt.getTime() > deps.now.getTime() + 60_000)
     return { ok: false as const, reason: "received_in_future" as const };
-  return { ok: true as const, municipality, cat, answers: answers.answers, receivedAt };
+  const standardOf = ref.standardFor(municipality.id, cat.id, "normal");
+  return { ok: true as const, municipality, cat, answers: answers.answers, receivedAt, standardOf };
 }
 
 async function write(
   input: SubmitCaseInput,
   deps: SubmitCaseDeps,
-  { municipality, cat, answers, receivedAt }: Extract<Awaited<ReturnType<typeof check>>, { ok: true }>,
+  { municipality, cat, answers, receivedAt, standardOf }: Extract<Awaited<ReturnType<typeof check>>, { ok: true }>,
 ): Promise<SubmitCaseResult> {
   const { db, now } = deps;
-  const due = deadlines(receivedAt, { ...cat, unit: cat.slaUnit as SlaUnit }, deps.calendar);
+  // The standard (the category's, refined by priority rules and the municipality's tightening) and the
+  // SLA columns the inbox and the scheduler read (slaTracking.ts).
+  const standard = standardOf ?? categoryStandard(cat);
+  const sla = slaColumns(
+    {
+      status: "submitted",
+      receivedAt,
+      standard,
+      pauses: [],
+      acknowledgedAt: null,
+      firstResponseAt: null,
+      resolvedAt: null,
+      ackDueAt: null,
+      responseDueAt: null,
+      resolutionDueAt: null,
+    },
+    now,
+    deps.calendar,
+  );
+  const due = {
+    ackDueAt: sla.ackDueAt!,
+    responseDueAt: sla.responseDueAt!,
+    resolutionDueAt: sla.resolutionDueAt!,
+  };
   const { token, id: tokenHash } = newToken();
 
   // The number is taken in a statement of its own, before the one that writes: the counter's row is
@@ -189,7 +213,8 @@ async function write(
       insert into cases (tracking_code, municipality_id, type, category_id, channel, status, language,
         title, description, latitude, longitude, address, attributes, submitter_id, contact_name,
         contact_email, contact_phone, show_name, received_at, ack_due_at, response_due_at,
-        resolution_due_at, tracking_token_hash, idempotency_key, created_at, updated_at)
+        resolution_due_at, sla_state, sla_due_at, next_sla_check_at, tracking_token_hash, idempotency_key,
+        created_at, updated_at)
       values (${trackingCode}, ${municipality.id}, ${input.type}, ${cat.id}, ${input.channel}, 'submitted',
         ${input.language}, ${input.title}, ${input.description},
         ${input.location?.latitude ?? null}::double precision, ${input.location?.longitude ?? null}::double precision,
@@ -197,6 +222,7 @@ async function write(
         ${deps.actor.kind === "user" ? deps.actor.userId : null}::uuid, ${contactName}, ${contactEmail},
         ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${at(receivedAt)},
         ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},
+        ${sla.slaState}, ${at(sla.slaDueAt)}, ${at(sla.nextSlaCheckAt)},
         ${tokenHash}, ${input.idempotencyKey}, ${at(now)}, ${at(now)})
       on conflict (idempotency_key) do nothing
       returning id, tracking_code

@@ -117,6 +117,7 @@ export async function caseActionRoutes(app: FastifyInstance) {
         text: form.value.information,
         actorId: actorId(req),
         now: clock.now(),
+        calendar: app.deps.calendar,
         ip: req.ip,
       });
       if (!result.ok)
@@ -140,6 +141,7 @@ export async function caseActionRoutes(app: FastifyInstance) {
         why: form.value.why,
         actorId: actorId(req),
         now: clock.now(),
+        calendar: app.deps.calendar,
         ip: req.ip,
       });
       if (!result.ok)

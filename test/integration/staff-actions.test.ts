@@ -1,0 +1,372 @@
+// What staff do to a case (src/cases/commands/staffAction.ts): each action through the policy table and
+// the lifecycle, in one transaction with its event, audit entry and message; stale forms refused with what
+// changed; the SLA clocks kept current.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../src/access/policy.ts";
+import { addInformation } from "../../src/cases/commands/addInformation.ts";
+import { followCase } from "../../src/cases/commands/followCase.ts";
+import { actOnCase, type StaffAction } from "../../src/cases/commands/staffAction.ts";
+import { submitCase } from "../../src/cases/commands/submitCase.ts";
+import { publicCaseView } from "../../src/cases/publicView.ts";
+import { loadCase } from "../../src/cases/queries/caseQueries.ts";
+import {
+  auditLog,
+  caseEvents,
+  caseFollowers,
+  casePhotos,
+  cases,
+  departments,
+  municipalities,
+  outbox,
+  users,
+} from "../../src/db/schema.ts";
+import { loadActor } from "../../src/identity/actor.ts";
+import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await createTestPlatform({ demo: true, now: "2026-11-26T10:00:00Z" });
+});
+afterAll(() => p.close());
+const db = () => p.deps.database.db;
+let n = 0;
+
+async function actorOf(local: string): Promise<Actor> {
+  const [u] = await db()
+    .select()
+    .from(users)
+    .where(eq(users.email, `${local}@demo.ekomuna.example`));
+  return loadActor(db(), u!);
+}
+const userId = async (local: string) => {
+  const a = await actorOf(local);
+  return a.kind === "user" ? a.userId : "";
+};
+async function departmentId(slug: string, code: string) {
+  const [d] = await db()
+    .select({ id: departments.id })
+    .from(departments)
+    .innerJoin(municipalities, eq(municipalities.id, departments.municipalityId))
+    .where(and(eq(municipalities.slug, slug), eq(departments.code, code)));
+  return d!.id;
+}
+
+async function newCase(options: { type?: "issue_report" | "request"; email?: string } = {}) {
+  const type = options.type ?? "issue_report";
+  const made = await submitCase(
+    {
+      municipality: "prishtine",
+      type,
+      category: type === "issue_report" ? "potholes" : "information",
+      answers: {},
+      title: "Gropë në rrugë",
+      description: "Thirrni në 044 123 456",
+      address: "Rruga B 12",
+      contact: { showName: false, ...(options.email ? { email: options.email } : {}) },
+      language: "sq",
+      channel: "web",
+      idempotencyKey: `staff-${++n}`,
+    },
+    {
+      db: db(),
+      now: p.clock.now(),
+      calendar: p.deps.calendar,
+      bounds: p.deps.profile.bounds,
+      baseUrl: "http://x",
+      poke: () => {},
+      actor: { kind: "visitor" },
+    },
+  );
+  if (!made.ok) throw new Error(made.reason);
+  return made.trackingCode;
+}
+const row = async (code: string) => (await db().select().from(cases).where(eq(cases.trackingCode, code)))[0]!;
+const events = async (code: string) =>
+  db()
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, (await row(code)).id));
+
+function act(actor: Actor, code: string, action: StaffAction, version?: number) {
+  return actOnCase(
+    { db: db(), now: p.clock.now(), calendar: p.deps.calendar, actor, baseUrl: "http://x", poke: () => {} },
+    { code, action, ...(version !== undefined ? { version } : {}) },
+  );
+}
+
+/** A new Prishtinë pothole in the public-services department (where zyrtari and drejtori work). */
+async function inPublicServices(options: { email?: string; type?: "issue_report" | "request" } = {}) {
+  const code = await newCase(options);
+  const assigned = await act(await actorOf("koordinatori.prishtine"), code, {
+    kind: "assign",
+    departmentId: await departmentId("prishtine", "public-services"),
+    assigneeId: null,
+  });
+  expect(assigned).toMatchObject({ ok: true, kase: { status: "assigned" } });
+  return code;
+}
+
+describe("staff acting on a case", () => {
+  it("acknowledges: the status, an event, an audit entry, the version raised, the next clock running", async () => {
+    const code = await inPublicServices();
+    const before = await row(code);
+    expect(before.slaState).toBe("on_track");
+    const officer = await actorOf("zyrtari.prishtine");
+    const done = await act(officer, code, { kind: "acknowledge" }, before.version);
+    // Assigned cases are past acknowledgement in the lifecycle: acknowledging is refused, nothing changes.
+    expect(done).toEqual({ ok: false, reason: "not_allowed_from_status" });
+    const fresh = await newCase();
+    const coordinator = await actorOf("koordinatori.prishtine");
+    const ack = await act(coordinator, fresh, { kind: "acknowledge" }, 0);
+    expect(ack).toMatchObject({ ok: true, kase: { status: "acknowledged", version: 1 } });
+    const after = await row(fresh);
+    expect(after.acknowledgedAt).toEqual(p.clock.now());
+    // The acknowledgement clock is met; the first-response clock now runs.
+    expect(after.slaDueAt).toEqual(after.responseDueAt);
+    expect((await events(fresh)).map((e) => e.type)).toEqual(["submitted", "status_changed"]);
+    const audit = await db().select().from(auditLog).where(eq(auditLog.subjectId, fresh));
+    expect(audit.map((a) => a.action)).toContain("case.acknowledge");
+  });
+
+  it("refuses a stale form and says what changed since", async () => {
+    const code = await inPublicServices();
+    const shown = (await row(code)).version;
+    const head = await actorOf("drejtori.prishtine");
+    expect(await act(head, code, { kind: "set_priority", priority: "high" }, shown)).toMatchObject({
+      ok: true,
+    });
+    const second = await act(await actorOf("zyrtari.prishtine"), code, { kind: "note", text: "x" }, shown);
+    expect(second).toMatchObject({ ok: false, reason: "case_changed" });
+    expect(second.ok ? [] : second.changes?.map((e) => e.type)).toEqual(["priority_set"]);
+    expect((await events(code)).some((e) => e.type === "internal_note")).toBe(false);
+  });
+
+  it("lets exactly one of two officers acting at the same moment succeed", async () => {
+    const code = await inPublicServices();
+    const { version } = await row(code);
+    const [a, b] = await Promise.all([
+      act(await actorOf("zyrtari.prishtine"), code, { kind: "change_status", action: "start" }, version),
+      act(await actorOf("drejtori.prishtine"), code, { kind: "set_priority", priority: "urgent" }, version),
+    ]);
+    expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+    expect((await row(code)).version).toBe(version + 1);
+  });
+
+  it("keeps each action to who may take it, and other people's cases invisible", async () => {
+    const code = await inPublicServices();
+    // Another municipality's officer and a citizen do not even see it.
+    expect(await act(await actorOf("sluzbenik.gracanica"), code, { kind: "note", text: "x" })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
+    expect(await act(await actorOf("lirije.shala"), code, { kind: "note", text: "x" })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
+    // An officer works the case but does not steer it.
+    const officer = await actorOf("zyrtari.prishtine");
+    expect(await act(officer, code, { kind: "set_visibility", visibility: "private" })).toEqual({
+      ok: false,
+      reason: "not_allowed",
+    });
+    expect(await act(officer, code, { kind: "set_priority", priority: "low" })).toEqual({
+      ok: false,
+      reason: "not_allowed",
+    });
+    expect(await act(officer, code, { kind: "note", text: "Kontrollova në terren." })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("assigns only to a department of the case's municipality and to someone who works there", async () => {
+    const code = await newCase();
+    const coordinator = await actorOf("koordinatori.prishtine");
+    const elsewhere = await departmentId("prizren", "urbanism");
+    expect(
+      await act(coordinator, code, { kind: "assign", departmentId: elsewhere, assigneeId: null }),
+    ).toEqual({
+      ok: false,
+      reason: "unknown_department",
+    });
+    const services = await departmentId("prishtine", "public-services");
+    expect(
+      await act(coordinator, code, {
+        kind: "assign",
+        departmentId: services,
+        assigneeId: await userId("zyrtari.prizren"),
+      }),
+    ).toEqual({ ok: false, reason: "unknown_assignee" });
+    expect((await row(code)).status).toBe("submitted");
+    const officer = await userId("zyrtari.prishtine");
+    expect(
+      await act(coordinator, code, { kind: "assign", departmentId: services, assigneeId: officer }),
+    ).toMatchObject({ ok: true, kase: { departmentId: services, assigneeId: officer, status: "assigned" } });
+  });
+
+  it("asks the citizen, stops the clock until they answer, then gives the paused days back", async () => {
+    const code = await inPublicServices({ email: "arta@example.org" });
+    const before = await row(code);
+    const officer = await actorOf("zyrtari.prishtine");
+    expect(
+      await act(officer, code, { kind: "request_information", message: "Në cilën anë të rrugës?" }),
+    ).toMatchObject({ ok: true, kase: { status: "awaiting_citizen", slaState: "paused" } });
+    const mail = await db().select().from(outbox).where(eq(outbox.kind, "email"));
+    const asked = mail
+      .map((m) => m.payload as { to: string; text: string })
+      .filter((m) => m.to === "arta@example.org");
+    expect(asked.some((m) => m.text.includes("Në cilën anë të rrugës?") && m.text.includes(code))).toBe(true);
+    // Three working days later the citizen answers: the clocks run again, three working days later.
+    p.clock.set(new Date("2026-12-01T10:00:00Z"));
+    try {
+      const resumed = await addInformation(db(), {
+        kase: await row(code),
+        text: "Në të djathtë",
+        actorId: null,
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+      });
+      expect(resumed).toEqual({ ok: true, resumed: true });
+      const after = await row(code);
+      expect(after.status).toBe("in_progress");
+      expect(after.slaPauses).toEqual([{ from: "2026-11-26T10:00:00.000Z", to: "2026-12-01T10:00:00.000Z" }]);
+      expect(after.resolutionDueAt!.getTime()).toBeGreaterThan(before.resolutionDueAt!.getTime());
+      expect(after.slaState).not.toBe("paused");
+    } finally {
+      p.clock.set(new Date("2026-11-26T10:00:00Z"));
+    }
+  });
+
+  it("publishes an answer: an issue report is resolved, a request answered; the citizen is told", async () => {
+    const issue = await inPublicServices({ email: "b@example.org" });
+    const officer = await actorOf("zyrtari.prishtine");
+    expect(
+      await act(officer, issue, { kind: "answer", message: "U riparua më 25 nëntor.", final: true }),
+    ).toMatchObject({ ok: true, kase: { status: "resolved", slaState: "done" } });
+    const view = publicCaseView(
+      await row(issue),
+      (await loadCase(db(), issue))!.category,
+      await events(issue),
+      [],
+    );
+    expect(view!.timeline.at(-1)).toMatchObject({ toStatus: "resolved", message: "U riparua më 25 nëntor." });
+    const request = await newCase({ type: "request" });
+    const coordinator = await actorOf("koordinatori.prishtine");
+    expect(
+      await act(coordinator, request, { kind: "answer", message: "Po shqyrtohet.", final: false }),
+    ).toMatchObject({ ok: true, kase: { status: "submitted" } });
+    expect((await row(request)).firstResponseAt).toEqual(p.clock.now());
+    // The lifecycle answers only what was acknowledged first.
+    expect(
+      await act(coordinator, request, { kind: "answer", message: "Dokumentet janë gati.", final: true }),
+    ).toEqual({ ok: false, reason: "not_allowed_from_status" });
+    await act(coordinator, request, { kind: "acknowledge" });
+    expect(
+      await act(coordinator, request, { kind: "answer", message: "Dokumentet janë gati.", final: true }),
+    ).toMatchObject({ ok: true, kase: { status: "answered" } });
+  });
+
+  it("needs a national reason code of the right kind to reject or refer", async () => {
+    const code = await inPublicServices();
+    const officer = await actorOf("zyrtari.prishtine");
+    expect(await act(officer, code, { kind: "change_status", action: "reject" })).toEqual({
+      ok: false,
+      reason: "reason_required",
+    });
+    expect(
+      await act(officer, code, { kind: "change_status", action: "reject", reasonCode: "duplicate" }),
+    ).toEqual({ ok: false, reason: "reason_does_not_fit" });
+    const head = await actorOf("drejtori.prishtine");
+    const referred = await act(head, code, {
+      kind: "refer",
+      to: "Ndërmarrja Publike e Ujësjellësit",
+      reasonCode: "referred-public-enterprise",
+    });
+    expect(referred).toMatchObject({
+      ok: true,
+      kase: { status: "referred", referredTo: "Ndërmarrja Publike e Ujësjellësit", slaState: "done" },
+    });
+  });
+
+  it("merges into another case of the municipality: both linked, followers moved", async () => {
+    const [from, into] = [await inPublicServices({ email: "c@example.org" }), await newCase()];
+    const [lirije] = await db()
+      .select()
+      .from(users)
+      .where(eq(users.email, "lirije.shala@demo.ekomuna.example"));
+    await followCase(db(), (await row(from)).id, lirije!.id, p.clock.now());
+    const head = await actorOf("drejtori.prishtine");
+    expect(await act(head, from, { kind: "merge", intoCode: from, reasonCode: "duplicate" })).toEqual({
+      ok: false,
+      reason: "merge_into_itself",
+    });
+    expect(await act(head, from, { kind: "merge", intoCode: into, reasonCode: "duplicate" })).toMatchObject({
+      ok: true,
+      kase: { status: "merged", mergedIntoId: (await row(into)).id },
+    });
+    expect((await events(into)).map((e) => e.type)).toContain("merged_from");
+    const followers = await db().select().from(caseFollowers).where(eq(caseFollowers.userId, lirije!.id));
+    expect(followers.map((f) => f.caseId)).toContain((await row(into)).id);
+    expect(followers.map((f) => f.caseId)).not.toContain((await row(from)).id);
+  });
+
+  it("redacts the public text, keeps the citizen's words for staff, hides a photo, and audits it", async () => {
+    const code = await inPublicServices();
+    const kase = await row(code);
+    const [photo] = await db()
+      .insert(casePhotos)
+      .values({
+        caseId: kase.id,
+        storageKey: "k",
+        thumbnailKey: "t",
+        width: 10,
+        height: 10,
+        bytes: 10,
+        position: 0,
+      })
+      .returning();
+    const head = await actorOf("drejtori.prishtine");
+    expect(
+      await act(head, code, {
+        kind: "redact",
+        title: kase.title,
+        description: "Thirrni në [numër i hequr]",
+        hidePhotoIds: [photo!.id],
+      }),
+    ).toMatchObject({ ok: true, kase: { description: "Thirrni në [numër i hequr]" } });
+    const after = await row(code);
+    expect(after.originalDescription).toBe("Thirrni në 044 123 456");
+    expect(after.originalTitle).toBeNull();
+    const [hidden] = await db().select().from(casePhotos).where(eq(casePhotos.id, photo!.id));
+    expect(hidden!.hidden).toBe(true);
+    const audit = await db().select().from(auditLog).where(eq(auditLog.subjectId, code));
+    expect(audit.find((a) => a.action === "case.redacted")?.data).toMatchObject({ fields: ["description"] });
+    expect(
+      await act(head, code, {
+        kind: "redact",
+        title: after.title,
+        description: after.description,
+        hidePhotoIds: [],
+      }),
+    ).toEqual({ ok: false, reason: "nothing_changed" });
+  });
+
+  it("keeps internal notes and the visibility change off the public timeline", async () => {
+    const code = await inPublicServices();
+    await act(await actorOf("zyrtari.prishtine"), code, { kind: "note", text: "Qytetari duket i zemëruar." });
+    await act(await actorOf("koordinatori.prishtine"), code, {
+      kind: "set_visibility",
+      visibility: "private",
+    });
+    const all = await events(code);
+    const view = publicCaseView(
+      { ...(await row(code)), visibility: "public" },
+      (await loadCase(db(), code))!.category,
+      all,
+      [],
+    );
+    expect(JSON.stringify(view)).not.toContain("zemëruar");
+    expect(view!.timeline.map((e) => e.type)).not.toContain("internal_note");
+    expect((await row(code)).visibility).toBe("private");
+  });
+});
