@@ -32,6 +32,9 @@ import { installErrorHandling } from "./web/errors.tsx";
 import { parseFormValues } from "./web/formValues.ts";
 import { PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
+import { municipalAdminRoutes } from "./workspace/adminRoutes.tsx";
+import { caseWorkRoutes } from "./workspace/caseWorkRoutes.tsx";
+import { inboxRoutes } from "./workspace/inboxRoutes.tsx";
 
 export interface AppDeps {
   config: Config;
@@ -199,6 +202,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(photoRoutes);
   await app.register(caseListRoutes);
   await app.register(staffRoutes);
+  await app.register(inboxRoutes);
+  await app.register(caseWorkRoutes);
+  await app.register(municipalAdminRoutes);
   await app.register(submitRoutes);
   await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;

@@ -2,7 +2,9 @@
 // password, and cases in every status with a consistent timeline and response deadlines.
 import { hash } from "@node-rs/argon2";
 import { eq, inArray, isNull, sql } from "drizzle-orm";
-import { addWorkingDays, type WorkingCalendar } from "../calendar/calendar.ts";
+import type { WorkingCalendar } from "../calendar/calendar.ts";
+import { deadlines } from "../cases/sla.ts";
+import { slaColumns } from "../cases/slaTracking.ts";
 import type { CaseStatus } from "../cases/statuses.ts";
 import { nextTrackingCode } from "../cases/trackingCode.ts";
 import type { Db } from "../db/client.ts";
@@ -15,6 +17,7 @@ import {
   roleAssignments,
   users,
 } from "../db/schema.ts";
+import { categoryStandard } from "../reference/referenceCache.ts";
 import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
 
 const HOUR = 3_600_000;
@@ -128,9 +131,29 @@ export async function seedDemo(db: Db, calendar: WorkingCalendar, now: Date): Pr
       const firstResponseAt =
         when("awaiting_citizen") ?? when("answered") ?? when("resolved") ?? when("rejected");
 
+      const awaiting = when("awaiting_citizen");
+      const slaPauses = d.status === "awaiting_citizen" && awaiting ? [{ from: awaiting.toISOString() }] : [];
+      // The SLA columns as the commands would have left them (slaTracking.ts).
+      const sla = slaColumns(
+        {
+          status: d.status,
+          receivedAt,
+          standard: categoryStandard(cat),
+          pauses: slaPauses,
+          acknowledgedAt: when("acknowledged"),
+          firstResponseAt,
+          resolvedAt: when("resolved") ?? when("answered"),
+          // While a case awaits the citizen its new deadlines are unknown: the ones before the pause stay.
+          ...deadlines(receivedAt, categoryStandard(cat), calendar),
+        },
+        now,
+        calendar,
+      );
       const [kase] = await tx
         .insert(cases)
         .values({
+          ...sla,
+          slaPauses,
           trackingCode: await nextTrackingCode(tx, m, Number(receivedAt.toISOString().slice(0, 4))),
           municipalityId: m.id,
           type: cat.type,
@@ -155,9 +178,6 @@ export async function seedDemo(db: Db, calendar: WorkingCalendar, now: Date): Pr
           firstResponseAt,
           resolvedAt: when("resolved") ?? when("answered"),
           closedAt,
-          ackDueAt: addWorkingDays(receivedAt, cat.ackWithin, calendar),
-          responseDueAt: addWorkingDays(receivedAt, cat.firstResponseWithin, calendar),
-          resolutionDueAt: addWorkingDays(receivedAt, cat.resolutionWithin, calendar),
           createdAt: receivedAt,
           updatedAt: times.at(-1)!,
         })

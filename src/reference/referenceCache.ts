@@ -27,6 +27,7 @@ import {
   reasonCodes,
   slaStandards,
 } from "../db/schema.ts";
+import { loadRoutingRules, routeCase } from "../workspace/routing.ts";
 
 export const REFERENCE_TTL_MS = 30_000;
 
@@ -61,6 +62,11 @@ export interface ReferenceData {
    * its type, category and priority, and by the municipality's tightening (sla.ts resolveStandard).
    */
   standardFor(municipalityId: number, categoryId: number, priority: string): Standard | undefined;
+  /** The department a new case goes to by the municipality's routing rules; undefined: the coordinator. */
+  departmentFor(
+    municipalityId: number,
+    kase: { categoryId: number; latitude?: number | null; longitude?: number | null },
+  ): number | undefined;
 }
 
 /** A category's own (national) standard. */
@@ -74,7 +80,7 @@ export function categoryStandard(c: Category): Standard {
 }
 
 async function load(db: Db): Promise<ReferenceData> {
-  const [ms, cats, questions, switches, areas, reasons, standards] = await Promise.all([
+  const [ms, cats, questions, switches, areas, reasons, standards, routing] = await Promise.all([
     db.select().from(municipalities),
     db.select().from(categories),
     db.select().from(categoryQuestions),
@@ -82,6 +88,7 @@ async function load(db: Db): Promise<ReferenceData> {
     db.select().from(municipalityAreas),
     db.select().from(reasonCodes),
     db.select().from(slaStandards),
+    loadRoutingRules(db),
   ]);
   const bySlug = new Map(ms.filter((m) => m.active).map((m) => [m.slug, m]));
   const questionsOf = new Map(questions.map((q) => [q.categoryId, q]));
@@ -130,6 +137,7 @@ async function load(db: Db): Promise<ReferenceData> {
       return r ? { code: r.code, appliesTo: r.appliesTo } : undefined;
     },
     category: (id) => byId.get(id),
+    departmentFor: (municipalityId, kase) => routeCase(routing.get(municipalityId) ?? [], kase),
     standardFor(municipalityId, categoryId, priority) {
       const c = byId.get(categoryId);
       if (!c) return undefined;

@@ -6,6 +6,7 @@ import { CASE_STATUSES, OPEN311_STATUS } from "../cases/statuses.ts";
 import type { Db } from "../db/client.ts";
 import { caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
 import { translator } from "../kernel/i18n.ts";
+import { seedResponseTemplates } from "../workspace/templates.ts";
 import type { Profile } from "./profile.ts";
 import { forgetReferenceData } from "./referenceCache.ts";
 
@@ -77,6 +78,7 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
         },
       });
   });
+  await seedResponseTemplates(db);
   forgetReferenceData(db);
 }
 

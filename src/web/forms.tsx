@@ -27,7 +27,7 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown): Validat
     const field = String(issue.path[0] ?? "form");
     // An issue whose message is not one of our catalog keys (zod's own, for a wrong type say) reads
     // as the generic message.
-    errors[field] ??= /^[a-z][A-Za-z]*(\.[A-Za-z_]+)+$/.test(issue.message)
+    errors[field] ??= /^[a-z][A-Za-z_]*(\.[A-Za-z_]+)+$/.test(issue.message)
       ? issue.message
       : "validation.invalid";
   }

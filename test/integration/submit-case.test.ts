@@ -10,10 +10,12 @@ import {
   cases,
   categories,
   categoryQuestions,
+  departments,
   municipalities,
   municipalityAreas,
   municipalityCategories,
   outbox,
+  routingRules,
   users,
 } from "../../src/db/schema.ts";
 import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
@@ -248,6 +250,74 @@ describe("submitting a case", () => {
       ok: false,
       reason: "received_in_future",
     });
+  });
+
+  it("routes the case to the department of the first matching rule, else to nobody's (the coordinator's)", async () => {
+    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
+    const [potholes] = await db().select().from(categories).where(eq(categories.code, "potholes"));
+    const [roads, north] = await db()
+      .insert(departments)
+      .values([
+        { municipalityId: prishtine!.id, code: "roads", name: { sq: "Rrugët", sr: "Putevi" } },
+        { municipalityId: prishtine!.id, code: "north", name: { sq: "Veriu", sr: "Sever" } },
+      ])
+      .returning();
+    const northSquare = {
+      type: "Polygon" as const,
+      coordinates: [
+        [
+          [21.1, 42.67],
+          [21.2, 42.67],
+          [21.2, 42.7],
+          [21.1, 42.7],
+          [21.1, 42.67],
+        ],
+      ],
+    };
+    await db()
+      .insert(routingRules)
+      .values([
+        // The area rule comes first: a pothole in the north goes there, any other pothole to roads.
+        {
+          municipalityId: prishtine!.id,
+          categoryId: potholes!.id,
+          area: northSquare,
+          departmentId: north!.id,
+          position: 1,
+        },
+        { municipalityId: prishtine!.id, categoryId: potholes!.id, departmentId: roads!.id, position: 2 },
+      ]);
+    forgetReferenceData(db());
+    try {
+      const department = async (input: SubmitCaseInput) => {
+        const made = await submitCase(input, deps());
+        const [row] = await db()
+          .select()
+          .from(cases)
+          .where(eq(cases.id, made.ok ? made.caseId : 0));
+        return row!.departmentId;
+      };
+      expect(await department(pothole({ location: { latitude: 42.68, longitude: 21.15 } }))).toBe(north!.id);
+      expect(await department(pothole())).toBe(roads!.id);
+      expect(await department(pothole({ location: undefined, address: "Rruga B" }))).toBe(roads!.id);
+      expect(await department(pothole({ category: "graffiti" }))).toBeNull();
+    } finally {
+      await db().delete(routingRules);
+      forgetReferenceData(db());
+    }
+  });
+
+  it("writes the SLA columns the inbox and the scheduler read", async () => {
+    const made = await submitCase(pothole(), deps());
+    const [row] = await db()
+      .select()
+      .from(cases)
+      .where(eq(cases.id, made.ok ? made.caseId : 0));
+    expect(row).toMatchObject({ slaState: "on_track", slaPauses: [], escalationLevel: 0, version: 0 });
+    // The acknowledgement clock runs; the scheduler looks again at its 75 % mark.
+    expect(row!.slaDueAt).toEqual(row!.ackDueAt);
+    expect(row!.nextSlaCheckAt!.getTime()).toBeGreaterThan(p.clock.now().getTime());
+    expect(row!.nextSlaCheckAt!.getTime()).toBeLessThan(row!.ackDueAt!.getTime());
   });
 
   it("moves the photos uploaded with the draft onto the case", async () => {

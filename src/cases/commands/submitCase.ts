@@ -131,13 +131,35 @@ async function check(input: SubmitCaseInput, deps: SubmitCaseDeps) {
   if (receivedAt.getTime() > deps.now.getTime() + 60_000)
     return { ok: false as const, reason: "received_in_future" as const };
   const standardOf = ref.standardFor(municipality.id, cat.id, "normal");
-  return { ok: true as const, municipality, cat, answers: answers.answers, receivedAt, standardOf };
+  // Routing: the first matching rule's department; none matches: the participation coordinator's.
+  const departmentId =
+    ref.departmentFor(municipality.id, {
+      categoryId: cat.id,
+      latitude: input.location?.latitude,
+      longitude: input.location?.longitude,
+    }) ?? null;
+  return {
+    ok: true as const,
+    municipality,
+    cat,
+    answers: answers.answers,
+    receivedAt,
+    standardOf,
+    departmentId,
+  };
 }
 
 async function write(
   input: SubmitCaseInput,
   deps: SubmitCaseDeps,
-  { municipality, cat, answers, receivedAt, standardOf }: Extract<Awaited<ReturnType<typeof check>>, { ok: true }>,
+  {
+    municipality,
+    cat,
+    answers,
+    receivedAt,
+    standardOf,
+    departmentId,
+  }: Extract<Awaited<ReturnType<typeof check>>, { ok: true }>,
 ): Promise<SubmitCaseResult> {
   const { db, now } = deps;
   // The standard (the category's, refined by priority rules and the municipality's tightening) and the
@@ -212,7 +234,7 @@ async function write(
     with kase as (
       insert into cases (tracking_code, municipality_id, type, category_id, channel, status, language,
         title, description, latitude, longitude, address, attributes, submitter_id, contact_name,
-        contact_email, contact_phone, show_name, received_at, ack_due_at, response_due_at,
+        contact_email, contact_phone, show_name, department_id, received_at, ack_due_at, response_due_at,
         resolution_due_at, sla_state, sla_due_at, next_sla_check_at, tracking_token_hash, idempotency_key,
         created_at, updated_at)
       values (${trackingCode}, ${municipality.id}, ${input.type}, ${cat.id}, ${input.channel}, 'submitted',
@@ -220,7 +242,7 @@ async function write(
         ${input.location?.latitude ?? null}::double precision, ${input.location?.longitude ?? null}::double precision,
         ${input.address?.trim() || null}, ${json(answers)},
         ${deps.actor.kind === "user" ? deps.actor.userId : null}::uuid, ${contactName}, ${contactEmail},
-        ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${at(receivedAt)},
+        ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${departmentId}::integer, ${at(receivedAt)},
         ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},
         ${sla.slaState}, ${at(sla.slaDueAt)}, ${at(sla.nextSlaCheckAt)},
         ${tokenHash}, ${input.idempotencyKey}, ${at(now)}, ${at(now)})
