@@ -90,15 +90,22 @@ export function slaColumns(r: SlaRecord, now: Date, cal: WorkingCalendar): SlaCo
     resolutionDueAt: due.resolutionDueAt ?? r.resolutionDueAt,
   };
   const clock = runningClock(r);
-  const dueOf = { ack: dates.ackDueAt, firstResponse: dates.responseDueAt, resolution: dates.resolutionDueAt };
+  const dueOf = {
+    ack: dates.ackDueAt,
+    firstResponse: dates.responseDueAt,
+    resolution: dates.resolutionDueAt,
+  };
   if (!clock) return { ...dates, slaState: "done", slaDueAt: null, nextSlaCheckAt: null };
-  if (isPaused(r.status)) return { ...dates, slaState: "paused", slaDueAt: dueOf[clock], nextSlaCheckAt: null };
+  if (isPaused(r.status))
+    return { ...dates, slaState: "paused", slaDueAt: dueOf[clock], nextSlaCheckAt: null };
   const c = { receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit: r.standard.unit, pauses };
   const reading = readClock(c, now, cal);
   const marks = clockMarks(c, cal);
   // The next instant at which something is due to happen: a warning, the breach, or (once overdue) the
   // scheduler's look at the escalation ladder, which it plans itself (slaScheduler.ts).
-  const next = [marks.dueSoonAt, marks.warning90At, marks.dueAt].find((m) => m && m.getTime() > now.getTime());
+  const next = [marks.dueSoonAt, marks.warning90At, marks.dueAt].find(
+    (m) => m && m.getTime() > now.getTime(),
+  );
   return {
     ...dates,
     slaState: STATE_OF[reading.state],

@@ -7,8 +7,8 @@ import { appendAudit } from "../../audit/audit.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import { caseEvents, cases, reasonCodes } from "../../db/schema.ts";
-import { decideTransition, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
+import { decideTransition, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Standard } from "../sla.ts";
 import { slaColumns } from "../slaTracking.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
@@ -52,7 +52,8 @@ export async function slaFor(
 /** The case's pauses after a move: one opens on entering awaiting_citizen and closes on leaving it. */
 export function pausesAfter(kase: CaseRow, to: CaseStatus, now: Date): CaseRow["slaPauses"] {
   const pauses = [...kase.slaPauses];
-  if (to === "awaiting_citizen" && kase.status !== "awaiting_citizen") pauses.push({ from: now.toISOString() });
+  if (to === "awaiting_citizen" && kase.status !== "awaiting_citizen")
+    pauses.push({ from: now.toISOString() });
   if (kase.status === "awaiting_citizen" && to !== "awaiting_citizen") {
     const open = pauses.findLastIndex((p) => p.to === undefined);
     if (open >= 0) pauses[open] = { from: pauses[open]!.from, to: now.toISOString() };
