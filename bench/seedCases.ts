@@ -111,7 +111,8 @@ export async function seedBenchCases(database: Database, target: number, log = c
         inserted as (
         insert into cases (tracking_code, municipality_id, type, category_id, channel, status, visibility,
           language, title, description, latitude, longitude, address, received_at, acknowledged_at,
-          resolved_at, closed_at, ack_due_at, response_due_at, resolution_due_at, created_at, updated_at)
+          resolved_at, closed_at, ack_due_at, response_due_at, resolution_due_at, created_at, updated_at,
+          department_id)
         select code || '-2025-' || lpad(serial::text, 6, '0'), municipality_id, type, category_id,
           (array['web','web','web','api','counter','phone','paper','email'])[1 + s % 8], status,
           case when s % 10 = 0 then 'private' else 'public' end,
@@ -129,7 +130,11 @@ export async function seedBenchCases(database: Database, target: number, log = c
           case when status in ('resolved','closed') then received_at + interval '9 days' end,
           case when status = 'closed' then received_at + interval '20 days' end,
           received_at + interval '2 days', received_at + interval '10 days', received_at + interval '21 days',
-          received_at, received_at
+          received_at, received_at,
+          -- Spread over the municipality's departments (the demo's), one in five left to the coordinator.
+          case when s % 5 <> 0 then (select d.id from departments d where d.municipality_id = rows.municipality_id
+            order by d.id offset (s / 5) % greatest(1, (select count(*) from departments d2
+              where d2.municipality_id = rows.municipality_id)) limit 1) end
         from rows
         returning id, municipality_id, status, received_at
         )
@@ -147,6 +152,18 @@ export async function seedBenchCases(database: Database, target: number, log = c
     have = await count();
     log(`  ${have} cases (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
+  // The SLA columns as the commands keep them (slaTracking.ts), from the seeded statuses and deadlines:
+  // the seeded year is over, so every open case is overdue, and not due a scheduler look.
+  await db.execute(sql`
+    update cases set
+      sla_due_at = case when status in ('submitted','acknowledged','assigned','in_progress','reopened','awaiting_citizen')
+        then case when acknowledged_at is null then ack_due_at when first_response_at is null then response_due_at
+          else resolution_due_at end end,
+      sla_state = case when status = 'awaiting_citizen' then 'paused'
+        when status in ('submitted','acknowledged','assigned','in_progress','reopened')
+          then case when resolution_due_at < now() then 'overdue' else 'on_track' end
+        else 'done' end
+    where sla_due_at is null and sla_state = 'on_track' and tracking_code like '%-2025-%'`);
   await db.execute(sql`analyze`);
   return have;
 }

@@ -74,18 +74,23 @@ ALTER TABLE "cases" ADD CONSTRAINT "cases_merged_into_id_cases_id_fk" FOREIGN KE
 CREATE INDEX "cases_next_sla_check" ON "cases" USING btree ("next_sla_check_at") WHERE next_sla_check_at is not null;--> statement-breakpoint
 CREATE INDEX "cases_municipality_sla_state" ON "cases" USING btree ("municipality_id","sla_state");--> statement-breakpoint
 CREATE INDEX "cases_municipality_department_received" ON "cases" USING btree ("municipality_id","department_id","received_at" DESC NULLS LAST);--> statement-breakpoint
--- Cases from before the workspace: their SLA state from their status and stored deadlines; the
--- scheduler's first pass (next_sla_check_at = now) then sets due soon and overdue where they apply.
+-- Cases from before the workspace: their SLA state from their status and stored deadlines. Those not yet
+-- due get a scheduler check now (it then plans their warnings); those already overdue are marked overdue
+-- but not escalated after the fact: nobody could have worked them in a workspace, and an upgrade must not
+-- send a flood of escalation emails about the past.
 UPDATE "cases" SET
-  "sla_state" = CASE
-    WHEN "status" = 'awaiting_citizen' THEN 'paused'
-    WHEN "status" IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened') THEN 'on_track'
-    ELSE 'done' END,
   "sla_due_at" = CASE
-    WHEN "status" IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened') THEN
+    WHEN "status" IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened', 'awaiting_citizen') THEN
       CASE WHEN "acknowledged_at" IS NULL THEN "ack_due_at"
            WHEN "first_response_at" IS NULL THEN "response_due_at"
            ELSE "resolution_due_at" END
-    END,
+    END;--> statement-breakpoint
+UPDATE "cases" SET
+  "sla_state" = CASE
+    WHEN "status" = 'awaiting_citizen' THEN 'paused'
+    WHEN "status" NOT IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened') THEN 'done'
+    WHEN "sla_due_at" < now() THEN 'overdue'
+    ELSE 'on_track' END,
   "next_sla_check_at" = CASE
-    WHEN "status" IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened') THEN now() END;
+    WHEN "status" IN ('submitted', 'acknowledged', 'assigned', 'in_progress', 'reopened')
+      AND "sla_due_at" >= now() THEN now() END;

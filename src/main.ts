@@ -408,7 +408,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     ...(values.demo ? { EKOMUNA_DEMO: "1" } : {}),
   });
   const { openConfiguredDatabase, prepareDatabase } = await platform();
-  const { buildApp } = await import("./app.ts");
+  const { buildApp, baseUrl } = await import("./app.ts");
   const { Assets } = await import("./web/assets.ts");
   const { DEMO_PASSWORD } = await import("./demo/demoContent.ts");
   const { demoLogins } = await import("./demo/seedDemo.ts");
@@ -416,6 +416,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let worker: { poke(): void; stop(): Promise<void> } | undefined;
   let sealer: { stop(): Promise<void> } | undefined;
+  let slaScheduler: { stop(): Promise<void> } | undefined;
   try {
     const { profile, calendar } = await prepareDatabase(database, {
       demo: config.demo,
@@ -437,6 +438,12 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     sealer = startAuditSealer(database.db, {
       log: (err) => app?.log.error({ err }, "audit sealing failed"),
     });
+    // Deadline warnings and escalations, once a minute; several processes on one PostgreSQL share the
+    // work without making a mark twice (src/cases/slaScheduler.ts).
+    const { startSlaScheduler } = await import("./cases/slaScheduler.ts");
+    slaScheduler = startSlaScheduler(database.db, calendar, baseUrl(config), {
+      log: (err) => app?.log.error({ err }, "SLA pass failed"),
+    });
     app = await buildApp({
       config,
       database,
@@ -451,6 +458,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   } catch (e) {
     await app?.close();
     await worker?.stop();
+    await slaScheduler?.stop();
     await sealer?.stop();
     await database.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -493,6 +501,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     try {
       await started.close();
       await worker?.stop();
+      await slaScheduler?.stop();
       // The last entries are sealed before the database closes.
       await sealer?.stop();
       const { sealAudit } = await import("./audit/audit.ts");

@@ -95,6 +95,22 @@ export function observedDate(
 
 /** Whether `date` is a working day. RangeError if the calendar has no data for its year. */
 export function isWorkingDay(date: LocalDate, cal: WorkingCalendar): boolean {
+  // Asked thousands of times per scheduler pass about the same few hundred days: kept per calendar.
+  let known = workingDays.get(cal);
+  if (!known) {
+    known = new Map();
+    workingDays.set(cal, known);
+  }
+  const kept = known.get(date);
+  if (kept !== undefined) return kept;
+  const answer = decideWorkingDay(date, cal);
+  if (known.size >= 20_000) known.clear();
+  known.set(date, answer);
+  return answer;
+}
+const workingDays = new WeakMap<WorkingCalendar, Map<LocalDate, boolean>>();
+
+function decideWorkingDay(date: LocalDate, cal: WorkingCalendar): boolean {
   if (!isValidLocalDate(date)) throw new RangeError(`Not a valid YYYY-MM-DD date: ${date}`);
   const year = Number(date.slice(0, 4));
   if (!cal.years.includes(year)) {

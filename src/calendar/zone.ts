@@ -154,9 +154,17 @@ function findStartOfLocalDay(date: LocalDate, timeZone: string): Date {
 /** The day `n` calendar days after `date` (n may be negative). */
 export function addDays(date: LocalDate, n: number): LocalDate {
   if (!Number.isInteger(n)) throw new RangeError(`addDays needs an integer, got ${n}`);
+  // Deadline arithmetic steps day by day through the same days over and over: the answers are kept.
+  const key = `${date} ${n}`;
+  const kept = dayShifts.get(key);
+  if (kept !== undefined) return kept;
   const [y, m, d] = parse(date);
-  return format(Date.UTC(y, m - 1, d) + n * DAY_MS);
+  const answer = format(Date.UTC(y, m - 1, d) + n * DAY_MS);
+  if (dayShifts.size >= 50_000) dayShifts.clear();
+  dayShifts.set(key, answer);
+  return answer;
 }
+const dayShifts = new Map<string, LocalDate>();
 
 /** Day of the week of `date`: 0 = Sunday ... 6 = Saturday. */
 export function dayOfWeek(date: LocalDate): number {

@@ -15,6 +15,8 @@ export interface PublicEvent {
   reasonCode: string | null;
   message: string | null;
   at: Date;
+  /** For an escalation: the step of the ladder (1 department head, 2 coordinator, 3 ministry). */
+  escalationLevel?: 1 | 2 | 3;
 }
 
 /** A photo anyone may see: served at /photos/:id, its thumbnail at /photos/:id/thumbnail. */
@@ -71,7 +73,10 @@ export function isPublicPhoto(
 export function publicCaseView(
   row: CaseRow,
   category: { sensitive: boolean },
-  events: readonly (PublicEvent & { isPublic: boolean })[],
+  events: readonly (Omit<PublicEvent, "escalationLevel"> & {
+    isPublic: boolean;
+    data?: Record<string, unknown> | null;
+  })[],
   photos: readonly PhotoRow[] = [],
 ): PublicCase | undefined {
   if (row.visibility !== "public") return undefined;
@@ -107,6 +112,7 @@ export function publicCaseView(
         reasonCode: e.reasonCode,
         message: e.message,
         at: e.at,
+        ...(e.type === "escalated" ? { escalationLevel: escalationLevelOf(e.data) } : {}),
       })),
     photos: photos
       .filter((photo) => isPublicPhoto(row, category, photo))
@@ -146,4 +152,10 @@ export function publicCaseSummary(
     title: row.title,
     receivedAt: row.receivedAt,
   };
+}
+
+/** The ladder step an escalation event names (its data carries only the step, the role, the clock). */
+function escalationLevelOf(data: Record<string, unknown> | null | undefined): 1 | 2 | 3 {
+  const level = data?.level;
+  return level === 2 || level === 3 ? level : 1;
 }

@@ -18,6 +18,7 @@ import { CaseMap } from "../../web/map.tsx";
 import { isOpen, isPaused } from "../lifecycle.ts";
 import { photoUrl } from "../photos/photoView.ts";
 import type { PublicCase } from "../publicView.ts";
+import { escalationTimelineKey } from "../slaNotices.ts";
 import type { CaseStatus } from "../statuses.ts";
 
 // Formatters are costly to build (a tenth of a millisecond each): one per language, style and time zone.
@@ -243,9 +244,11 @@ export function CasePage(p: CasePageProps) {
                   ? t("case.event.submitted")
                   : e.toStatus
                     ? t("case.event.statusChanged", { status: t(`status.${e.toStatus as CaseStatus}`) })
-                    : CITIZEN_EVENTS.has(e.type)
-                      ? t(`caseActions.event.${e.type}`)
-                      : t(`case.event.${e.type}`, { defaultValue: t("case.event.update") })}
+                    : e.escalationLevel !== undefined
+                      ? t(escalationTimelineKey(e.escalationLevel))
+                      : CITIZEN_EVENTS.has(e.type)
+                        ? t(`caseActions.event.${e.type}`)
+                        : t(`case.event.${e.type}`, { defaultValue: t("case.event.update") })}
               </p>
               {reason ? (
                 <p class="timeline__reason" safe>

@@ -1,0 +1,480 @@
+// The SLA scheduler: looks at the cases whose next check has come (cases.next_sla_check_at, through its
+// partial index), refreshes their SLA columns, and for the clock that runs makes each mark reached and not
+// yet made: the warnings at 75 % and 90 % of the time allowed, and on breach the steps of the escalation
+// ladder (ESCALATION_LADDER). A mark is an entry in cases.sla_marks, a case event, an audit entry for an
+// escalation, and an email per recipient in the outbox, all in the transaction that records it.
+//
+// Exactly once, with any number of workers on one PostgreSQL: cases are claimed in batches with FOR UPDATE
+// SKIP LOCKED, so no two transactions hold the same case; the marks already made are read under that row
+// lock; and the update that records them is conditional on none of them being there, with every event,
+// audit entry and email written by the same statement only for the cases that update changed.
+import { asc, inArray, lte, sql } from "drizzle-orm";
+import { addWorkingTime, type WorkingCalendar } from "../calendar/calendar.ts";
+import type { Db } from "../db/client.ts";
+import { cases, municipalities } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
+import type { MailMessage } from "../notifications/mailer.ts";
+import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
+import { isPaused } from "./lifecycle.ts";
+import { type ClockName, clockMarks } from "./sla.ts";
+import {
+  type CaseScope,
+  escalationRecipients,
+  loadPeople,
+  loadStaff,
+  type Person,
+  type Staff,
+  slaEscalationEmail,
+  slaWarningEmail,
+  warningRecipients,
+} from "./slaNotices.ts";
+import {
+  ESCALATION_LADDER,
+  pausesOf,
+  runningClock,
+  type SlaColumns,
+  type SlaRecord,
+  slaColumns,
+} from "./slaTracking.ts";
+import type { CaseStatus } from "./statuses.ts";
+
+export interface SlaPassDeps {
+  db: Db;
+  now: Date;
+  calendar: WorkingCalendar;
+  baseUrl: string;
+  /** Cases claimed (and locked) per transaction. */
+  batchSize?: number;
+  /** Where a case that cannot be computed (a year the calendar does not cover) is reported. */
+  log?: (e: unknown) => void;
+}
+
+export interface SlaPassResult {
+  examined: number;
+  warnings: number;
+  escalations: number;
+}
+
+const DEFAULT_BATCH_SIZE = 200;
+/** A case whose clock cannot be computed is looked at again this much later (and reported each time). */
+const RETRY_MS = 3_600_000;
+
+const AMOUNT: Record<ClockName, "ackWithin" | "firstResponseWithin" | "resolutionWithin"> = {
+  ack: "ackWithin",
+  firstResponse: "firstResponseWithin",
+  resolution: "resolutionWithin",
+};
+
+type Step =
+  | { key: string; kind: "warning"; clock: ClockName; mark: "due_soon" | "warning_90"; notify: boolean }
+  | {
+      key: string;
+      kind: "escalation";
+      clock: ClockName;
+      level: 1 | 2 | 3;
+      to: (typeof ESCALATION_LADDER)[number]["to"];
+    };
+
+/** What a look at one case decides: its columns (with the next check) and the marks to make now. */
+export interface SlaPlan {
+  columns: SlaColumns;
+  steps: Step[];
+  /** The running clock's deadline, which the messages name. */
+  dueAt: Date | undefined;
+}
+
+/**
+ * The plan for one case at `now`, given the marks already made. Pure. A warning overtaken by a later mark
+ * of its clock (found at 95 %, or after the deadline: the scheduler was stopped, or the standard changed)
+ * is recorded without a message, so it is never sent late; escalations are always sent, each to other
+ * people. The next check is the earliest mark not made yet, or null when none remains.
+ */
+export function planSla(
+  r: SlaRecord,
+  made: Readonly<Record<string, string>>,
+  now: Date,
+  cal: WorkingCalendar,
+): SlaPlan {
+  const clock = runningClock(r);
+  if (!clock || isPaused(r.status)) {
+    return { columns: { ...slaColumns(r, now, cal), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
+  }
+  const c = { receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit: r.standard.unit };
+  const marks = clockMarks({ ...c, pauses: pausesOf(r.pauses) }, cal);
+  // No deadline: a pause still open (the status says otherwise); the clock stands still, nothing is due.
+  if (!marks.dueAt) {
+    return { columns: { ...slaColumns(r, now, cal), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
+  }
+  const reached = (at: Date | undefined) => at !== undefined && at.getTime() <= now.getTime();
+  const breached = reached(marks.dueAt);
+  // Past the deadline the columns no longer change as time goes on (overdue, due at the deadline), so they
+  // are read at the deadline: read at `now`, the clock walks every day since receipt, months for a backlog.
+  const columns = slaColumns(r, breached ? marks.dueAt! : now, cal);
+  const steps: Step[] = [];
+  const ahead: number[] = [];
+  const consider = (at: Date | undefined, step: Step) => {
+    if (at === undefined || made[step.key] !== undefined) return;
+    if (reached(at)) steps.push(step);
+    else ahead.push(at.getTime());
+  };
+  consider(marks.dueSoonAt, {
+    key: `${clock}.due_soon`,
+    kind: "warning",
+    clock,
+    mark: "due_soon",
+    notify: !reached(marks.warning90At) && !breached,
+  });
+  consider(marks.warning90At, {
+    key: `${clock}.warning_90`,
+    kind: "warning",
+    clock,
+    mark: "warning_90",
+    notify: !breached,
+  });
+  for (const rung of ESCALATION_LADDER) {
+    // Before the breach only the first step's time (the deadline itself) can be the next check.
+    if (!breached && rung.afterWorkingDays > 0) break;
+    const at =
+      rung.afterWorkingDays === 0 ? marks.dueAt : addWorkingTime(marks.dueAt, rung.afterWorkingDays, cal);
+    consider(at, {
+      key: `${clock}.escalation_${rung.level}`,
+      kind: "escalation",
+      clock,
+      level: rung.level,
+      to: rung.to,
+    });
+  }
+  const next = ahead.length > 0 ? new Date(Math.min(...ahead)) : null;
+  return { columns: { ...columns, nextSlaCheckAt: next }, steps, dueAt: marks.dueAt };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pass
+
+/** One pass over every case due a check at `now`, batch by batch; see the top of this file. */
+export async function runSlaPass(deps: SlaPassDeps): Promise<SlaPassResult> {
+  const { db, now } = deps;
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  const total: SlaPassResult = { examined: 0, warnings: 0, escalations: 0 };
+  // Read before any transaction: on the embedded database a query outside the transaction would wait for it.
+  const ref = await referenceData(db);
+  let context: Awaited<ReturnType<typeof passContext>> | undefined;
+  // Every case a batch takes leaves the work list (its next check is later than `now`, or none), so the
+  // next batch takes the next ones, in the index's order. Should one stay (its update refused because a
+  // mark was there), the pass ends when a batch brings no case it has not seen.
+  const seen = new Set<number>();
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const claimed = await tx
+        .select({
+          id: cases.id,
+          trackingCode: cases.trackingCode,
+          municipalityId: cases.municipalityId,
+          type: cases.type,
+          categoryId: cases.categoryId,
+          priority: cases.priority,
+          status: cases.status,
+          title: cases.title,
+          departmentId: cases.departmentId,
+          assigneeId: cases.assigneeId,
+          receivedAt: cases.receivedAt,
+          acknowledgedAt: cases.acknowledgedAt,
+          firstResponseAt: cases.firstResponseAt,
+          resolvedAt: cases.resolvedAt,
+          ackDueAt: cases.ackDueAt,
+          responseDueAt: cases.responseDueAt,
+          resolutionDueAt: cases.resolutionDueAt,
+          slaPauses: cases.slaPauses,
+          slaMarks: cases.slaMarks,
+        })
+        .from(cases)
+        .where(lte(cases.nextSlaCheckAt, now))
+        .orderBy(asc(cases.nextSlaCheckAt))
+        .limit(batchSize)
+        .for("update", { skipLocked: true });
+      if (claimed.length === 0) return undefined;
+      context ??= await passContext(tx, ref);
+      const result = await handleBatch(tx, claimed, context, deps);
+      const fresh = claimed.filter((k) => !seen.has(k.id));
+      for (const k of fresh) seen.add(k.id);
+      return { ...result, claimed: claimed.length, fresh: fresh.length };
+    });
+    if (!batch) break;
+    total.examined += batch.fresh;
+    total.warnings += batch.warnings;
+    total.escalations += batch.escalations;
+    if (batch.claimed < batchSize || batch.fresh === 0) break;
+  }
+  return total;
+}
+
+/** What every batch of a pass shares: the standards, the municipalities' slugs, the staff (when needed). */
+async function passContext(db: Pick<Db, "select">, ref: ReferenceData) {
+  const slugs = await db.select({ id: municipalities.id, slug: municipalities.slug }).from(municipalities);
+  return {
+    // The standard the commands use too (category, national rules, municipal tightening).
+    standardOf: (k: Claimed) => {
+      const standard = ref.standardFor(k.municipalityId, k.categoryId, k.priority);
+      if (!standard) throw new Error(`category ${k.categoryId} has no response standard`);
+      return standard;
+    },
+    slugOf: new Map(slugs.map((m) => [m.id, m.slug])),
+    staff: undefined as Staff | undefined,
+  };
+}
+
+type Claimed = CaseScope & {
+  id: number;
+  trackingCode: string;
+  type: string;
+  categoryId: number;
+  priority: string;
+  status: string;
+  title: string;
+  receivedAt: Date;
+  acknowledgedAt: Date | null;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  ackDueAt: Date | null;
+  responseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  slaPauses: { from: string; to?: string }[];
+  slaMarks: Record<string, string>;
+};
+
+type Context = Awaited<ReturnType<typeof passContext>>;
+
+/** Plans every case of a batch, composes what the plans make, and writes it all in one statement. */
+async function handleBatch(
+  tx: Pick<Db, "select" | "execute" | "update">,
+  claimed: Claimed[],
+  context: Context,
+  deps: SlaPassDeps,
+) {
+  const planned: { k: Claimed; plan: SlaPlan }[] = [];
+  const failed: number[] = [];
+  for (const k of claimed) {
+    try {
+      const standard = context.standardOf(k);
+      const record: SlaRecord = { ...k, status: k.status as CaseStatus, standard, pauses: k.slaPauses };
+      planned.push({ k, plan: planSla(record, k.slaMarks, deps.now, deps.calendar) });
+    } catch (e) {
+      // One case the engine cannot compute (a year without holiday data) must not hold up the others.
+      deps.log?.(new Error(`SLA check of case ${k.trackingCode} failed`, { cause: e }));
+      failed.push(k.id);
+    }
+  }
+  const messaging = planned.some((p) => p.plan.steps.some((s) => s.kind === "escalation" || s.notify));
+  if (messaging) context.staff ??= await loadStaff(tx);
+  const warnedAssignees = planned.flatMap(({ k, plan }) =>
+    k.assigneeId && plan.steps.some((s) => s.kind === "warning" && s.notify) ? [k.assigneeId] : [],
+  );
+  const assignees = await loadPeople(tx, [...new Set(warnedAssignees)]);
+  const batch = compose(planned, { ...context, assignees }, deps);
+  const changed = await write(tx, batch, deps.now);
+  if (failed.length > 0) {
+    await tx
+      .update(cases)
+      .set({ nextSlaCheckAt: new Date(deps.now.getTime() + RETRY_MS) })
+      .where(inArray(cases.id, failed));
+  }
+  let warnings = 0;
+  let escalations = 0;
+  for (const id of changed) {
+    warnings += batch.counts.get(id)?.warnings ?? 0;
+    escalations += batch.counts.get(id)?.escalations ?? 0;
+  }
+  return { warnings, escalations };
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The rows a batch writes: each case's columns and new marks, and the events, audit entries and emails. */
+function compose(
+  planned: { k: Claimed; plan: SlaPlan }[],
+  context: Context & { assignees: Map<string, Person> },
+  { now, calendar, baseUrl }: SlaPassDeps,
+) {
+  const rows: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  const audits: Record<string, unknown>[] = [];
+  const mails: { case_id: number; payload: MailMessage }[] = [];
+  const counts = new Map<number, { warnings: number; escalations: number }>();
+  const timeZone = calendar.timeZone;
+  for (const { k, plan } of planned) {
+    const marks: Record<string, string> = {};
+    let level = 0;
+    const count = { warnings: 0, escalations: 0 };
+    const kase = {
+      trackingCode: k.trackingCode,
+      title: k.title,
+      link: `${baseUrl}/m/${context.slugOf.get(k.municipalityId)}/workspace/cases/${k.trackingCode}`,
+    };
+    const dueAt = plan.dueAt!;
+    for (const step of plan.steps) {
+      marks[step.key] = now.toISOString();
+      const event = { case_id: k.id, municipality_id: k.municipalityId, seq: events.length };
+      if (step.kind === "warning") {
+        if (!step.notify) continue;
+        count.warnings++;
+        const { reason, to } = warningRecipients(k, context.staff!, context.assignees);
+        // Internal: a nudge to staff; the public already sees the promised date.
+        events.push({
+          ...event,
+          type: "sla_warning",
+          is_public: false,
+          data: { clock: step.clock, mark: step.mark, dueAt: iso(dueAt), reason, notified: to.length },
+        });
+        for (const p of to) {
+          const payload = slaWarningEmail({
+            to: p,
+            kase,
+            clock: step.clock,
+            mark: step.mark,
+            reason,
+            dueAt,
+            timeZone,
+          });
+          mails.push({ case_id: k.id, payload });
+        }
+        continue;
+      }
+      count.escalations++;
+      level = Math.max(level, step.level);
+      const to = escalationRecipients(k, step.level, context.staff!);
+      const data = { clock: step.clock, level: step.level, to: step.to, dueAt: iso(dueAt) };
+      // Public: a missed deadline, and who now answers for it, is what the platform holds municipalities
+      // to account for. The event names the step (a role), never a person; the audit entry names who was told.
+      events.push({ ...event, type: "escalated", is_public: true, data });
+      audits.push({
+        case_id: k.id,
+        municipality_id: k.municipalityId,
+        subject_id: k.trackingCode,
+        data: { ...data, notified: to.map((p) => p.id) },
+      });
+      for (const p of to) {
+        const payload = slaEscalationEmail({
+          to: p,
+          kase,
+          clock: step.clock,
+          level: step.level,
+          dueAt,
+          timeZone,
+        });
+        mails.push({ case_id: k.id, payload });
+      }
+    }
+    counts.set(k.id, count);
+    const c = plan.columns;
+    rows.push({
+      id: k.id,
+      ack_due_at: iso(c.ackDueAt),
+      response_due_at: iso(c.responseDueAt),
+      resolution_due_at: iso(c.resolutionDueAt),
+      sla_state: c.slaState,
+      sla_due_at: iso(c.slaDueAt),
+      next_sla_check_at: iso(c.nextSlaCheckAt),
+      marks,
+      level,
+    });
+  }
+  return { rows, events, audits, mails, counts };
+}
+
+/**
+ * One statement for the batch: the columns of every case, and for those with marks to make, the marks,
+ * events, audit entries and emails. The update skips a case where any of its marks is already there, and
+ * everything else is written only for the cases the update changed: a mark is never made twice. Answers
+ * the ids of the cases changed.
+ */
+async function write(tx: Pick<Db, "execute">, b: ReturnType<typeof compose>, now: Date): Promise<number[]> {
+  const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const written = (await tx.execute(sql`
+    with input as (
+      select * from jsonb_to_recordset(${json(b.rows)}) as x(id bigint, ack_due_at timestamptz,
+        response_due_at timestamptz, resolution_due_at timestamptz, sla_state text, sla_due_at timestamptz,
+        next_sla_check_at timestamptz, marks jsonb, level smallint)
+    ),
+    changed as (
+      update cases c set ack_due_at = x.ack_due_at, response_due_at = x.response_due_at,
+        resolution_due_at = x.resolution_due_at, sla_state = x.sla_state, sla_due_at = x.sla_due_at,
+        next_sla_check_at = x.next_sla_check_at, sla_marks = c.sla_marks || x.marks,
+        escalation_level = greatest(c.escalation_level, x.level)
+      from input x
+      where c.id = x.id and not (c.sla_marks ?| array(select jsonb_object_keys(x.marks)))
+      returning c.id
+    ),
+    events as (
+      insert into case_events (case_id, municipality_id, type, is_public, data, at)
+      select e.case_id, e.municipality_id, e.type, e.is_public, e.data, ${at}
+      from jsonb_to_recordset(${json(b.events)}) as e(seq int, case_id bigint, municipality_id int, type text,
+        is_public boolean, data jsonb)
+      join changed on changed.id = e.case_id
+      order by e.seq
+    ),
+    audit as (
+      insert into audit_log (at, actor_id, action, subject_type, subject_id, municipality_id, data)
+      select ${at}, null, 'case.escalated', 'case', a.subject_id, a.municipality_id, a.data
+      from jsonb_to_recordset(${json(b.audits)}) as a(case_id bigint, municipality_id int, subject_id text,
+        data jsonb)
+      join changed on changed.id = a.case_id
+    ),
+    mail as (
+      insert into outbox (kind, payload, created_at, available_at)
+      select 'email', m.payload, ${at}, ${at}
+      from jsonb_to_recordset(${json(b.mails)}) as m(case_id bigint, payload jsonb)
+      join changed on changed.id = m.case_id
+    )
+    select id from changed`)) as unknown as { rows: { id: number | string }[] };
+  return written.rows.map((r) => Number(r.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the server (or a worker process)
+
+/**
+ * Runs a pass every `intervalMs` (a minute: the marks are instants, and a warning a minute late is on
+ * time) and on runNow(), one at a time in this process, until stopped. Several processes may run it
+ * against one PostgreSQL: the claims keep them apart.
+ */
+export function startSlaScheduler(
+  db: Db,
+  calendar: WorkingCalendar,
+  baseUrl: string,
+  options: { intervalMs?: number; log?: (e: unknown) => void; clock?: Clock; batchSize?: number } = {},
+) {
+  const clock = options.clock ?? systemClock;
+  let stopped = false;
+  let running: Promise<SlaPassResult | undefined> | undefined;
+  const run = () => {
+    if (stopped) return Promise.resolve(undefined);
+    running ??= runSlaPass({
+      db,
+      now: clock.now(),
+      calendar,
+      baseUrl,
+      batchSize: options.batchSize,
+      log: options.log,
+    })
+      .catch((e) => {
+        options.log?.(e);
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(run, options.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    /** A pass now (or the one already running); its counts, or undefined if it failed or the scheduler stopped. */
+    runNow: () => run(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,475 @@
+// The SLA scheduler on a real database, with the real working-day calendar and a fixed clock: warnings at
+// 75 % and 90 %, the escalation ladder after a breach, each made once (also when passes repeat or run at the
+// same moment on two connections), each with its event, audit entry and emails in the recipient's language.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { WorkingCalendar } from "../../src/calendar/calendar.ts";
+import { runSlaPass, startSlaScheduler } from "../../src/cases/slaScheduler.ts";
+import { slaColumns } from "../../src/cases/slaTracking.ts";
+import type { CaseStatus } from "../../src/cases/statuses.ts";
+import { type Database, openDatabase } from "../../src/db/client.ts";
+import {
+  auditLog,
+  caseEvents,
+  cases,
+  categories,
+  departments,
+  municipalities,
+  outbox,
+  roleAssignments,
+  slaStandards,
+  users,
+} from "../../src/db/schema.ts";
+import { fixedClock } from "../../src/kernel/clock.ts";
+import type { MailMessage } from "../../src/notifications/mailer.ts";
+import { loadCalendar } from "../../src/reference/loadCalendar.ts";
+import { loadProfile } from "../../src/reference/profile.ts";
+import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
+import { createTestDatabase, type TestDatabase } from "../support/platform.ts";
+
+const BASE = "https://ekomuna.test";
+let t: TestDatabase;
+let calendar: WorkingCalendar;
+const db = () => t.database.db;
+const ids = {} as Record<"prishtine" | "prizren" | "gracanice" | "dumping" | "department", number>;
+const staff = {} as Record<
+  "assignee" | "officer" | "head" | "coordinator" | "otherCoordinator" | "ministry",
+  string
+>;
+
+async function person(local: string, language: string, role: string, scope: { m?: number; d?: number }) {
+  const [u] = await db()
+    .insert(users)
+    .values({ email: `${local}@komuna.test`, name: local, language })
+    .returning({ id: users.id });
+  await db()
+    .insert(roleAssignments)
+    .values({ userId: u!.id, role, municipalityId: scope.m ?? null, departmentId: scope.d ?? null });
+  return u!.id;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  calendar = await loadCalendar(db(), loadProfile());
+  const ms = await db().select({ id: municipalities.id, slug: municipalities.slug }).from(municipalities);
+  for (const slug of ["prishtine", "prizren", "gracanice"] as const)
+    ids[slug] = ms.find((m) => m.slug === slug)!.id;
+  const [cat] = await db().select().from(categories).where(eq(categories.code, "illegal-dumping"));
+  // The national standard this suite counts on: acknowledge in 2, answer in 5, resolve in 20 working days.
+  expect(cat).toMatchObject({
+    slaUnit: "working_days",
+    ackWithin: 2,
+    firstResponseWithin: 5,
+    resolutionWithin: 20,
+  });
+  ids.dumping = cat!.id;
+  const [d] = await db()
+    .insert(departments)
+    .values({
+      municipalityId: ids.prishtine,
+      code: "public-services",
+      name: { sq: "Shërbime", sr: "Usluge" },
+    })
+    .returning();
+  ids.department = d!.id;
+  const m = ids.prishtine;
+  staff.assignee = await person("assignee", "sr", "officer", { m, d: d!.id });
+  staff.officer = await person("officer", "en", "officer", { m, d: d!.id });
+  staff.head = await person("head", "sq", "department_head", { m, d: d!.id });
+  staff.coordinator = await person("coordinator", "en", "participation_coordinator", { m });
+  staff.otherCoordinator = await person("other", "sq", "participation_coordinator", { m: ids.gracanice });
+  staff.ministry = await person("ministry", "sr", "ministry_monitor", {});
+});
+afterAll(() => t.drop());
+beforeEach(async () => {
+  // Each test looks only at its own cases: those of earlier tests are due no check.
+  await db().delete(outbox);
+  await db().update(cases).set({ nextSlaCheckAt: null });
+});
+
+let serial = 0;
+/** A case of illegal dumping received on Monday 2 November 2026, 10:00 in Prishtinë, due a check at once. */
+async function newCase(o: {
+  status?: CaseStatus;
+  receivedAt?: string;
+  acknowledgedAt?: string | null;
+  department?: boolean;
+  assignee?: boolean;
+  municipality?: number;
+  pauses?: { from: string; to?: string }[];
+}) {
+  const receivedAt = new Date(o.receivedAt ?? "2026-11-02T09:00:00Z");
+  const ack = o.acknowledgedAt === undefined ? "2026-11-02T12:00:00Z" : o.acknowledgedAt;
+  const code = `PRI-2026-9${String(++serial).padStart(5, "0")}`;
+  const [row] = await db()
+    .insert(cases)
+    .values({
+      trackingCode: code,
+      municipalityId: o.municipality ?? ids.prishtine,
+      type: "issue_report",
+      categoryId: ids.dumping,
+      status: o.status ?? "assigned",
+      title: `Mbeturina ${serial}`,
+      description: "Deponi pranë shkollës.",
+      receivedAt,
+      acknowledgedAt: ack ? new Date(ack) : null,
+      departmentId: o.department === false ? null : ids.department,
+      assigneeId: o.assignee === false || o.department === false ? null : staff.assignee,
+      slaPauses: o.pauses ?? [],
+      nextSlaCheckAt: receivedAt,
+    })
+    .returning({ id: cases.id });
+  return { id: row!.id, code };
+}
+
+const pass = (now: string, o: { batchSize?: number; on?: Database } = {}) =>
+  runSlaPass({
+    db: (o.on ?? t.database).db,
+    now: new Date(now),
+    calendar,
+    baseUrl: BASE,
+    batchSize: o.batchSize,
+  });
+
+const row = async (id: number) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!;
+const events = (id: number) =>
+  db().select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(asc(caseEvents.id));
+const mails = async () =>
+  (await db().select().from(outbox).orderBy(asc(outbox.id))).map((m) => m.payload as unknown as MailMessage);
+
+/** Makes the case due a check again, as if another pass or a command had left it so. */
+const recheck = (id: number, at: string) =>
+  db()
+    .update(cases)
+    .set({ nextSlaCheckAt: new Date(at) })
+    .where(eq(cases.id, id));
+
+/** Passes repeated at `now` change nothing more, even with the case made due again. */
+async function repeatsChangeNothing(id: number, now: string) {
+  const before = { row: await row(id), events: (await events(id)).length, mails: (await mails()).length };
+  expect(await pass(now)).toEqual({ examined: 0, warnings: 0, escalations: 0 });
+  await recheck(id, now);
+  expect(await pass(now)).toEqual({ examined: 1, warnings: 0, escalations: 0 });
+  const after = await row(id);
+  expect(after.slaMarks).toEqual(before.row.slaMarks);
+  expect(after.escalationLevel).toBe(before.row.escalationLevel);
+  expect((await events(id)).length).toBe(before.events);
+  expect((await mails()).length).toBe(before.mails);
+}
+
+describe("a case through its first-response clock (5 working days, due at the end of Monday 9 November)", () => {
+  it("warns the assignee at 75 % and 90 %, then escalates at the breach, +2 and +5 working days, each once", async () => {
+    const k = await newCase({});
+    const link = `${BASE}/m/prishtine/workspace/cases/${k.code}`;
+
+    // Tuesday: nothing due yet; the next check is the 75 % mark (Friday 6 November, 14:30 local).
+    expect(await pass("2026-11-03T08:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 0 });
+    expect(await row(k.id)).toMatchObject({
+      slaState: "on_track",
+      slaDueAt: new Date("2026-11-09T23:00:00Z"),
+      responseDueAt: new Date("2026-11-09T23:00:00Z"),
+      nextSlaCheckAt: new Date("2026-11-06T13:30:00Z"),
+      slaMarks: {},
+    });
+
+    // 75 %: the assignee is told, in Serbian, with the link to the case in the workspace.
+    expect(await pass("2026-11-06T13:31:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+    let sent = await mails();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      to: "assignee@komuna.test",
+      subject: `Rok se približava: ${k.code} – Mbeturina 1`,
+    });
+    expect(sent[0]!.text).toContain("prvi odgovor");
+    expect(sent[0]!.text).toContain("Rok: kraj dana ponedeljak, 9. novembar 2026.\n");
+    expect(sent[0]!.text).toContain(link);
+    expect(await row(k.id)).toMatchObject({
+      slaState: "due_soon",
+      slaMarks: { "firstResponse.due_soon": "2026-11-06T13:31:00.000Z" },
+      escalationLevel: 0,
+    });
+    await repeatsChangeNothing(k.id, "2026-11-06T13:40:00Z");
+
+    // 90 % (Monday 9 November, 10:36 local).
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-11-09T09:36:00.001Z"));
+    expect(await pass("2026-11-09T09:36:00.000Z")).toEqual({ examined: 0, warnings: 0, escalations: 0 });
+    expect(await pass("2026-11-09T10:00:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+    sent = await mails();
+    expect(sent.map((m) => [m.to, m.subject])).toEqual([
+      ["assignee@komuna.test", `Rok se približava: ${k.code} – Mbeturina 1`],
+      ["assignee@komuna.test", `Rok je veoma blizu: ${k.code} – Mbeturina 1`],
+    ]);
+    await repeatsChangeNothing(k.id, "2026-11-09T12:00:00Z");
+
+    // The breach: the department head, in Albanian.
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-11-09T23:00:00Z"));
+    expect(await pass("2026-11-10T07:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    sent = await mails();
+    expect(sent[2]).toMatchObject({
+      to: "head@komuna.test",
+      subject: `Ju është përshkallëzuar: ${k.code} – Mbeturina 1`,
+    });
+    expect(sent[2]!.text).toContain("hapi i parë i përshkallëzimit");
+    expect(sent[2]!.text).toContain(link);
+    const breached = await row(k.id);
+    expect(breached).toMatchObject({
+      slaState: "overdue",
+      escalationLevel: 1,
+      slaDueAt: new Date("2026-11-09T23:00:00Z"),
+      // Two working days after the deadline: the end of Wednesday 11 November.
+      nextSlaCheckAt: new Date("2026-11-11T23:00:00Z"),
+    });
+    // The columns are those slaColumns gives at that moment (the scheduler reads an overdue clock at its deadline).
+    const record = {
+      ...breached,
+      status: breached.status as CaseStatus,
+      standard: { unit: "working_days" as const, ackWithin: 2, firstResponseWithin: 5, resolutionWithin: 20 },
+      pauses: breached.slaPauses,
+    };
+    expect(slaColumns(record, new Date("2026-11-10T07:00:00Z"), calendar)).toMatchObject({
+      slaState: breached.slaState,
+      slaDueAt: breached.slaDueAt,
+      ackDueAt: breached.ackDueAt,
+      responseDueAt: breached.responseDueAt,
+      resolutionDueAt: breached.resolutionDueAt,
+    });
+    await repeatsChangeNothing(k.id, "2026-11-11T12:00:00Z");
+
+    // +2 working days: the participation coordinator, in English.
+    expect(await pass("2026-11-12T08:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    sent = await mails();
+    expect(sent[3]).toMatchObject({
+      to: "coordinator@komuna.test",
+      subject: `Escalated to you: ${k.code} – Mbeturina 1`,
+    });
+    expect(sent[3]!.text).toContain(
+      "the deadline for the first response (the end of Monday, November 9, 2026)",
+    );
+    expect(sent[3]!.text).toContain("second step of escalation");
+    // +5 working days: the end of Monday 16 November (the weekend does not count).
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-11-16T23:00:00Z"));
+    await repeatsChangeNothing(k.id, "2026-11-16T22:59:00Z");
+
+    // +5 working days: the ministry, in Serbian; the ladder is done, no check is left.
+    expect(await pass("2026-11-17T08:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    sent = await mails();
+    expect(sent[4]).toMatchObject({
+      to: "ministry@komuna.test",
+      subject: `Eskalirano vama: ${k.code} – Mbeturina 1`,
+    });
+    expect(sent[4]!.text).toContain("ka ministarstvu");
+    expect(await row(k.id)).toMatchObject({ slaState: "overdue", escalationLevel: 3, nextSlaCheckAt: null });
+    await repeatsChangeNothing(k.id, "2026-12-01T08:00:00Z");
+    expect(sent).toHaveLength(5);
+
+    expect(Object.keys((await row(k.id)).slaMarks).sort()).toEqual([
+      "firstResponse.due_soon",
+      "firstResponse.escalation_1",
+      "firstResponse.escalation_2",
+      "firstResponse.escalation_3",
+      "firstResponse.warning_90",
+    ]);
+    // Warnings stay internal; escalations are on the public timeline, naming a role, never a person.
+    expect((await events(k.id)).map((e) => [e.type, e.isPublic, e.data])).toEqual([
+      [
+        "sla_warning",
+        false,
+        expect.objectContaining({ clock: "firstResponse", mark: "due_soon", reason: "assignee" }),
+      ],
+      ["sla_warning", false, expect.objectContaining({ clock: "firstResponse", mark: "warning_90" })],
+      [
+        "escalated",
+        true,
+        { clock: "firstResponse", level: 1, to: "department_head", dueAt: "2026-11-09T23:00:00.000Z" },
+      ],
+      ["escalated", true, expect.objectContaining({ level: 2, to: "participation_coordinator" })],
+      ["escalated", true, expect.objectContaining({ level: 3, to: "ministry_monitor" })],
+    ]);
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectType, "case"), eq(auditLog.subjectId, k.code)))
+      .orderBy(asc(auditLog.id));
+    expect(
+      audits.map((a) => [a.action, a.actorId, a.municipalityId, a.data?.level, a.data?.notified]),
+    ).toEqual([
+      ["case.escalated", null, ids.prishtine, 1, [staff.head]],
+      ["case.escalated", null, ids.prishtine, 2, [staff.coordinator]],
+      ["case.escalated", null, ids.prishtine, 3, [staff.ministry]],
+    ]);
+  });
+});
+
+describe("who is told, and when nothing is", () => {
+  it("does not warn a case that awaits the citizen, however late it is", async () => {
+    const k = await newCase({ status: "awaiting_citizen", pauses: [{ from: "2026-11-03T10:00:00Z" }] });
+    expect(await pass("2026-11-25T08:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 0 });
+    expect(await row(k.id)).toMatchObject({
+      slaState: "paused",
+      nextSlaCheckAt: null,
+      slaMarks: {},
+      escalationLevel: 0,
+    });
+    expect(await events(k.id)).toEqual([]);
+    expect(await mails()).toEqual([]);
+  });
+
+  it("warns an unassigned case's department officers, and moves to the next clock once acknowledged", async () => {
+    const k = await newCase({ status: "submitted", acknowledgedAt: null, assignee: false });
+    // 75 % of the 2 working days to acknowledge: Wednesday 4 November, 08:30 local.
+    expect(await pass("2026-11-04T08:00:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+    expect((await mails()).map((m) => [m.to, m.subject])).toEqual([
+      ["assignee@komuna.test", `Rok se približava: ${k.code} – Mbeturina ${serial}`],
+      ["officer@komuna.test", `Deadline approaching: ${k.code} – Mbeturina ${serial}`],
+    ]);
+    expect((await mails())[1]!.text).toContain(
+      "belongs to your department and is not assigned to anyone yet",
+    );
+    expect((await row(k.id)).slaDueAt).toEqual(new Date("2026-11-04T23:00:00Z"));
+
+    // Acknowledged at 10:00 local; the command leaves the case due a check, as the commands do.
+    await db()
+      .update(cases)
+      .set({ status: "acknowledged", acknowledgedAt: new Date("2026-11-04T09:00:00Z") })
+      .where(eq(cases.id, k.id));
+    await recheck(k.id, "2026-11-04T09:00:00Z");
+    // Past what was the acknowledgement's 90 % mark: no warning for a clock that no longer runs.
+    expect(await pass("2026-11-04T18:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 0 });
+    expect(await row(k.id)).toMatchObject({
+      slaState: "on_track",
+      slaDueAt: new Date("2026-11-09T23:00:00Z"),
+      nextSlaCheckAt: new Date("2026-11-06T13:30:00Z"),
+    });
+    expect(await pass("2026-11-06T14:00:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+    expect(Object.keys((await row(k.id)).slaMarks).sort()).toEqual([
+      "ack.due_soon",
+      "firstResponse.due_soon",
+    ]);
+    expect((await events(k.id)).map((e) => e.data?.clock)).toEqual(["ack", "firstResponse"]);
+  });
+
+  it("found past its deadline, records the warnings it is too late for and escalates; no department: the coordinators", async () => {
+    const k = await newCase({ department: false });
+    expect(await pass("2026-11-10T12:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    expect(Object.keys((await row(k.id)).slaMarks).sort()).toEqual([
+      "firstResponse.due_soon",
+      "firstResponse.escalation_1",
+      "firstResponse.warning_90",
+    ]);
+    expect((await events(k.id)).map((e) => e.type)).toEqual(["escalated"]);
+    // No department head to take the first step: Prishtinë's coordinator, and not Graçanica's.
+    expect((await mails()).map((m) => m.to)).toEqual(["coordinator@komuna.test"]);
+  });
+
+  it("follows a municipality's tightened standard", async () => {
+    await db().insert(slaStandards).values({
+      municipalityId: ids.prizren,
+      type: "issue_report",
+      categoryId: ids.dumping,
+      unit: "working_days",
+      ackWithin: 1,
+      firstResponseWithin: 2,
+      resolutionWithin: 10,
+    });
+    forgetReferenceData(db());
+    try {
+      const k = await newCase({ municipality: ids.prizren, department: false });
+      // No coordinator in Prizren: the warning is still recorded, with nobody to send it to.
+      expect(await pass("2026-11-04T18:00:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+      expect(await row(k.id)).toMatchObject({
+        slaDueAt: new Date("2026-11-04T23:00:00Z"),
+        slaState: "due_soon",
+        nextSlaCheckAt: new Date("2026-11-04T23:00:00Z"),
+      });
+      expect(await mails()).toEqual([]);
+    } finally {
+      await db().delete(slaStandards);
+      forgetReferenceData(db());
+    }
+  });
+});
+
+describe("a case the calendar cannot count", () => {
+  it("is reported and looked at again an hour later, without holding up the others", async () => {
+    // Answer due in January 2028, a year the holiday data does not cover yet.
+    const late = await newCase({ receivedAt: "2027-12-28T09:00:00Z" });
+    const fine = await newCase({ receivedAt: "2027-12-01T09:00:00Z" });
+    const logged: unknown[] = [];
+    const now = "2027-12-29T08:00:00Z";
+    const result = await runSlaPass({
+      db: db(),
+      now: new Date(now),
+      calendar,
+      baseUrl: BASE,
+      log: (e) => logged.push(e),
+    });
+    expect(result).toEqual({ examined: 2, warnings: 0, escalations: 3 });
+    expect(logged.map((e) => (e as Error).message)).toEqual([`SLA check of case ${late.code} failed`]);
+    expect(((logged[0] as Error).cause as Error).message).toMatch(/No holiday data for 2028/);
+    expect(await row(late.id)).toMatchObject({
+      nextSlaCheckAt: new Date("2027-12-29T09:00:00Z"),
+      slaMarks: {},
+    });
+    expect(await row(fine.id)).toMatchObject({
+      slaState: "overdue",
+      escalationLevel: 3,
+      nextSlaCheckAt: null,
+    });
+  });
+});
+
+describe("two passes at the same moment", () => {
+  it("make each mark once between them, on separate connections where the database has them", async () => {
+    const made = [];
+    for (let i = 0; i < 120; i++) made.push(await newCase({ receivedAt: "2026-10-01T08:00:00Z" }));
+    const mine = made.map((k) => k.id);
+    // PostgreSQL: a second pool, so the two passes really run side by side; PGlite has one connection.
+    const other = t.url ? await openDatabase({ kind: "postgres", url: t.url, poolSize: 2 }) : t.database;
+    try {
+      const now = "2026-11-03T08:00:00Z";
+      const results = await Promise.all([
+        pass(now, { batchSize: 7 }),
+        pass(now, { batchSize: 7, on: other }),
+      ]);
+      const sum = (f: "examined" | "warnings" | "escalations") => results.reduce((n, r) => n + r[f], 0);
+      // Received 1 October: answer due 8 October, so every step of the ladder is due by 3 November.
+      expect([sum("examined"), sum("warnings"), sum("escalations")]).toEqual([120, 0, 360]);
+      const counted = await db()
+        .select({
+          n: sql<number>`count(*)::int`,
+          distinct: sql<number>`count(distinct (case_id, data->>'level'))::int`,
+        })
+        .from(caseEvents)
+        .where(and(inArray(caseEvents.caseId, mine), eq(caseEvents.type, "escalated")));
+      expect(counted[0]).toEqual({ n: 360, distinct: 360 });
+      const sent = await mails();
+      expect(sent).toHaveLength(360);
+      expect(sent.filter((m) => m.to === "ministry@komuna.test")).toHaveLength(120);
+      const rows = await db().select().from(cases).where(inArray(cases.id, mine));
+      expect(rows.every((r) => r.escalationLevel === 3 && r.nextSlaCheckAt === null)).toBe(true);
+      expect(new Set(rows.map((r) => Object.keys(r.slaMarks).length))).toEqual(new Set([5]));
+      expect(await Promise.all([pass(now), pass(now, { on: other })])).toEqual([
+        { examined: 0, warnings: 0, escalations: 0 },
+        { examined: 0, warnings: 0, escalations: 0 },
+      ]);
+    } finally {
+      if (other !== t.database) await other.close();
+    }
+  });
+});
+
+describe("startSlaScheduler", () => {
+  it("runs a pass on demand with its clock, and stops", async () => {
+    const k = await newCase({});
+    const clock = fixedClock("2026-11-06T14:00:00Z");
+    const scheduler = startSlaScheduler(db(), calendar, BASE, { intervalMs: 3_600_000, clock });
+    try {
+      expect(await scheduler.runNow()).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+      expect(await scheduler.runNow()).toEqual({ examined: 0, warnings: 0, escalations: 0 });
+      expect(Object.keys((await row(k.id)).slaMarks)).toEqual(["firstResponse.due_soon"]);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(await scheduler.runNow()).toBeUndefined();
+  });
+});
