@@ -138,7 +138,8 @@ function TextArea(p: {
   ctx: PageContext;
   name: string;
   label: string;
-  hint?: Children;
+  /** Already rendered (its text escaped where it was written). */
+  hint?: JSX.Element;
   value: string;
   errors: FieldErrors;
   rows?: number;
@@ -147,14 +148,15 @@ function TextArea(p: {
   const id = fieldId(p.name);
   const error = p.errors[p.name];
   const describedBy = [p.hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  const { hint } = p;
   return (
     <div class={error ? "form-group form-group--error" : "form-group"}>
       <label class="label" for={id} safe>
         {p.label}
       </label>
-      {p.hint ? (
+      {hint ? (
         <div class="hint" id={`${id}-hint`}>
-          {p.hint}
+          {hint}
         </div>
       ) : null}
       {error ? <ErrorMessage t={p.ctx.t} id={`${id}-error`} error={error} /> : null}
