@@ -23,6 +23,9 @@ import { registerSessions } from "./identity/web/sessionPlugin.ts";
 import { staffRoutes } from "./identity/web/staffRoutes.tsx";
 import type { Clock } from "./kernel/clock.ts";
 import type { Mailer } from "./notifications/mailer.ts";
+import { notificationRoutes } from "./notifications/web/notificationRoutes.tsx";
+import { outboxRoutes } from "./notifications/web/outboxRoutes.tsx";
+import { webhookRoutes } from "./notifications/web/webhookRoutes.tsx";
 import { healthRoutes } from "./ops/health.ts";
 import type { Profile } from "./reference/profile.ts";
 import { municipalityRoutes } from "./reference/web/routes.tsx";
@@ -206,6 +209,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(caseWorkRoutes);
   await app.register(municipalAdminRoutes);
   await app.register(submitRoutes);
+  await app.register(notificationRoutes);
+  await app.register(webhookRoutes);
+  await app.register(outboxRoutes);
   await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;
 }

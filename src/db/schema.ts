@@ -434,8 +434,10 @@ export const outbox = pgTable(
   "outbox",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    kind: text("kind").notNull(), // email | webhook | in_app
+    kind: text("kind").notNull(), // email | webhook
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** What the message is about (src/notifications/topics.ts, or a webhook event), for operators. */
+    topic: text("topic"),
     createdAt: createdAt(),
     availableAt: ts("available_at").notNull().defaultNow(),
     attempts: integer("attempts").notNull().default(0),
@@ -671,4 +673,140 @@ export const slaStandards = pgTable(
       sql`coalesce(${t.priority}, '')`,
     ),
   ],
+);
+
+/**
+ * What a person wants by email, per topic (src/notifications/topics.ts): at once, in the daily digest, or
+ * not at all. No row: at once. Topics the case or the law needs (a request for information) ignore it.
+ */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    mode: text("mode").notNull(), // immediate | digest | off
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.topic] })],
+);
+
+/**
+ * An address without an account that asked (through an email's unsubscribe link) to get no more messages
+ * of a topic. Topics the case or the law needs are still sent.
+ */
+export const emailOptOuts = pgTable(
+  "email_opt_outs",
+  {
+    /** Lower case. */
+    email: text("email").notNull(),
+    topic: text("topic").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.topic] })],
+);
+
+/** The in-app notification centre: one row per person and message, written in the person's language. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    caseId: bigint("case_id", { mode: "number" }).references(() => cases.id, { onDelete: "cascade" }),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    /** A path on this site (never another host). */
+    link: text("link"),
+    createdAt: createdAt(),
+    readAt: ts("read_at"),
+  },
+  (t) => [
+    index("notifications_user").on(t.userId, t.createdAt),
+    index("notifications_unread").on(t.userId).where(sql`${t.readAt} is null`),
+  ],
+);
+
+/** Messages kept for a person's daily digest email, instead of one email each. */
+export const digestItems = pgTable(
+  "digest_items",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    link: text("link"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [index("digest_items_pending").on(t.userId).where(sql`${t.sentAt} is null`)],
+);
+
+/** The days a person's digest went out: one row per person and day, so two workers never send it twice. */
+export const digestRuns = pgTable(
+  "digest_runs",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: date("day").notNull(),
+    sentAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
+/** Keys the platform signs with (unsubscribe links): made once, at random, kept in the database. */
+export const platformKeys = pgTable("platform_keys", {
+  name: text("name").primaryKey(),
+  secret: text("secret").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * An HTTPS endpoint that receives signed JSON for chosen events: a municipality's (registered by its
+ * admin) or every municipality's (municipality null, registered by an operator).
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The HMAC-SHA256 key the receiver checks signatures with (shown to the admin once). */
+    secret: text("secret").notNull(),
+    events: text("events").array().notNull(),
+    description: text("description"),
+    active: boolean("active").notNull().default(true),
+    /** A private or loopback address, allowed by an operator (a receiver inside the municipality's network). */
+    allowPrivate: boolean("allow_private").notNull().default(false),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_endpoints_municipality").on(t.municipalityId)],
+);
+
+/** Every attempt to deliver to a webhook endpoint: the log its admin reads. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    outboxId: bigint("outbox_id", { mode: "number" }),
+    event: text("event").notNull(),
+    attempt: integer("attempt").notNull(),
+    /** The receiver's HTTP status; null when none came (refused, timed out). */
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    at: createdAt(),
+  },
+  (t) => [index("webhook_deliveries_endpoint").on(t.endpointId, t.at)],
 );

@@ -1,0 +1,4 @@
+// Placeholder registered in app.ts; its owner fills it in.
+import type { FastifyInstance } from "fastify";
+
+export async function webhookRoutes(_app: FastifyInstance): Promise<void> {}
