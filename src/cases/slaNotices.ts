@@ -5,7 +5,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { roleAssignments, users } from "../db/schema.ts";
+import { notificationPreferences, roleAssignments, users } from "../db/schema.ts";
 import { isLanguage, type Language, translator } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
@@ -56,26 +56,16 @@ export function formatDeadline(lang: Language, timeZone: string, due: Date): str
   return t("sla_notices.due_time", { day: dayOf(due), time: time.format(due) });
 }
 
-function mail(to: NoticeRecipient, lang: Language, subject: string, lines: string[], link: string) {
-  const t = translator(lang);
-  const footer = t("sla_notices.footer");
-  const all = [t("emails.greeting", { name: to.name }), ...lines, t("sla_notices.link")];
-  return {
-    to: to.email,
-    subject,
-    text: [...all, link, "--", footer].join("\n\n"),
-    html: `<!doctype html><html lang="${htmlLang(lang)}"><body style="font-family:Arial,sans-serif;line-height:1.5">${all
-      .map((l) => `<p>${escapeHtml(l)}</p>`)
-      .join(
-        "",
-      )}<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><hr><p style="color:#555">${escapeHtml(footer)}</p></body></html>`,
-  } satisfies MailMessage;
-}
-
 const languageOf = (to: NoticeRecipient): Language => (isLanguage(to.language) ? to.language : "sq");
 
+/** What a notice says: its subject and paragraphs, in the recipient's language (notify.ts lays it out). */
+export interface NoticeText {
+  subject: string;
+  lines: string[];
+}
+
 /** A warning at 75 % ("due_soon") or 90 % ("warning_90") of the time a clock allows. */
-export function slaWarningEmail(v: {
+export function slaWarningNotice(v: {
   to: NoticeRecipient;
   kase: NoticeCase;
   clock: ClockName;
@@ -83,7 +73,7 @@ export function slaWarningEmail(v: {
   reason: WarningReason;
   dueAt: Date;
   timeZone: string;
-}): MailMessage {
+}): NoticeText {
   const lang = languageOf(v.to);
   const t = translator(lang);
   const values = {
@@ -92,24 +82,25 @@ export function slaWarningEmail(v: {
     clock: t(`sla_notices.clock.${v.clock}`),
     due: formatDeadline(lang, v.timeZone, v.dueAt),
   };
-  return mail(
-    v.to,
-    lang,
-    t(`sla_notices.${v.mark}.subject`, values),
-    [t(`sla_notices.${v.mark}.body`, values), t(`sla_notices.reason.${v.reason}`)],
-    v.kase.link,
-  );
+  return {
+    subject: t(`sla_notices.${v.mark}.subject`, values),
+    lines: [
+      t(`sla_notices.${v.mark}.body`, values),
+      t(`sla_notices.reason.${v.reason}`),
+      t("sla_notices.link"),
+    ],
+  };
 }
 
 /** A step of the escalation ladder: the deadline was missed (1), and still is 2 (2) or 5 (3) working days on. */
-export function slaEscalationEmail(v: {
+export function slaEscalationNotice(v: {
   to: NoticeRecipient;
   kase: NoticeCase;
   clock: ClockName;
   level: 1 | 2 | 3;
   dueAt: Date;
   timeZone: string;
-}): MailMessage {
+}): NoticeText {
   const lang = languageOf(v.to);
   const t = translator(lang);
   const values = {
@@ -118,20 +109,25 @@ export function slaEscalationEmail(v: {
     clock: t(`sla_notices.clock.${v.clock}`),
     due: formatDeadline(lang, v.timeZone, v.dueAt),
   };
-  return mail(
-    v.to,
-    lang,
-    t("sla_notices.escalation.subject", values),
-    [t("sla_notices.escalation.body", values), t(`sla_notices.escalation.level_${v.level}`)],
-    v.kase.link,
-  );
+  return {
+    subject: t("sla_notices.escalation.subject", values),
+    lines: [
+      t("sla_notices.escalation.body", values),
+      t(`sla_notices.escalation.level_${v.level}`),
+      t("sla_notices.link"),
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Who is told
 
+const warningChoice = notificationPreferences;
+
 export interface Person extends NoticeRecipient {
   id: string;
+  /** What they chose for deadline warnings (notification_preferences, topic sla_warning). */
+  warningMode?: string | null;
 }
 
 /** The staff a pass may notify, by role and scope; read once per pass, when a first message is due. */
@@ -142,12 +138,14 @@ export async function loadStaff(db: Pick<Db, "select">) {
       email: users.email,
       name: users.name,
       language: users.language,
+      warningMode: warningChoice.mode,
       role: roleAssignments.role,
       municipalityId: roleAssignments.municipalityId,
       departmentId: roleAssignments.departmentId,
     })
     .from(roleAssignments)
     .innerJoin(users, eq(users.id, roleAssignments.userId))
+    .leftJoin(warningChoice, and(eq(warningChoice.userId, users.id), eq(warningChoice.topic, "sla_warning")))
     .where(isNull(users.deletedAt))
     .orderBy(asc(roleAssignments.id));
   const index = new Map<string, Person[]>();
@@ -157,7 +155,7 @@ export async function loadStaff(db: Pick<Db, "select">) {
     index.set(key, list);
   };
   for (const r of rows) {
-    const p = { id: r.id, email: r.email, name: r.name, language: r.language };
+    const p = { id: r.id, email: r.email, name: r.name, language: r.language, warningMode: r.warningMode };
     if (r.role === "ministry_monitor") add("ministry", p);
     if (r.departmentId !== null) add(`${r.role} d${r.departmentId}`, p);
     if (r.municipalityId !== null) add(`${r.role} m${r.municipalityId}`, p);
@@ -180,8 +178,15 @@ export async function loadPeople(
 ): Promise<Map<string, Person>> {
   if (ids.length === 0) return new Map();
   const found = await db
-    .select({ id: users.id, email: users.email, name: users.name, language: users.language })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      language: users.language,
+      warningMode: warningChoice.mode,
+    })
     .from(users)
+    .leftJoin(warningChoice, and(eq(warningChoice.userId, users.id), eq(warningChoice.topic, "sla_warning")))
     .where(and(inArray(users.id, [...ids]), isNull(users.deletedAt)));
   return new Map(found.map((u) => [u.id, u]));
 }

@@ -13,7 +13,10 @@ import { addWorkingTime, type WorkingCalendar } from "../calendar/calendar.ts";
 import type { Db } from "../db/client.ts";
 import { cases, municipalities } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
+import { platformKey, sign } from "../notifications/keys.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
+import { languageOf, noticeEmail } from "../notifications/notify.ts";
+import { effectiveMode, type Mode } from "../notifications/topics.ts";
 import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
 import { isPaused } from "./lifecycle.ts";
 import { type ClockName, clockMarks } from "./sla.ts";
@@ -24,8 +27,8 @@ import {
   loadStaff,
   type Person,
   type Staff,
-  slaEscalationEmail,
-  slaWarningEmail,
+  slaEscalationNotice,
+  slaWarningNotice,
   warningRecipients,
 } from "./slaNotices.ts";
 import {
@@ -220,6 +223,8 @@ async function passContext(db: Pick<Db, "select">, ref: ReferenceData) {
     },
     slugOf: new Map(slugs.map((m) => [m.id, m.slug])),
     staff: undefined as Staff | undefined,
+    /** Signs the unsubscribe links of warnings (escalations cannot be switched off). */
+    unsubscribeKey: undefined as string | undefined,
   };
 }
 
@@ -246,7 +251,7 @@ type Context = Awaited<ReturnType<typeof passContext>>;
 
 /** Plans every case of a batch, composes what the plans make, and writes it all in one statement. */
 async function handleBatch(
-  tx: Pick<Db, "select" | "execute" | "update">,
+  tx: Pick<Db, "select" | "execute" | "update" | "insert">,
   claimed: Claimed[],
   context: Context,
   deps: SlaPassDeps,
@@ -265,7 +270,10 @@ async function handleBatch(
     }
   }
   const messaging = planned.some((p) => p.plan.steps.some((s) => s.kind === "escalation" || s.notify));
-  if (messaging) context.staff ??= await loadStaff(tx);
+  if (messaging) {
+    context.staff ??= await loadStaff(tx);
+    context.unsubscribeKey ??= await platformKey(tx, "unsubscribe");
+  }
   const warnedAssignees = planned.flatMap(({ k, plan }) =>
     k.assigneeId && plan.steps.some((s) => s.kind === "warning" && s.notify) ? [k.assigneeId] : [],
   );
@@ -289,7 +297,10 @@ async function handleBatch(
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** The rows a batch writes: each case's columns and new marks, and the events, audit entries and emails. */
+/**
+ * The rows a batch writes: each case's columns and new marks, the events, audit entries, and a notice per
+ * person told (in-app, and email at once or in the digest as they chose: notify.ts does the same for one).
+ */
 function compose(
   planned: { k: Claimed; plan: SlaPlan }[],
   context: Context & { assignees: Map<string, Person> },
@@ -298,7 +309,7 @@ function compose(
   const rows: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
   const audits: Record<string, unknown>[] = [];
-  const mails: { case_id: number; payload: MailMessage }[] = [];
+  const notices: Notice[] = [];
   const counts = new Map<number, { warnings: number; escalations: number }>();
   const timeZone = calendar.timeZone;
   for (const { k, plan } of planned) {
@@ -326,7 +337,7 @@ function compose(
           data: { clock: step.clock, mark: step.mark, dueAt: iso(dueAt), reason, notified: to.length },
         });
         for (const p of to) {
-          const payload = slaWarningEmail({
+          const text = slaWarningNotice({
             to: p,
             kase,
             clock: step.clock,
@@ -335,7 +346,7 @@ function compose(
             dueAt,
             timeZone,
           });
-          mails.push({ case_id: k.id, payload });
+          notices.push(notice(k.id, p, "sla_warning", text, kase, baseUrl, context.unsubscribeKey));
         }
         continue;
       }
@@ -353,7 +364,7 @@ function compose(
         data: { ...data, notified: to.map((p) => p.id) },
       });
       for (const p of to) {
-        const payload = slaEscalationEmail({
+        const text = slaEscalationNotice({
           to: p,
           kase,
           clock: step.clock,
@@ -361,7 +372,7 @@ function compose(
           dueAt,
           timeZone,
         });
-        mails.push({ case_id: k.id, payload });
+        notices.push(notice(k.id, p, "sla_escalation", text, kase, baseUrl, undefined));
       }
     }
     counts.set(k.id, count);
@@ -378,7 +389,48 @@ function compose(
       level,
     });
   }
-  return { rows, events, audits, mails, counts };
+  return { rows, events, audits, notices, counts };
+}
+
+/** One person's notice of a mark: always in the notification centre; by email as they chose. */
+interface Notice {
+  case_id: number;
+  user_id: string;
+  topic: "sla_warning" | "sla_escalation";
+  subject: string;
+  body: string;
+  link: string;
+  /** The email to send at once, if they get it at once. */
+  payload: MailMessage | null;
+  /** Kept for their daily digest instead. */
+  digest: boolean;
+}
+
+function notice(
+  caseId: number,
+  p: Person,
+  topic: Notice["topic"],
+  text: { subject: string; lines: string[] },
+  kase: { link: string },
+  baseUrl: string,
+  unsubscribeKey: string | undefined,
+): Notice {
+  const mode: Mode = effectiveMode(topic, (p.warningMode ?? undefined) as Mode | undefined);
+  const unsubscribe =
+    topic === "sla_warning" && unsubscribeKey
+      ? `${baseUrl}/notifications/unsubscribe?t=${encodeURIComponent(sign(unsubscribeKey, `u:${p.id}|${topic}`))}`
+      : undefined;
+  return {
+    case_id: caseId,
+    user_id: p.id,
+    topic,
+    subject: text.subject,
+    body: text.lines.join("\n\n"),
+    link: kase.link.slice(baseUrl.length),
+    payload:
+      mode === "immediate" ? noticeEmail(p.email, languageOf(p), p.name, text, kase.link, unsubscribe) : null,
+    digest: mode === "digest",
+  };
 }
 
 /**
@@ -420,11 +472,22 @@ async function write(tx: Pick<Db, "execute">, b: ReturnType<typeof compose>, now
         data jsonb)
       join changed on changed.id = a.case_id
     ),
+    notices as (
+      select n.* from jsonb_to_recordset(${json(b.notices)}) as n(case_id bigint, user_id uuid, topic text,
+        subject text, body text, link text, payload jsonb, digest boolean)
+      join changed on changed.id = n.case_id
+    ),
+    in_app as (
+      insert into notifications (user_id, topic, case_id, subject, body, link, created_at)
+      select user_id, topic, case_id, subject, body, link, ${at} from notices
+    ),
     mail as (
-      insert into outbox (kind, payload, created_at, available_at)
-      select 'email', m.payload, ${at}, ${at}
-      from jsonb_to_recordset(${json(b.mails)}) as m(case_id bigint, payload jsonb)
-      join changed on changed.id = m.case_id
+      insert into outbox (kind, topic, payload, created_at, available_at)
+      select 'email', topic, payload, ${at}, ${at} from notices where payload is not null
+    ),
+    digest as (
+      insert into digest_items (user_id, topic, subject, body, link, created_at)
+      select user_id, topic, subject, body, link, ${at} from notices where digest
     )
     select id from changed`)) as unknown as { rows: { id: number | string }[] };
   return written.rows.map((r) => Number(r.id));

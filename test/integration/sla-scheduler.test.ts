@@ -14,7 +14,10 @@ import {
   cases,
   categories,
   departments,
+  digestItems,
   municipalities,
+  notificationPreferences,
+  notifications,
   outbox,
   roleAssignments,
   slaStandards,
@@ -471,5 +474,44 @@ describe("startSlaScheduler", () => {
       await scheduler.stop();
     }
     expect(await scheduler.runNow()).toBeUndefined();
+  });
+});
+
+describe("what each person chose", () => {
+  it("puts every notice in the notification centre, and emails warnings at once, in the digest or not at all", async () => {
+    const k = await newCase({});
+    // The assignee wants deadline warnings in the daily digest; escalations cannot be put off.
+    await db()
+      .insert(notificationPreferences)
+      .values({ userId: staff.assignee!, topic: "sla_warning", mode: "digest" })
+      .onConflictDoUpdate({
+        target: [notificationPreferences.userId, notificationPreferences.topic],
+        set: { mode: "digest" },
+      });
+    try {
+      expect(await pass("2026-11-06T13:31:00Z")).toEqual({ examined: 1, warnings: 1, escalations: 0 });
+      expect(await mails()).toEqual([]);
+      const held = await db().select().from(digestItems).where(eq(digestItems.userId, staff.assignee!));
+      expect(held).toHaveLength(1);
+      expect(held[0]!.subject).toContain(k.code);
+      const centre = await db()
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, staff.assignee!), eq(notifications.caseId, k.id)));
+      expect(centre.map((n) => [n.topic, n.link])).toEqual([
+        ["sla_warning", `/m/prishtine/workspace/cases/${k.code}`],
+      ]);
+      // Off: nothing by email, the centre still has it. The breach's escalation goes to the head by email.
+      await db()
+        .update(notificationPreferences)
+        .set({ mode: "off" })
+        .where(eq(notificationPreferences.userId, staff.assignee!));
+      expect(await pass("2026-11-09T23:01:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+      const sent = await mails();
+      expect(sent.map((m) => m.to)).toEqual(["head@komuna.test"]);
+      expect(sent[0]!.headers?.["List-Unsubscribe"]).toBeUndefined();
+    } finally {
+      await db().delete(notificationPreferences).where(eq(notificationPreferences.userId, staff.assignee!));
+    }
   });
 });

@@ -13,12 +13,9 @@ import {
   casePhotos,
   cases,
   departments,
-  outbox,
   roleAssignments,
-  users,
 } from "../../db/schema.ts";
-import { isLanguage, translator } from "../../kernel/i18n.ts";
-import type { MailMessage } from "../../notifications/mailer.ts";
+import { type CitizenNotice, tellAssigned, tellCitizen, tellFollowers } from "../caseNotices.ts";
 import { isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Priority } from "../sla.ts";
 import type { CaseStatus } from "../statuses.ts";
@@ -128,23 +125,19 @@ export async function actOnCase(
     ...(action.kind === "set_priority" ? { priority: action.priority } : {}),
   });
   const actorId = deps.actor.kind === "user" ? deps.actor.userId : null;
-  const mails: MailMessage[] = [];
+  let told = false;
   try {
     const result = await db.transaction(async (tx): Promise<StaffResult> => {
-      const ctx: Ctx = { tx, deps, kase, actorId, sla, mails };
+      const ctx: Ctx = { tx, deps, kase, actorId, sla };
       const done = await perform(ctx, action);
       if (!done.ok) {
         if (done.reason === "case_changed") throw new Changed();
         return done;
       }
-      for (const mail of mails) {
-        await tx
-          .insert(outbox)
-          .values({ kind: "email", payload: mail as never, createdAt: deps.now, availableAt: deps.now });
-      }
+      told = await tell(ctx, action, done.kase);
       return done;
     });
-    if (result.ok && mails.length > 0) deps.poke();
+    if (result.ok && told) deps.poke();
     return result;
   } catch (e) {
     if (e instanceof Changed) return changedSince(db, kase, input.version ?? kase.version);
@@ -159,7 +152,6 @@ interface Ctx {
   kase: CaseRow;
   actorId: string | null;
   sla: Awaited<ReturnType<typeof slaFor>>;
-  mails: MailMessage[];
 }
 
 async function perform(ctx: Ctx, action: StaffAction): Promise<StaffResult> {
@@ -177,35 +169,26 @@ async function perform(ctx: Ctx, action: StaffAction): Promise<StaffResult> {
       });
     }
     case "request_information": {
-      const moved = await move(ctx, "request_information", {
-        message: action.message,
-        messageIsPublic: true,
-      });
-      if (moved.ok) await mailCitizen(ctx, "request_information", { message: action.message });
-      return moved;
+      return move(ctx, "request_information", { message: action.message, messageIsPublic: true });
     }
     case "answer": {
       if (action.final) {
         const lifecycle: LifecycleAction = kase.type === "issue_report" ? "resolve" : "answer";
-        const moved = await move(ctx, lifecycle, {
+        return move(ctx, lifecycle, {
           message: action.message,
           messageIsPublic: true,
           reasonCode: action.reasonCode,
         });
-        if (moved.ok) await mailCitizen(ctx, "answer", { message: action.message });
-        return moved;
       }
       // An answer that does not end the case: public on the timeline, and it is the first response. Only
       // while the case is open: a finished case is answered by reopening it first.
       if (!isOpen(kase.status as CaseStatus)) return { ok: false, reason: "not_allowed_from_status" };
-      const updated = await update(
+      return update(
         ctx,
         { firstResponseAt: kase.firstResponseAt ?? ctx.deps.now },
         { type: "answer_published", isPublic: true, message: action.message },
         "case.answered",
       );
-      await mailCitizen(ctx, "answer", { message: action.message });
-      return updated;
     }
     case "change_status":
       return move(ctx, action.action, {
@@ -378,7 +361,6 @@ async function merge(ctx: Ctx, action: Extract<StaffAction, { kind: "merge" }>):
     select ${target.id}, user_id, created_at from case_followers where case_id = ${kase.id}
     on conflict do nothing`);
   await tx.delete(caseFollowers).where(eq(caseFollowers.caseId, kase.id));
-  await mailCitizen(ctx, "merged", { into: target.trackingCode });
   return moved;
 }
 
@@ -434,32 +416,54 @@ async function changedSince(db: Db, kase: CaseRow, version: number): Promise<Sta
   return { ok: false, reason: "case_changed", changes: events };
 }
 
-/** A message to the citizen about their case, in the case's language, when there is an address to send to. */
-async function mailCitizen(
-  ctx: Ctx,
-  kind: "request_information" | "answer" | "merged",
-  values: Record<string, string>,
-) {
-  const { tx, kase, deps } = ctx;
-  let to = kase.contactEmail;
-  if (!to && kase.submitterId) {
-    const [u] = await tx.select({ email: users.email }).from(users).where(eq(users.id, kase.submitterId));
-    to = u?.email ?? null;
+/**
+ * Who hears of a staff action that succeeded (caseNotices.ts), in the same transaction: the citizen of each
+ * change they would want to know of, followers of public changes, and staff a case is given to. Returns
+ * whether any message was written. Internal changes (a note, a priority, a redaction) tell nobody.
+ */
+async function tell(ctx: Ctx, action: StaffAction, after: CaseRow): Promise<boolean> {
+  const { tx, deps } = ctx;
+  const n = { now: deps.now, baseUrl: deps.baseUrl };
+  const toCitizen = (notice: CitizenNotice) => tellCitizen(tx, n, after, notice);
+  const toFollowers = (change: { status: CaseStatus } | { answered: true }) =>
+    tellFollowers(tx, n, after, change, ctx.actorId).then((count) => count > 0);
+  const statusChanged = after.status !== ctx.kase.status;
+  const status = after.status as CaseStatus;
+  switch (action.kind) {
+    case "acknowledge": {
+      const citizen = await toCitizen({ kind: "status", status });
+      return (await toFollowers({ status })) || citizen;
+    }
+    case "assign": {
+      const told = (await tellAssigned(tx, n, after, ctx.actorId)) > 0;
+      return (statusChanged && (await toFollowers({ status }))) || told;
+    }
+    case "request_information":
+      return toCitizen({ kind: "request_information", message: action.message });
+    case "answer": {
+      const citizen =
+        status === "resolved"
+          ? await toCitizen({ kind: "resolved", message: action.message })
+          : await toCitizen({ kind: "answer", message: action.message });
+      return (await toFollowers(statusChanged ? { status } : { answered: true })) || citizen;
+    }
+    case "change_status":
+    case "refer": {
+      const message = action.kind === "refer" || action.action !== "start" ? action.message : undefined;
+      const citizen =
+        status === "resolved"
+          ? await toCitizen({ kind: "resolved", message })
+          : await toCitizen({ kind: "status", status, message });
+      return (await toFollowers({ status })) || citizen;
+    }
+    case "merge":
+      return toCitizen({ kind: "merged", into: action.intoCode });
+    case "set_visibility":
+    case "set_priority":
+    case "redact":
+    case "note":
+      return false;
   }
-  if (!to) return;
-  const lang = isLanguage(kase.language) ? kase.language : "sq";
-  const t = translator(lang);
-  const link = `${deps.baseUrl}/cases/${kase.trackingCode}`;
-  const all = { ...values, code: kase.trackingCode, title: kase.title, link };
-  const body = [
-    t(`workspace_case.emails.${kind}.body`, all),
-    ...(values.message ? [values.message] : []),
-    t("workspace_case.emails.link", all),
-    link,
-    "--",
-    t("emails.footer"),
-  ];
-  ctx.mails.push({ to, subject: t(`workspace_case.emails.${kind}.subject`, all), text: body.join("\n\n") });
 }
 
 /** The status a staff status change leads to, for pages that say what will happen. */

@@ -11,7 +11,7 @@ import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { categoryStandard, referenceData } from "../../reference/referenceCache.ts";
-import { caseAcknowledgementEmail } from "../emails.ts";
+import { caseAcknowledgementEmail, caseAcknowledgementNotice } from "../emails.ts";
 import { pointInArea } from "../geo.ts";
 import { checkAnswers } from "../questions.ts";
 import { slaColumns } from "../slaTracking.ts";
@@ -219,6 +219,18 @@ async function write(
         timeZone: deps.calendar.timeZone,
       })
     : undefined;
+  // A citizen signed in finds the acknowledgement in their notification centre too (not staff entering a
+  // case for someone: the case is not theirs).
+  const inApp =
+    deps.actor.kind === "user" && !input.enteredBy
+      ? caseAcknowledgementNotice({
+          language: input.language,
+          trackingCode,
+          title: input.title,
+          dueAt: due.responseDueAt,
+          timeZone: deps.calendar.timeZone,
+        })
+      : undefined;
   const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
   // Every varying part is a parameter: the text of a named statement never changes (src/db/named.ts).
   const at = (d: Date | null) => sql`${d ? d.toISOString() : null}::timestamptz`;
@@ -226,7 +238,7 @@ async function write(
   // and the audit entry: atomic as a transaction, in one round trip (the API's case creation is
   // benchmarked; docs/PERFORMANCE.md). A retry that lost the race on the idempotency key inserts nothing:
   // every later part selects from the case the first part inserted.
-  const statement = `submit_case${email ? "_mail" : ""}${input.draftId ? "_photos" : ""}`;
+  const statement = `submit_case${email ? "_mail" : ""}${inApp ? "_inapp" : ""}${input.draftId ? "_photos" : ""}`;
   const written = await executeNamed<{ id: number | string }>(
     db,
     statement,
@@ -266,8 +278,18 @@ async function write(
     ${
       email
         ? sql`, mail as (
-      insert into outbox (kind, payload, created_at, available_at)
-      select 'email', ${json(email)}, ${at(now)}, ${at(now)} from kase
+      insert into outbox (kind, topic, payload, created_at, available_at)
+      select 'email', 'case_acknowledged', ${json(email)}, ${at(now)}, ${at(now)} from kase
+    )`
+        : sql``
+    }
+    ${
+      inApp
+        ? sql`, in_app as (
+      insert into notifications (user_id, topic, case_id, subject, body, link, created_at)
+      select ${actorId}::uuid, 'case_acknowledged', id, ${inApp.subject}, ${inApp.lines.join("\n\n")},
+        '/cases/' || tracking_code, ${at(now)}
+      from kase
     )`
         : sql``
     }

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type Action, authorize } from "../../access/policy.ts";
+import { baseUrl } from "../../app.ts";
 import { safeLocalPath } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { typed, validate } from "../../web/forms.tsx";
@@ -143,6 +144,7 @@ export async function caseActionRoutes(app: FastifyInstance) {
         now: clock.now(),
         calendar: app.deps.calendar,
         ip: req.ip,
+        notify: { baseUrl: baseUrl(app.deps.config), poke: app.deps.pokeOutbox },
       });
       if (!result.ok)
         return conflict(req, reply, at, {
