@@ -10,6 +10,7 @@ import {
   buildCalendar,
   type Holiday,
   isWorkingDay,
+  reference,
   wholeWorkingDaysBetween,
   workingDaysBetween,
 } from "./calendar.ts";
@@ -156,5 +157,77 @@ describe("addWorkingTime (the inverse of workingDaysBetween)", () => {
       "2026-03-30T10:00:00.000Z",
     );
     expect(() => addWorkingTime(new Date("2026-03-27T23:00:00Z"), -1, cal)).toThrow(RangeError);
+  });
+});
+
+describe("the day index answers exactly as the day-by-day definitions", () => {
+  // Any instant in and around the covered years (2025–2027 here), so that answers needing a day outside
+  // them are compared too: both must then throw the same RangeError.
+  const anywhere = fc.date({
+    min: new Date("2024-12-20T00:00:00Z"),
+    max: new Date("2028-01-10T00:00:00Z"),
+    noInvalidDate: true,
+  });
+  const outcome = (f: () => Date | number) => {
+    try {
+      const v = f();
+      return { value: v instanceof Date ? v.getTime() : v };
+    } catch (e) {
+      return { error: (e as Error).constructor.name };
+    }
+  };
+  // Instants at local midnight and just before it, where a day index could be off by one.
+  const edgy = fc.oneof(
+    anywhere,
+    anywhere.map((d) => startOfLocalDay(localDateOf(d, TZ), TZ)),
+    anywhere.map((d) => new Date(startOfLocalDay(localDateOf(d, TZ), TZ).getTime() - 1)),
+  );
+
+  it("for deadlines in working days", () => {
+    fc.assert(
+      fc.property(edgy, fc.integer({ min: 0, max: 400 }), (t, n) => {
+        expect(outcome(() => addWorkingDays(t, n, cal))).toEqual(
+          outcome(() => reference.addWorkingDays(t, n, cal)),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("for working time elapsed and whole working days counted", () => {
+    fc.assert(
+      fc.property(edgy, edgy, (a, b) => {
+        expect(outcome(() => workingDaysBetween(a, b, cal))).toEqual(
+          outcome(() => reference.workingDaysBetween(a, b, cal)),
+        );
+        expect(outcome(() => wholeWorkingDaysBetween(a, b, cal))).toEqual(
+          outcome(() => reference.wholeWorkingDaysBetween(a, b, cal)),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("for the instant a working time is reached", () => {
+    fc.assert(
+      fc.property(
+        edgy,
+        fc.oneof(fc.double({ min: 0, max: 300, noNaN: true }), fc.integer({ min: 0, max: 60 })),
+        (t, x) => {
+          expect(outcome(() => addWorkingTime(t, x, cal))).toEqual(
+            outcome(() => reference.addWorkingTime(t, x, cal)),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("leaves a calendar whose years have a gap to the definitions, which refuse the missing year", () => {
+    const gap = buildCalendar({ timeZone: TZ, holidays: [], years: [2025, 2027] });
+    expect(() => addWorkingDays(new Date("2026-03-02T10:00:00Z"), 3, gap)).toThrow(RangeError);
+    expect(addWorkingDays(new Date("2027-03-01T10:00:00Z"), 1, gap).toISOString()).toBe(
+      "2027-03-02T23:00:00.000Z",
+    );
   });
 });

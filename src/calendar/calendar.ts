@@ -134,6 +134,11 @@ function decideWorkingDay(date: LocalDate, cal: WorkingCalendar): boolean {
  */
 export function addWorkingDays(start: Date, n: number, cal: WorkingCalendar): Date {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  const fast = indexOf(cal)?.addWorkingDays(start.getTime(), n);
+  return fast !== undefined ? new Date(fast) : reference.addWorkingDays(start, n, cal);
+}
+
+function addWorkingDaysByDay(start: Date, n: number, cal: WorkingCalendar): Date {
   const startDay = localDateOf(start, cal.timeZone);
   // Only the local day counts, so the answer is kept per calendar, day and n: every case created on one
   // day asks the same few questions (docs/PERFORMANCE.md).
@@ -180,6 +185,13 @@ export function workingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): 
   const b = to.getTime();
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError("Invalid Date");
   if (b <= a) return 0;
+  return indexOf(cal)?.workingDaysBetween(a, b) ?? reference.workingDaysBetween(from, to, cal);
+}
+
+function workingDaysBetweenByDay(from: Date, to: Date, cal: WorkingCalendar): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
   const tz = cal.timeZone;
   // Fraction of local day `day` inside [a, b], counted only if it is a working day.
   const part = (day: LocalDate): number => {
@@ -205,6 +217,11 @@ export function workingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): 
  * time of day only matters through the local day. 0 when `to`'s day is not after `from`'s.
  */
 export function wholeWorkingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): number {
+  const fast = indexOf(cal)?.wholeWorkingDaysBetween(from.getTime(), to.getTime());
+  return fast ?? reference.wholeWorkingDaysBetween(from, to, cal);
+}
+
+function wholeWorkingDaysBetweenByDay(from: Date, to: Date, cal: WorkingCalendar): number {
   const first = localDateOf(from, cal.timeZone);
   const last = localDateOf(to, cal.timeZone);
   let count = 0;
@@ -222,9 +239,14 @@ export function wholeWorkingDaysBetween(from: Date, to: Date, cal: WorkingCalend
  */
 export function addWorkingTime(from: Date, amount: number, cal: WorkingCalendar): Date {
   if (!Number.isFinite(amount) || amount < 0) throw new RangeError(`Bad working time: ${amount}`);
+  if (!Number.isFinite(from.getTime())) throw new RangeError("Invalid Date");
+  const fast = indexOf(cal)?.addWorkingTime(from.getTime(), amount);
+  return fast !== undefined ? new Date(fast) : reference.addWorkingTime(from, amount, cal);
+}
+
+function addWorkingTimeByDay(from: Date, amount: number, cal: WorkingCalendar): Date {
   const tz = cal.timeZone;
   let cursor = from.getTime();
-  if (!Number.isFinite(cursor)) throw new RangeError("Invalid Date");
   let left = amount;
   for (let day = localDateOf(from, tz); ; day = addDays(day, 1)) {
     const dayStart = startOfLocalDay(day, tz).getTime();
@@ -239,4 +261,144 @@ export function addWorkingTime(from: Date, amount: number, cal: WorkingCalendar)
     }
     cursor = dayEnd;
   }
+}
+
+/**
+ * Forgets every answer kept for the calendar (working days, deadlines, the day index): for a calendar
+ * object changed in place, as when the ministry edits the holidays of the running server.
+ */
+export function forgetCalendarAnswers(cal: WorkingCalendar): void {
+  workingDays.delete(cal);
+  deadlinesByDay.delete(cal);
+  indexes.delete(cal);
+}
+
+/**
+ * The day-by-day definitions above, kept as the reference: the indexed versions must answer exactly as
+ * they do (calendar.property.test.ts checks it on random instants), and they answer whatever the index
+ * cannot: a day outside the years the calendar covers (a RangeError, as it must be), or a calendar whose
+ * years have a gap.
+ */
+export const reference = {
+  addWorkingDays: addWorkingDaysByDay,
+  workingDaysBetween: workingDaysBetweenByDay,
+  wholeWorkingDaysBetween: wholeWorkingDaysBetweenByDay,
+  addWorkingTime: addWorkingTimeByDay,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The index: the covered years as numbered local days, with the instant each day starts, whether it is
+// a working day and how many working days come before it. A deadline becomes an array lookup instead of
+// a walk over dates as strings — the SLA scheduler asks millions of these per full pass (docs/PERFORMANCE.md).
+// Every answer is the same as the day-by-day definition's; anything the index does not cover returns
+// undefined and the definition answers.
+
+const DAY_MS = 86_400_000;
+
+interface DayIndex {
+  addWorkingDays(start: number, n: number): number | undefined;
+  workingDaysBetween(a: number, b: number): number | undefined;
+  wholeWorkingDaysBetween(a: number, b: number): number | undefined;
+  addWorkingTime(from: number, amount: number): number | undefined;
+}
+
+const indexes = new WeakMap<WorkingCalendar, DayIndex | null>();
+
+function indexOf(cal: WorkingCalendar): DayIndex | undefined {
+  let index = indexes.get(cal);
+  if (index === undefined) {
+    index = buildIndex(cal);
+    indexes.set(cal, index);
+  }
+  return index ?? undefined;
+}
+
+function buildIndex(cal: WorkingCalendar): DayIndex | null {
+  const years = cal.years;
+  if (years.length === 0) return null;
+  const firstYear = years[0]!;
+  const lastYear = years[years.length - 1]!;
+  // A gap in the years would need a covered-day check on every answer: the definitions answer instead.
+  if (lastYear - firstYear + 1 !== years.length) return null;
+  const tz = cal.timeZone;
+  const days: LocalDate[] = [];
+  for (let d = `${firstYear}-01-01`; Number(d.slice(0, 4)) <= lastYear; d = addDays(d, 1)) days.push(d);
+  const n = days.length;
+  // startMs[i]: the instant local day i starts; startMs[n] the day after the last (an end, never examined).
+  const startMs = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) startMs[i] = startOfLocalDay(days[i]!, tz).getTime();
+  startMs[n] = startOfLocalDay(addDays(days[n - 1]!, 1), tz).getTime();
+  const working = new Uint8Array(n);
+  const before = new Int32Array(n + 1); // working days among days 0 … i-1
+  const list: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = !cal.weekend.includes(dayOfWeek(days[i]!)) && !cal.holidays.has(days[i]!);
+    working[i] = w ? 1 : 0;
+    before[i + 1] = before[i]! + working[i]!;
+    if (w) list.push(i);
+  }
+  const first = startMs[0]!;
+  const last = startMs[n]!;
+  /** The local day of an instant, or -1 outside the covered days. */
+  const dayOf = (ms: number): number => {
+    if (!(ms >= first && ms < last)) return -1;
+    let i = Math.min(n - 1, Math.floor((ms - first) / DAY_MS));
+    while (i + 1 < n && startMs[i + 1]! <= ms) i++;
+    while (i > 0 && startMs[i]! > ms) i--;
+    return i;
+  };
+  const length = (i: number) => startMs[i + 1]! - startMs[i]!;
+  /** The k-th working day (0-based) from day `from` on, or -1 beyond the covered days. */
+  const nthWorkingFrom = (from: number, k: number): number => {
+    const at = before[from]! + k;
+    return at < list.length ? list[at]! : -1;
+  };
+  return {
+    addWorkingDays(start, k) {
+      const d = dayOf(start);
+      if (d < 0) return undefined;
+      // n = 0: the end of D if it works, else of the next working day; n >= 1: the n-th working day after D.
+      const due = k === 0 ? nthWorkingFrom(d, 0) : d + 1 < n ? nthWorkingFrom(d + 1, k - 1) : -1;
+      return due < 0 ? undefined : startMs[due + 1];
+    },
+    workingDaysBetween(a, b) {
+      const f = dayOf(a);
+      const l = dayOf(b);
+      if (f < 0 || l < 0) return undefined;
+      const part = (i: number) => {
+        const overlap = Math.min(b, startMs[i + 1]!) - Math.max(a, startMs[i]!);
+        return overlap > 0 && working[i] ? overlap / length(i) : 0;
+      };
+      if (f === l) return part(f);
+      // Summed in the definition's order (first, last, then each day between), so that the floating-point
+      // result is the same to the last bit.
+      let total = part(f) + part(l);
+      for (let i = f + 1; i < l; i++) if (working[i]) total += 1;
+      return total;
+    },
+    wholeWorkingDaysBetween(a, b) {
+      const f = dayOf(a);
+      const l = dayOf(b);
+      if (f < 0 || l < 0) return undefined;
+      return l > f + 1 ? before[l]! - before[f + 1]! : 0;
+    },
+    addWorkingTime(from, amount) {
+      const d = dayOf(from);
+      if (d < 0) return undefined;
+      if (amount === 0) return from;
+      let left = amount;
+      if (working[d]) {
+        const part = (startMs[d + 1]! - from) / length(d);
+        if (part >= left) return Math.min(startMs[d + 1]!, from + Math.ceil(left * length(d)));
+        left -= part;
+      }
+      if (d + 1 >= n) return undefined;
+      // Whole working days count 1 each (the subtractions are exact): skip all but the one the time ends in.
+      const skip = Math.max(0, Math.ceil(left - 1));
+      const w = nthWorkingFrom(d + 1, skip);
+      if (w < 0) return undefined;
+      left -= skip;
+      return Math.min(startMs[w + 1]!, startMs[w]! + Math.ceil(left * length(w)));
+    },
+  };
 }
