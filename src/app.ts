@@ -9,6 +9,7 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { API_PREFIX, apiRoutes } from "./api/plugin.ts";
 import type { WorkingCalendar } from "./calendar/calendar.ts";
+import { calendarRoutes } from "./calendar/web/calendarRoutes.tsx";
 import { photoRoutes } from "./cases/photos/photoRoutes.ts";
 import type { PhotoStore } from "./cases/photos/storage.ts";
 import { assistedRoutes } from "./cases/web/assistedRoutes.tsx";
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(inboxRoutes);
   await app.register(caseWorkRoutes);
   await app.register(municipalAdminRoutes);
+  await app.register(calendarRoutes);
   await app.register(submitRoutes);
   await app.register(notificationRoutes);
   await app.register(webhookRoutes);

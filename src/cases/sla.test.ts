@@ -8,6 +8,7 @@ import { buildCalendar, type Holiday, isWorkingDay } from "../calendar/calendar.
 import { localDateOf, startOfLocalDay } from "../calendar/zone.ts";
 import {
   ACCESS_TO_DOCUMENTS,
+  ACCESS_TO_DOCUMENTS_CATEGORY,
   ACCESS_TO_DOCUMENTS_LIFE_OR_LIBERTY,
   accessToDocumentsRules,
   type Clock,
@@ -17,6 +18,7 @@ import {
   deadlinesWithPauses,
   dueAfterPauses,
   type Pause,
+  PRIORITIES,
   readCaseClocks,
   readClock,
   resolveStandard,
@@ -515,7 +517,7 @@ describe("the access-to-public-documents preset (Law No. 06/L-081)", () => {
     });
   });
 
-  it("is tighter than the 7 working days the profile holds today, and refuses a municipality's 5 working days", () => {
+  it("is tighter than the 7 working days of the profile's columns, and refuses a municipality's 5 working days", () => {
     const profileRow: Standard = {
       unit: "working_days",
       ackWithin: 1,
@@ -550,5 +552,72 @@ describe("the access-to-public-documents preset (Law No. 06/L-081)", () => {
         },
       ),
     ).toEqual({ standard: fiveDays, source: "municipal" });
+  });
+});
+
+describe("the access-to-documents preset as the seed wires it (seedReference.ts)", () => {
+  // As the reference data resolves a case's standard: the category's own standard first (seeded as the
+  // law's 7 days), then the national rows written for it.
+  const key = (priority: (typeof PRIORITIES)[number]) => ({
+    type: "request",
+    category: ACCESS_TO_DOCUMENTS_CATEGORY,
+    priority,
+  });
+  const own: StandardRule = {
+    type: "request",
+    category: ACCESS_TO_DOCUMENTS_CATEGORY,
+    standard: ACCESS_TO_DOCUMENTS,
+  };
+  const national = [own, ...accessToDocumentsRules()];
+  const workingDays = (n: number): Standard => ({
+    unit: "working_days",
+    ackWithin: 1,
+    firstResponseWithin: n,
+    resolutionWithin: n,
+  });
+
+  it("gives the 48 hours to urgent requests only, and the 7 days to every other priority", () => {
+    for (const priority of PRIORITIES) {
+      expect(resolveStandard({ national }, key(priority)), priority).toEqual({
+        standard: priority === "urgent" ? ACCESS_TO_DOCUMENTS_LIFE_OR_LIBERTY : ACCESS_TO_DOCUMENTS,
+        source: "national",
+      });
+    }
+  });
+
+  it("holds against a municipality's working days, with or without a priority, and takes its shorter days", () => {
+    for (const municipal of [
+      [{ type: "request", category: ACCESS_TO_DOCUMENTS_CATEGORY, standard: workingDays(7) }],
+      [{ type: "request", standard: workingDays(2) }],
+      [
+        {
+          type: "request",
+          category: ACCESS_TO_DOCUMENTS_CATEGORY,
+          priority: "urgent" as const,
+          standard: workingDays(2),
+        },
+      ],
+    ] satisfies StandardRule[][]) {
+      for (const priority of PRIORITIES) {
+        expect(resolveStandard({ national, municipal }, key(priority))?.source, priority).toBe("national");
+      }
+    }
+    const fiveDays: Standard = { ...ACCESS_TO_DOCUMENTS, firstResponseWithin: 5, resolutionWithin: 5 };
+    const municipal = [{ type: "request", category: ACCESS_TO_DOCUMENTS_CATEGORY, standard: fiveDays }];
+    expect(resolveStandard({ national, municipal }, key("normal"))).toEqual({
+      standard: fiveDays,
+      source: "municipal",
+    });
+    // Five days would loosen the 48 hours: an urgent request keeps them.
+    expect(resolveStandard({ national, municipal }, key("urgent"))?.standard).toEqual(
+      ACCESS_TO_DOCUMENTS_LIFE_OR_LIBERTY,
+    );
+  });
+
+  it("would be lost behind the profile's 7 working days as the category's own standard: why the seed replaces it", () => {
+    const profileOwn: StandardRule = { ...own, standard: workingDays(7) };
+    const rules = [profileOwn, ...accessToDocumentsRules()];
+    // Of equally specific rows the first wins, so the law's row without a priority would not apply.
+    expect(resolveStandard({ national: rules }, key("normal"))?.standard).toEqual(workingDays(7));
   });
 });

@@ -449,8 +449,19 @@ export const ACCESS_TO_DOCUMENTS_LIFE_OR_LIBERTY: Standard = {
   resolutionWithin: 48,
 };
 
-/** National rows for the access-to-documents category: the 48-hour rule applies to urgent requests. */
-export function accessToDocumentsRules(category = "access-to-documents"): StandardRule[] {
+/**
+ * The national category for these requests (profiles/xk/categories.csv). The seed gives it the preset as
+ * its own standard and writes accessToDocumentsRules as national rows, noting the law (seedReference.ts).
+ */
+export const ACCESS_TO_DOCUMENTS_CATEGORY = "access-to-documents";
+export const ACCESS_TO_DOCUMENTS_LAW = "Law No. 06/L-081 on Access to Public Documents";
+
+/**
+ * National rows for the access-to-documents category. Life or liberty at stake is marked by the priority
+ * "urgent": the officer who registers the request sets it (the law gives no other sign), and the case's
+ * deadlines become 48 hours from receipt. Any other priority keeps the 7 days: priority may only shorten.
+ */
+export function accessToDocumentsRules(category = ACCESS_TO_DOCUMENTS_CATEGORY): StandardRule[] {
   return [
     { type: "request", category, standard: ACCESS_TO_DOCUMENTS },
     { type: "request", category, priority: "urgent", standard: ACCESS_TO_DOCUMENTS_LIFE_OR_LIBERTY },

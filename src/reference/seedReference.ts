@@ -1,7 +1,13 @@
 // Seeds the national reference data of a profile: municipalities, categories, case statuses, reason
 // codes and the holiday calendar. Idempotent: existing rows are updated by their natural key, so a
 // re-run after a profile change brings names and standards up to date without touching cases.
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import {
+  ACCESS_TO_DOCUMENTS,
+  ACCESS_TO_DOCUMENTS_CATEGORY,
+  ACCESS_TO_DOCUMENTS_LAW,
+  accessToDocumentsRules,
+} from "../cases/sla.ts";
 import { CASE_STATUSES, OPEN311_STATUS } from "../cases/statuses.ts";
 import type { Db } from "../db/client.ts";
 import { caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
@@ -49,7 +55,7 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
     // National categories have no municipality: their code is unique through a partial index.
     await tx
       .insert(categories)
-      .values(profile.categories)
+      .values(profile.categories.map(withLegalStandard))
       .onConflictDoUpdate({
         target: categories.code,
         targetWhere: sql`municipality_id is null`,
@@ -59,11 +65,13 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
           name: excluded("name"),
           sensitive: excluded("sensitive"),
           anonymousAllowed: excluded("anonymous_allowed"),
+          slaUnit: excluded("sla_unit"),
           ackWithin: excluded("ack_within"),
           firstResponseWithin: excluded("first_response_within"),
           resolutionWithin: excluded("resolution_within"),
         },
       });
+    await seedAccessToDocumentsRules(tx);
 
     await tx
       .insert(holidays)
@@ -80,6 +88,45 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
   });
   await seedResponseTemplates(db);
   forgetReferenceData(db);
+}
+
+// Requests for access to public documents have their deadlines in law (sla.ts ACCESS_TO_DOCUMENTS): 7 days,
+// and 48 hours where life or liberty is at stake. The profile's columns count working days, which the law
+// does not, so the category's own standard is the law's; national rows refine it for urgent requests (the
+// officer's mark of life or liberty). A municipality may only tighten either (sla.ts checkTighter).
+
+type ProfileCategory = Profile["categories"][number];
+
+const isAccessToDocuments = (c: { type: string; code: string }) =>
+  c.type === "request" && c.code === ACCESS_TO_DOCUMENTS_CATEGORY;
+
+/** A national category as seeded: the access-to-documents one with the law's standard. */
+function withLegalStandard(c: ProfileCategory): Omit<ProfileCategory, "slaUnit"> & { slaUnit: string } {
+  if (!isAccessToDocuments(c)) return c;
+  const { unit, ackWithin, firstResponseWithin, resolutionWithin } = ACCESS_TO_DOCUMENTS;
+  return { ...c, slaUnit: unit, ackWithin, firstResponseWithin, resolutionWithin };
+}
+
+/** The law's national rows for the access-to-documents category, upserted by the standards' natural key. */
+async function seedAccessToDocumentsRules(tx: Pick<Db, "select" | "execute">) {
+  const [category] = await tx
+    .select({ id: categories.id })
+    .from(categories)
+    .where(and(eq(categories.code, ACCESS_TO_DOCUMENTS_CATEGORY), isNull(categories.municipalityId)));
+  if (!category) return;
+  for (const { type, priority, standard } of accessToDocumentsRules()) {
+    // The key is an expression index (municipality, type, category, priority with nulls folded), which
+    // Drizzle's conflict target cannot name.
+    await tx.execute(sql`
+      insert into sla_standards (municipality_id, type, category_id, priority, unit, ack_within,
+        first_response_within, resolution_within, note)
+      values (null, ${type}, ${category.id}, ${priority ?? null}, ${standard.unit}, ${standard.ackWithin},
+        ${standard.firstResponseWithin}, ${standard.resolutionWithin}, ${ACCESS_TO_DOCUMENTS_LAW})
+      on conflict (coalesce(municipality_id, 0), type, coalesce(category_id, 0), coalesce(priority, ''))
+      do update set unit = excluded.unit, ack_within = excluded.ack_within,
+        first_response_within = excluded.first_response_within,
+        resolution_within = excluded.resolution_within, note = excluded.note`);
+  }
 }
 
 /** True when the reference data has never been seeded (the first start on a new database). */
