@@ -13,6 +13,31 @@ export interface LayoutProps {
   children?: Children;
 }
 
+/**
+ * The header's link to the notification centre with the unread count as text: "Notifications (3)" on
+ * screen, "Notifications (3 unread)" read aloud. Waits for the one count query the page context starts.
+ */
+async function NotificationsLink({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  const unread = (await ctx.unread) ?? 0;
+  const current = ctx.path === "/notifications" || ctx.path.startsWith("/notifications?");
+  return (
+    <a href="/notifications" aria-current={current ? "page" : undefined}>
+      <span safe>{t("notifications.header.link")}</span>
+      {unread > 0 ? (
+        <>
+          {" ("}
+          <span safe>{String(unread)}</span>
+          <span class="visually-hidden" safe>
+            {` ${t("notifications.header.unread", { count: unread })}`}
+          </span>
+          {")"}
+        </>
+      ) : null}
+    </a>
+  );
+}
+
 export function Layout({ ctx, title, municipality, children }: LayoutProps) {
   const { t, lang } = ctx;
   const fullTitle = `${title} – ${t("app.name")}`;
@@ -48,6 +73,9 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
               <nav class="user-nav" aria-label={t("header.userNav")}>
                 {ctx.user ? (
                   <ul>
+                    <li>
+                      <NotificationsLink ctx={ctx} />
+                    </li>
                     <li>
                       <a href="/account" safe>
                         {t("header.account")}
