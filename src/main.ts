@@ -1,4 +1,4 @@
-// The process entry: the `ekomuna` command line (serve, migrate, seed, create-admin). Wrong arguments
+// The process entry: the `ekomuna` command line (serve, worker, migrate, seed, …). Wrong arguments
 // print what is wrong and the usage, and exit with status 2; failures exit with status 1.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -18,7 +18,13 @@ type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>["opti
 const USAGE = `Usage: ekomuna <command> [options]
 
 Commands:
-  serve [--demo] [--port N] [--host H]   start the platform (applies migrations, seeds on first start)
+  serve [--demo] [--port N] [--host H] [--no-worker]
+                                         start the platform (applies migrations, seeds on first start);
+                                         it delivers the outbox and runs the deadline checks itself
+                                         unless --no-worker (PostgreSQL only: run \`ekomuna worker\`)
+  worker                                 deliver the outbox, run the deadline checks
+                                         and seal the audit log, without a web server, until SIGTERM;
+                                         PostgreSQL only, as many as you like beside the servers
   migrate                                apply the database migrations
   seed [--demo]                          seed or update the national reference data; --demo adds demo data
   create-admin --email E --name N --role R [--password-stdin]
@@ -52,7 +58,10 @@ const defaultIo: Out = {
   },
 };
 
-/** Runs the command line; resolves to the exit status (serve resolves when the server has started). */
+/**
+ * Runs the command line; resolves to the exit status (serve resolves when the server has started,
+ * worker when it has stopped).
+ */
 export async function main(argv: string[], env = process.env, io: Out = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -67,6 +76,8 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
     switch (command) {
       case "serve":
         return await serve(rest, env, io);
+      case "worker":
+        return await worker(rest, env, io);
       case "migrate":
         parse(rest, {});
         return await withDatabase(loadConfig(env), async (database) => {
@@ -395,11 +406,81 @@ async function createAdmin(args: string[], env: NodeJS.ProcessEnv, io: Out): Pro
   });
 }
 
+/** Where mail goes: SMTP_URL (a pool of connections), else the development mailbox in demo mode, else nowhere. */
+async function mailerFor(config: Config, database: Database) {
+  const { devMailboxMailer, noMailer, smtpMailer } = await import("./notifications/mailer.ts");
+  return config.smtpUrl
+    ? smtpMailer(config.smtpUrl, config.mailFrom, { pool: SMTP_CONNECTIONS })
+    : config.demo
+      ? devMailboxMailer(database.db)
+      : noMailer;
+}
+const SMTP_CONNECTIONS = 4;
+
+type Background = { poke(): void; stop(options?: { graceMs?: number }): Promise<{ abandoned: number }> };
+
+/**
+ * The work beside the web pages: outbox delivery through every channel, the SLA scheduler and the audit
+ * sealer. The server runs it (the only choice on the embedded database), or `ekomuna worker` does.
+ */
+async function startBackground(
+  database: Database,
+  deps: {
+    calendar: Awaited<ReturnType<Awaited<ReturnType<typeof platform>>["prepareDatabase"]>>["calendar"];
+    baseUrl: string;
+    mailer: Awaited<ReturnType<typeof mailerFor>>;
+    log: (err: unknown, what: string) => void;
+  },
+): Promise<Background> {
+  const { emailChannel } = await import("./notifications/mailer.ts");
+  const { startOutboxWorker } = await import("./notifications/worker.ts");
+  const { startAuditSealer } = await import("./audit/audit.ts");
+  const { startSlaScheduler } = await import("./cases/slaScheduler.ts");
+  // Each channel is claimed and delivered on its own, so a slow one never holds up another
+  // (src/notifications/worker.ts). A new channel is one more line here.
+  const { webhookChannel } = await import("./notifications/webhooks.ts");
+  const { startDigestScheduler } = await import("./notifications/digest.ts");
+  const channels = [
+    emailChannel(deps.mailer),
+    webhookChannel(database.db, { log: (message, details) => deps.log(details, message) }),
+  ];
+  const outbox = startOutboxWorker(database.db, channels, () => systemClock.now(), {
+    log: (err) => deps.log(err, "outbox delivery failed"),
+  });
+  // Audit entries are chained into the hash chain within a second of their commit (src/audit).
+  const sealer = startAuditSealer(database.db, { log: (err) => deps.log(err, "audit sealing failed") });
+  // Deadline warnings and escalations, once a minute; several processes on one PostgreSQL share the
+  // work without making a mark twice (src/cases/slaScheduler.ts).
+  const slaScheduler = startSlaScheduler(database.db, deps.calendar, deps.baseUrl, {
+    log: (err) => deps.log(err, "SLA pass failed"),
+  });
+  // Each person's daily digest, after 07:00 in the calendar's time zone, once a day (src/notifications/digest.ts).
+  const digests = startDigestScheduler(database.db, deps.baseUrl, {
+    timeZone: deps.calendar.timeZone,
+    log: (err) => deps.log(err, "digest pass failed"),
+  });
+  return {
+    poke: outbox.poke,
+    async stop(options) {
+      const { abandoned } = await outbox.stop(options);
+      for (const channel of channels) channel.close?.();
+      await digests.stop();
+      await slaScheduler.stop();
+      await sealer.stop();
+      return { abandoned };
+    },
+  };
+}
+
+/** Time left for the deliveries in flight at shutdown, inside the forced-exit limit. */
+const graceOf = (config: Config) => Math.max(0, config.shutdownTimeoutMs - 2_000);
+
 async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
   const values = parse(args, {
     demo: { type: "boolean" },
     port: { type: "string" },
     host: { type: "string" },
+    "no-worker": { type: "boolean" },
   });
   const config = loadConfig({
     ...env,
@@ -407,6 +488,12 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     ...(values.host !== undefined ? { HOST: values.host } : {}),
     ...(values.demo ? { EKOMUNA_DEMO: "1" } : {}),
   });
+  const separateWorkers = values["no-worker"] === true;
+  if (separateWorkers && !config.databaseUrl) {
+    throw new UsageError(
+      "--no-worker needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process, so the server must deliver the outbox itself.",
+    );
+  }
   const { openConfiguredDatabase, prepareDatabase } = await platform();
   const { buildApp, baseUrl } = await import("./app.ts");
   const { Assets } = await import("./web/assets.ts");
@@ -414,36 +501,21 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   const { demoLogins } = await import("./demo/seedDemo.ts");
   const database = await openConfiguredDatabase(config);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let worker: { poke(): void; stop(): Promise<void> } | undefined;
-  let sealer: { stop(): Promise<void> } | undefined;
-  let slaScheduler: { stop(): Promise<void> } | undefined;
+  let background: Background | undefined;
   try {
     const { profile, calendar } = await prepareDatabase(database, {
       demo: config.demo,
       now: systemClock.now(),
     });
-    const { devMailboxMailer, noMailer, smtpMailer } = await import("./notifications/mailer.ts");
-    const { startOutboxWorker } = await import("./notifications/outbox.ts");
-    const mailer = config.smtpUrl
-      ? smtpMailer(config.smtpUrl, config.mailFrom)
-      : config.demo
-        ? devMailboxMailer(database.db)
-        : noMailer;
-    // The outbox worker runs in the server process (the only choice on the embedded database).
-    worker = startOutboxWorker(database.db, mailer, () => systemClock.now(), {
-      log: (err) => app?.log.error({ err }, "outbox delivery failed"),
-    });
-    // Audit entries are chained into the hash chain within a second of their commit (src/audit).
-    const { startAuditSealer } = await import("./audit/audit.ts");
-    sealer = startAuditSealer(database.db, {
-      log: (err) => app?.log.error({ err }, "audit sealing failed"),
-    });
-    // Deadline warnings and escalations, once a minute; several processes on one PostgreSQL share the
-    // work without making a mark twice (src/cases/slaScheduler.ts).
-    const { startSlaScheduler } = await import("./cases/slaScheduler.ts");
-    slaScheduler = startSlaScheduler(database.db, calendar, baseUrl(config), {
-      log: (err) => app?.log.error({ err }, "SLA pass failed"),
-    });
+    const mailer = await mailerFor(config, database);
+    if (!separateWorkers) {
+      background = await startBackground(database, {
+        calendar,
+        baseUrl: baseUrl(config),
+        mailer,
+        log: (err, what) => app?.log.error({ err }, what),
+      });
+    }
     app = await buildApp({
       config,
       database,
@@ -452,14 +524,13 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
       clock: systemClock,
       assets: new Assets(),
       mailer,
-      pokeOutbox: worker.poke,
+      // With separate workers, they find new messages at their next look (within two seconds).
+      pokeOutbox: background?.poke ?? (() => {}),
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app?.close();
-    await worker?.stop();
-    await slaScheduler?.stop();
-    await sealer?.stop();
+    await background?.stop({ graceMs: 0 });
     await database.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
@@ -481,6 +552,9 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
         ? `Mail: kept in the development mailbox at ${address}/dev/mailbox`
         : "Mail: no SMTP_URL, nothing can be sent",
   );
+  if (separateWorkers) {
+    io.out("Outbox and deadline checks: left to separate `ekomuna worker` processes (--no-worker)");
+  }
   if (config.demo) {
     io.out(`Demo mode. Demo logins, all with the password ${DEMO_PASSWORD}:`);
     for (const l of demoLogins()) {
@@ -500,10 +574,14 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     force.unref();
     try {
       await started.close();
-      await worker?.stop();
-      await slaScheduler?.stop();
+      const { abandoned } = (await background?.stop({ graceMs: graceOf(config) })) ?? { abandoned: 0 };
+      if (abandoned > 0) {
+        started.log.warn(
+          { abandoned },
+          "outbox deliveries left in flight; they are sent again after their lease",
+        );
+      }
       // The last entries are sealed before the database closes.
-      await sealer?.stop();
       const { sealAudit } = await import("./audit/audit.ts");
       await sealAudit(database.db);
       await database.close();
@@ -516,5 +594,74 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  return 0;
+}
+
+/**
+ * `ekomuna worker`: the background work alone (outbox, SLA scheduler, audit sealer), until SIGTERM or
+ * SIGINT; then the deliveries in flight are finished and it exits 0. On PostgreSQL only: the embedded
+ * database belongs to one process, and there the server runs this work itself.
+ */
+async function worker(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  parse(args, {});
+  const config = loadConfig(env);
+  if (!config.databaseUrl) {
+    io.err(
+      "ekomuna: worker needs a PostgreSQL server (DATABASE_URL). The embedded database (PGlite) belongs to one process: there `ekomuna serve` delivers the outbox itself.",
+    );
+    return 2;
+  }
+  const { openConfiguredDatabase, prepareDatabase } = await platform();
+  const { baseUrl } = await import("./app.ts");
+  const { reasonOf } = await import("./notifications/outbox.ts");
+  const database = await openConfiguredDatabase(config);
+  // No web server to log through: one line per problem on standard error.
+  const log = (err: unknown, what: string) =>
+    io.err(`${systemClock.now().toISOString()} ${what}: ${reasonOf(err)}`);
+  let background: Background;
+  try {
+    // Brings the schema up to date like every command (no demo data: the server seeds that).
+    const { calendar } = await prepareDatabase(database, { demo: false, now: systemClock.now() });
+    const mailer = await mailerFor(config, database);
+    background = await startBackground(database, { calendar, baseUrl: baseUrl(config), mailer, log });
+    io.out(
+      `E-Komuna worker running: outbox (mail ${config.smtpUrl ? "over SMTP" : config.demo ? "to the development mailbox" : "nowhere: no SMTP_URL"}), deadline checks, audit sealing. Stop it with SIGTERM.`,
+    );
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  // The background timers do not hold the process open (they are unref'd for the server's sake).
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const signal = await new Promise<string>((resolve) => {
+    const on = (s: NodeJS.Signals) => () => {
+      process.off("SIGTERM", onTerm);
+      process.off("SIGINT", onInt);
+      resolve(s);
+    };
+    const onTerm = on("SIGTERM");
+    const onInt = on("SIGINT");
+    process.once("SIGTERM", onTerm);
+    process.once("SIGINT", onInt);
+  });
+  io.out(`${signal}: finishing the deliveries in flight`);
+  const force = setTimeout(() => {
+    io.err("ekomuna: worker shutdown timed out; exiting");
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  force.unref();
+  try {
+    const { abandoned } = await background.stop({ graceMs: graceOf(config) });
+    if (abandoned > 0) {
+      io.err(`ekomuna: ${abandoned} deliveries left in flight; they are sent again after their lease.`);
+    }
+    const { sealAudit } = await import("./audit/audit.ts");
+    await sealAudit(database.db);
+  } finally {
+    await database.close();
+    clearInterval(keepAlive);
+    clearTimeout(force);
+  }
+  io.out("Worker stopped cleanly.");
   return 0;
 }

@@ -9,8 +9,22 @@ export interface Channel {
   kind: string;
   /** How many of its messages may be in flight at once. */
   concurrency: number;
-  /** Delivers one message; throws (with a readable message) when it must be retried. */
+  /**
+   * Delivers one message; returns when it is delivered (or when there is nothing left to deliver, such
+   * as a webhook whose endpoint was deleted since). Throws with a readable message when it must be
+   * retried, or a PermanentDeliveryError when no retry can succeed.
+   */
   deliver(message: OutboxRow): Promise<void>;
   /** Several at once where the channel can (one statement for the development mailbox); all or none. */
   deliverMany?(messages: OutboxRow[]): Promise<void>;
+  /** Lets go of connections (an SMTP pool) when the worker stops. */
+  close?(): void;
+}
+
+/**
+ * A failure that retrying cannot mend (a malformed message, a webhook URL that now resolves to a private
+ * address): the message is dead at once, with this message as the reason.
+ */
+export class PermanentDeliveryError extends Error {
+  override name = "PermanentDeliveryError";
 }
