@@ -3,7 +3,9 @@
 // and one full runSlaPass is timed; then the same again, when every mark is already made: the first pass
 // is a catch-up (the seeded cases are months late: warnings recorded, the whole ladder escalated, events,
 // audit entries and emails written), the second the cost of looking at every case with nothing to send.
-// It changes the database (marks, events, audit entries, outbox): run it on a benchmark database only.
+// Then passes as in service, without forcing: a minute, an hour and a day after the last one (the cases
+// whose next check has come in that time). It changes the database (marks, events, audit entries,
+// notifications, outbox): run it on a benchmark database only, migrated (`ekomuna migrate`).
 //
 //   BENCH_CASES=100000 DATABASE_URL=postgres://… node --import tsx bench/seedCases.ts
 //   DATABASE_URL=postgres://… node --import tsx bench/slaPass.ts        (SLA_BATCH=200 by default)
@@ -42,6 +44,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `${label}: ${due.length} open cases due, ${result.examined} examined, ${result.warnings} warnings, ` +
           `${result.escalations} escalations in ${seconds.toFixed(2)} s ` +
           `(${Math.round(result.examined / seconds)} cases/s; target: all open cases of 1,000,000 in ${TARGET_S} s)`,
+      );
+    }
+    // What the scheduler does in service: no case forced, a pass takes the cases whose next check has
+    // come (the partial index on next_sla_check_at), as if it had been stopped for a minute, an hour, a day.
+    const base = systemClock.now().getTime();
+    for (const [label, aheadMs] of [
+      ["routine pass, a minute later", 60_000],
+      ["after an hour without a pass", 3_600_000],
+      ["after a day without a pass", 86_400_000],
+    ] as const) {
+      const now = new Date(base + aheadMs);
+      const started = performance.now();
+      const result = await runSlaPass({ db, now, calendar, baseUrl: "http://127.0.0.1", batchSize });
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `${label}: ${result.examined} cases due examined, ${result.warnings} warnings, ` +
+          `${result.escalations} escalations in ${seconds.toFixed(2)} s`,
       );
     }
   } finally {

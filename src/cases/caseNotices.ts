@@ -9,9 +9,18 @@ import { caseFollowers, type cases, municipalities, roleAssignments, users } fro
 import { translator } from "../kernel/i18n.ts";
 import { languageOf, type NotifyContext, notify, type Recipient } from "../notifications/notify.ts";
 import type { Topic } from "../notifications/topics.ts";
-import type { CaseStatus } from "./statuses.ts";
+import {
+  type CaseEventChange,
+  caseEventData,
+  privateCaseEventData,
+  publish,
+  type WebhookEvent,
+} from "../notifications/webhooks.ts";
+import type { ReferenceData } from "../reference/referenceCache.ts";
+import { publicCaseView } from "./publicView.ts";
+import type { CaseStatus, CaseType } from "./statuses.ts";
 
-type Tx = Pick<Db, "select" | "selectDistinct" | "insert">;
+type Tx = Pick<Db, "select" | "selectDistinct" | "insert" | "execute">;
 type CaseRow = typeof cases.$inferSelect;
 
 /** What happened, from the citizen's side. */
@@ -208,4 +217,30 @@ export async function tellAssigned(tx: Tx, ctx: NotifyContext, kase: CaseRow, by
     told++;
   }
   return told;
+}
+
+/**
+ * Tells integrations (webhooks.ts): the event, with the case as its public view shows it (publicView.ts,
+ * the one door for personal data), to every endpoint of the municipality subscribed to it, in the same
+ * transaction. A private case sends nothing, except the news that it became private (its code only), so a
+ * receiver that mirrors public cases can take it down. Returns how many messages were queued.
+ */
+export async function publishCase(
+  tx: Pick<Db, "execute">,
+  ctx: NotifyContext & { ref: ReferenceData },
+  kase: CaseRow,
+  event: WebhookEvent,
+  change: CaseEventChange = {},
+) {
+  const slug = ctx.ref.municipalityById(kase.municipalityId)?.slug ?? "";
+  const context = { ...change, municipality: slug, url: `${ctx.baseUrl}/cases/${kase.trackingCode}` };
+  const view = publicCaseView(kase, { sensitive: ctx.ref.category(kase.categoryId)?.sensitive ?? true }, []);
+  if (!view && event !== "case.visibility_changed") return 0;
+  const data = view
+    ? caseEventData(view, context)
+    : privateCaseEventData(
+        { trackingCode: kase.trackingCode, type: kase.type as CaseType, status: kase.status as CaseStatus },
+        context,
+      );
+  return publish(tx, { municipalityId: kase.municipalityId, event, data, now: ctx.now });
 }

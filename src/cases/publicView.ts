@@ -70,8 +70,32 @@ export function isPublicPhoto(
  * shown by choice, a coarse location (no address) and no photos for sensitive categories, and only the
  * photos moderation has not hidden. Private cases have no public view at all (undefined).
  */
+/** What the public view reads of a case (a case about to be written has it too). */
+export type ViewedCase = Pick<
+  CaseRow,
+  | "visibility"
+  | "trackingCode"
+  | "type"
+  | "status"
+  | "channel"
+  | "title"
+  | "description"
+  | "showName"
+  | "contactName"
+  | "latitude"
+  | "longitude"
+  | "address"
+  | "receivedAt"
+  | "acknowledgedAt"
+  | "responseDueAt"
+  | "resolutionDueAt"
+  | "resolvedAt"
+  | "closedAt"
+  | "reasonCode"
+>;
+
 export function publicCaseView(
-  row: CaseRow,
+  row: ViewedCase,
   category: { sensitive: boolean },
   events: readonly (Omit<PublicEvent, "escalationLevel"> & {
     isPublic: boolean;

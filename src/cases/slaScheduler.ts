@@ -18,7 +18,7 @@ import type { MailMessage } from "../notifications/mailer.ts";
 import { languageOf, noticeEmail } from "../notifications/notify.ts";
 import { effectiveMode, type Mode } from "../notifications/topics.ts";
 import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
-import { isPaused } from "./lifecycle.ts";
+import { isPaused, OPEN_STATUSES } from "./lifecycle.ts";
 import { type ClockName, clockMarks } from "./sla.ts";
 import {
   type CaseScope,
@@ -505,21 +505,44 @@ export function startSlaScheduler(
   db: Db,
   calendar: WorkingCalendar,
   baseUrl: string,
-  options: { intervalMs?: number; log?: (e: unknown) => void; clock?: Clock; batchSize?: number } = {},
+  options: {
+    intervalMs?: number;
+    /** How often every open case is reviewed (reviewOpenCases): 6 hours; 0 never. */
+    reviewEveryMs?: number;
+    log?: (e: unknown) => void;
+    clock?: Clock;
+    batchSize?: number;
+  } = {},
 ) {
   const clock = options.clock ?? systemClock;
   let stopped = false;
   let running: Promise<SlaPassResult | undefined> | undefined;
+  // The review catches what the passes cannot see: deadlines moved by a change of the working calendar or
+  // of a standard (a holiday added for Bajram moves every deadline that spans it). Before the pass that
+  // follows it, so that what it finds is done at once.
+  const reviewEvery = options.reviewEveryMs ?? 6 * 3_600_000;
+  let reviewedAt = reviewEvery > 0 ? clock.now().getTime() : Number.POSITIVE_INFINITY;
   const run = () => {
     if (stopped) return Promise.resolve(undefined);
-    running ??= runSlaPass({
-      db,
-      now: clock.now(),
-      calendar,
-      baseUrl,
-      batchSize: options.batchSize,
-      log: options.log,
-    })
+    if (running) return running;
+    const now = clock.now();
+    const review =
+      now.getTime() - reviewedAt >= reviewEvery
+        ? reviewOpenCases({ db, now, calendar, log: options.log }).then(() => {
+            reviewedAt = now.getTime();
+          })
+        : Promise.resolve();
+    running = review
+      .then(() =>
+        runSlaPass({
+          db,
+          now: clock.now(),
+          calendar,
+          baseUrl,
+          batchSize: options.batchSize,
+          log: options.log,
+        }),
+      )
       .catch((e) => {
         options.log?.(e);
         return undefined;
@@ -540,4 +563,124 @@ export function startSlaScheduler(
       await running;
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review: every open case looked at again
+
+export interface SlaReviewResult {
+  /** Open cases looked at. */
+  reviewed: number;
+  /** Those whose SLA columns or marks were not what the engine computes now: made due a pass at once. */
+  corrected: number;
+}
+
+/**
+ * Looks at every open case, without locking anything, and makes due a pass at once each one whose stored
+ * SLA columns differ from what the engine computes now or that has a mark to make — after a change of the
+ * working calendar or of a standard, or to catch anything a pass missed. The pass (runSlaPass) then does
+ * what is due, with its locks and exactly once. Reads page by page in id order, the next page asked for
+ * while the engine works on this one (timestamps as numbers: parsing dates costs more than the engine).
+ * Writes nothing when all is as it should be.
+ */
+export async function reviewOpenCases(deps: {
+  db: Db;
+  now: Date;
+  calendar: WorkingCalendar;
+  pageSize?: number;
+  log?: (e: unknown) => void;
+}): Promise<SlaReviewResult> {
+  const { db, now, calendar } = deps;
+  const pageSize = deps.pageSize ?? 5_000;
+  const ref = await referenceData(db);
+  const open = sql.join(
+    OPEN_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8 as ${column}`);
+  const page = (after: number) =>
+    db.execute(sql`
+      select id, municipality_id, category_id, priority, status, ${ms("received_at")}, ${ms("acknowledged_at")},
+        ${ms("first_response_at")}, ${ms("resolved_at")}, ${ms("ack_due_at")}, ${ms("response_due_at")},
+        ${ms("resolution_due_at")}, sla_state, ${ms("sla_due_at")}, ${ms("next_sla_check_at")}, sla_pauses,
+        sla_marks
+      from cases where status in (${open}) and id > ${after} order by id limit ${pageSize}`) as unknown as Promise<{
+      rows: ReviewRow[];
+    }>;
+  const result: SlaReviewResult = { reviewed: 0, corrected: 0 };
+  const date = (v: number | null) => (v === null ? null : new Date(v));
+  const same = (a: Date | null, b: number | null) => (a === null ? b === null : a.getTime() === b);
+  let next = page(0);
+  for (;;) {
+    const { rows } = await next;
+    if (rows.length === 0) break;
+    // The database reads the next page while this one is computed.
+    next = page(Number(rows[rows.length - 1]!.id));
+    const off: number[] = [];
+    for (const r of rows) {
+      try {
+        const standard = ref.standardFor(r.municipality_id, r.category_id, r.priority);
+        if (!standard) throw new Error(`category ${r.category_id} has no response standard`);
+        const plan = planSla(
+          {
+            status: r.status as CaseStatus,
+            receivedAt: new Date(r.received_at),
+            standard,
+            pauses: r.sla_pauses,
+            acknowledgedAt: date(r.acknowledged_at),
+            firstResponseAt: date(r.first_response_at),
+            resolvedAt: date(r.resolved_at),
+            ackDueAt: date(r.ack_due_at),
+            responseDueAt: date(r.response_due_at),
+            resolutionDueAt: date(r.resolution_due_at),
+          },
+          r.sla_marks,
+          now,
+          calendar,
+        );
+        const c = plan.columns;
+        const right =
+          plan.steps.length === 0 &&
+          c.slaState === r.sla_state &&
+          same(c.ackDueAt, r.ack_due_at) &&
+          same(c.responseDueAt, r.response_due_at) &&
+          same(c.resolutionDueAt, r.resolution_due_at) &&
+          same(c.slaDueAt, r.sla_due_at) &&
+          same(c.nextSlaCheckAt, r.next_sla_check_at);
+        if (!right) off.push(Number(r.id));
+      } catch (e) {
+        deps.log?.(new Error(`SLA review of case ${r.id} failed`, { cause: e }));
+      }
+    }
+    result.reviewed += rows.length;
+    if (off.length > 0) {
+      await db.update(cases).set({ nextSlaCheckAt: now }).where(inArray(cases.id, off));
+      result.corrected += off.length;
+    }
+    if (rows.length < pageSize) {
+      await next;
+      break;
+    }
+  }
+  return result;
+}
+
+interface ReviewRow {
+  id: number | string;
+  municipality_id: number;
+  category_id: number;
+  priority: string;
+  status: string;
+  received_at: number;
+  acknowledged_at: number | null;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  ack_due_at: number | null;
+  response_due_at: number | null;
+  resolution_due_at: number | null;
+  sla_state: string;
+  sla_due_at: number | null;
+  next_sla_check_at: number | null;
+  sla_pauses: { from: string; to?: string }[];
+  sla_marks: Record<string, string>;
 }

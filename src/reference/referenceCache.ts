@@ -44,6 +44,8 @@ export interface OfferedCategory {
 export interface ReferenceData {
   /** An active municipality by its slug. */
   municipalityBySlug(slug: string): Municipality | undefined;
+  /** A municipality by id, active or not (its old cases keep it). */
+  municipalityById(id: number): Municipality | undefined;
   /**
    * The category a municipality offers for a type and code: active, national or its own (its own wins),
    * and not switched off by the municipality.
@@ -91,6 +93,7 @@ async function load(db: Db): Promise<ReferenceData> {
     loadRoutingRules(db),
   ]);
   const bySlug = new Map(ms.filter((m) => m.active).map((m) => [m.slug, m]));
+  const municipalityOfId = new Map(ms.map((m) => [m.id, m]));
   const questionsOf = new Map(questions.map((q) => [q.categoryId, q]));
   const switchedOff = new Set(
     switches.filter((s) => !s.enabled).map((s) => `${s.municipalityId}:${s.categoryId}`),
@@ -124,6 +127,7 @@ async function load(db: Db): Promise<ReferenceData> {
   }
   return {
     municipalityBySlug: (slug) => bySlug.get(slug),
+    municipalityById: (id) => municipalityOfId.get(id),
     offeredCategory(municipalityId, type, code) {
       const category = municipal.get(`${municipalityId}:${type}:${code}`) ?? national.get(`${type}:${code}`);
       if (!category || switchedOff.has(`${municipalityId}:${category.id}`)) return undefined;

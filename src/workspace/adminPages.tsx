@@ -243,6 +243,8 @@ export function AdminIndexPage(p: {
   ctx: PageContext;
   municipality: Municipality;
   sections: readonly Section[];
+  /** Whether to link to the webhooks pages. */
+  webhooks?: boolean;
 }) {
   const { t } = p.ctx;
   return (
@@ -266,6 +268,16 @@ export function AdminIndexPage(p: {
             </div>
           </li>
         ))}
+        {p.webhooks ? (
+          <li>
+            <a href={adminPath(p.municipality.slug, "/webhooks")} safe>
+              {t(`${K}.index.webhooks`)}
+            </a>
+            <div class="hint" safe>
+              {t(`${K}.index.webhooksHint`)}
+            </div>
+          </li>
+        ) : null}
       </ul>
     </AdminLayout>
   );

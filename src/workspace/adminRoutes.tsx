@@ -351,7 +351,12 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
       );
       if (!m) return reply;
       const sections = SECTIONS.filter((s) => can(req.actor, ACTION_OF[s], { municipalityId: m.id }));
-      return sendPage(reply, <AdminIndexPage {...frame(req, reply, m, 200)} sections={sections} />);
+      // Webhooks have their own pages (src/notifications/web/webhookRoutes.tsx); the index links to them.
+      const webhooks = can(req.actor, "webhook.manage", { municipalityId: m.id });
+      return sendPage(
+        reply,
+        <AdminIndexPage {...frame(req, reply, m, 200)} sections={sections} webhooks={webhooks} />,
+      );
     },
   );
 

@@ -16,6 +16,7 @@ import {
   notifications,
   outbox,
   users,
+  webhookEndpoints,
 } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
 import type { MailMessage } from "../../src/notifications/mailer.ts";
@@ -243,5 +244,59 @@ describe("who else hears", () => {
     ).toMatchObject({ ok: true });
     const given = (await inbox(head.id)).filter((x) => x.topic === "assignment" && x.subject.includes(code));
     expect(given).toHaveLength(1);
+  });
+});
+
+describe("what integrations hear", () => {
+  it("queues each event for the municipality's subscribed endpoints with the public view only", async () => {
+    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
+    const [prizren] = await db().select().from(municipalities).where(eq(municipalities.slug, "prizren"));
+    const [mine] = await db()
+      .insert(webhookEndpoints)
+      .values({
+        municipalityId: prishtine!.id,
+        url: "https://hooks.example.org/ekomuna",
+        secret: "whsec_test",
+        events: ["case.submitted", "case.acknowledged", "case.visibility_changed"],
+      })
+      .returning();
+    const [theirs] = await db()
+      .insert(webhookEndpoints)
+      .values({
+        municipalityId: prizren!.id,
+        url: "https://hooks.example.org/prizren",
+        secret: "whsec_other",
+        events: ["case.submitted", "case.acknowledged"],
+      })
+      .returning();
+    const hooks = async () =>
+      (await db().select().from(outbox).where(eq(outbox.kind, "webhook")).orderBy(asc(outbox.id))).map(
+        (m) => m.payload as { endpointId: number; event: string; data: Record<string, any> },
+      );
+    try {
+      const code = await submitAs({ kind: "visitor" }, { email: "secret.person@example.org" });
+      const coordinator = await actorOf("koordinatori.prishtine");
+      expect(await act(coordinator, code, { kind: "acknowledge" })).toMatchObject({ ok: true });
+      expect(await act(coordinator, code, { kind: "set_visibility", visibility: "private" })).toMatchObject({
+        ok: true,
+      });
+      const sent = (await hooks()).filter((h) => h.data.case.trackingCode === code);
+      expect(sent.map((h) => [h.endpointId, h.event])).toEqual([
+        [mine!.id, "case.submitted"],
+        [mine!.id, "case.acknowledged"],
+        [mine!.id, "case.visibility_changed"],
+      ]);
+      expect(sent[0]!.data.case).toMatchObject({
+        title: "Gropë në rrugë",
+        status: "submitted",
+        visibility: "public",
+      });
+      expect(sent[1]!.data.change).toEqual({ fromStatus: "submitted", toStatus: "acknowledged" });
+      expect(sent[2]!.data.case).toMatchObject({ visibility: "private", title: null, description: null });
+      expect(JSON.stringify(sent)).not.toContain("secret.person");
+      expect(sent.some((h) => h.endpointId === theirs!.id)).toBe(false);
+    } finally {
+      await db().delete(webhookEndpoints);
+    }
   });
 });

@@ -3,8 +3,8 @@
 // same moment on two connections), each with its event, audit entry and emails in the recipient's language.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { WorkingCalendar } from "../../src/calendar/calendar.ts";
-import { runSlaPass, startSlaScheduler } from "../../src/cases/slaScheduler.ts";
+import { buildCalendar, type WorkingCalendar } from "../../src/calendar/calendar.ts";
+import { reviewOpenCases, runSlaPass, startSlaScheduler } from "../../src/cases/slaScheduler.ts";
 import { slaColumns } from "../../src/cases/slaTracking.ts";
 import type { CaseStatus } from "../../src/cases/statuses.ts";
 import { type Database, openDatabase } from "../../src/db/client.ts";
@@ -513,5 +513,41 @@ describe("what each person chose", () => {
     } finally {
       await db().delete(notificationPreferences).where(eq(notificationPreferences.userId, staff.assignee!));
     }
+  });
+});
+
+describe("reviewOpenCases", () => {
+  it("finds nothing to correct after a pass, and makes due a pass the cases a calendar change moves", async () => {
+    const k = await newCase({});
+    expect(await pass("2026-11-03T08:00:00Z")).toMatchObject({ examined: 1 });
+    const now = new Date("2026-11-03T09:00:00Z");
+    // (Earlier tests' cases had their next checks cleared by beforeEach: the review rightly finds those.)
+    const clean = await reviewOpenCases({ db: db(), now, calendar });
+    expect(clean.reviewed).toBeGreaterThan(0);
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-11-06T13:30:00Z"));
+    await runSlaPass({ db: db(), now, calendar, baseUrl: BASE });
+    expect((await reviewOpenCases({ db: db(), now, calendar })).corrected).toBe(0);
+    // A holiday on Wednesday 4 November: the case's deadlines move a working day later.
+    const moved = buildCalendar({
+      timeZone: calendar.timeZone,
+      years: calendar.years,
+      holidays: [
+        ...[...calendar.holidays.values()].flat(),
+        {
+          date: "2026-11-04",
+          observed: "2026-11-04",
+          name: { en: "A day off", sq: "Një ditë pushimi" },
+          rule: "announced",
+          status: "confirmed",
+        },
+      ],
+    });
+    const review = await reviewOpenCases({ db: db(), now, calendar: moved });
+    expect(review.corrected).toBeGreaterThanOrEqual(1);
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(now);
+    // The pass then puts the columns right, with the new calendar.
+    await runSlaPass({ db: db(), now, calendar: moved, baseUrl: BASE });
+    expect(await row(k.id)).toMatchObject({ responseDueAt: new Date("2026-11-10T23:00:00Z") });
+    expect((await reviewOpenCases({ db: db(), now, calendar: moved })).corrected).toBe(0);
   });
 });

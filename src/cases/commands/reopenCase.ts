@@ -3,7 +3,9 @@
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import type { cases } from "../../db/schema.ts";
-import { tellCitizen } from "../caseNotices.ts";
+import { referenceData } from "../../reference/referenceCache.ts";
+import { publishCase, tellCitizen } from "../caseNotices.ts";
+import type { CaseStatus } from "../statuses.ts";
 import { applyTransition, slaFor } from "./applyTransition.ts";
 
 export const REOPEN_WINDOW_DAYS = 30;
@@ -22,6 +24,7 @@ export async function reopenCase(
   },
 ) {
   const sla = await slaFor(db, input.calendar, input.kase);
+  const ref = await referenceData(db);
   const result = await db.transaction(async (tx) => {
     const moved = await applyTransition(tx, {
       kase: input.kase,
@@ -35,10 +38,14 @@ export async function reopenCase(
       ...(input.ip ? { ip: input.ip } : {}),
     });
     // The citizen is told the case is open again (in their notification centre and by email).
-    if (moved.ok && input.notify)
-      await tellCitizen(tx, { now: input.now, baseUrl: input.notify.baseUrl }, moved.kase, {
-        kind: "reopened",
+    if (moved.ok && input.notify) {
+      const n = { now: input.now, baseUrl: input.notify.baseUrl };
+      await tellCitizen(tx, n, moved.kase, { kind: "reopened" });
+      await publishCase(tx, { ...n, ref }, moved.kase, "case.reopened", {
+        fromStatus: input.kase.status as CaseStatus,
+        toStatus: moved.kase.status as CaseStatus,
       });
+    }
     return moved;
   });
   if (result.ok) input.notify?.poke();

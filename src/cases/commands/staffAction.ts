@@ -15,7 +15,9 @@ import {
   departments,
   roleAssignments,
 } from "../../db/schema.ts";
-import { type CitizenNotice, tellAssigned, tellCitizen, tellFollowers } from "../caseNotices.ts";
+import type { WebhookEvent } from "../../notifications/webhooks.ts";
+import { type ReferenceData, referenceData } from "../../reference/referenceCache.ts";
+import { type CitizenNotice, publishCase, tellAssigned, tellCitizen, tellFollowers } from "../caseNotices.ts";
 import { isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Priority } from "../sla.ts";
 import type { CaseStatus } from "../statuses.ts";
@@ -126,6 +128,8 @@ export async function actOnCase(
   });
   const actorId = deps.actor.kind === "user" ? deps.actor.userId : null;
   let told = false;
+  // Read before the transaction: on the embedded database a query outside it would wait for it.
+  const ref = await referenceData(db);
   try {
     const result = await db.transaction(async (tx): Promise<StaffResult> => {
       const ctx: Ctx = { tx, deps, kase, actorId, sla };
@@ -134,7 +138,9 @@ export async function actOnCase(
         if (done.reason === "case_changed") throw new Changed();
         return done;
       }
-      told = await tell(ctx, action, done.kase);
+      const people = await tell(ctx, action, done.kase);
+      const integrations = await publishFor(ctx, ref, action, done.kase);
+      told = people || integrations > 0;
       return done;
     });
     if (result.ok && told) deps.poke();
@@ -464,6 +470,32 @@ async function tell(ctx: Ctx, action: StaffAction, after: CaseRow): Promise<bool
     case "note":
       return false;
   }
+}
+
+/** The webhook event of each staff action that integrations hear of (the internal ones: none). */
+const EVENT_OF: Partial<Record<StaffAction["kind"], WebhookEvent>> = {
+  acknowledge: "case.acknowledged",
+  assign: "case.assigned",
+  request_information: "case.information_requested",
+  answer: "case.answered",
+  change_status: "case.status_changed",
+  refer: "case.status_changed",
+  merge: "case.merged",
+  set_visibility: "case.visibility_changed",
+};
+
+/** Queues the action's webhook event (caseNotices.ts publishCase); how many messages. */
+function publishFor(ctx: Ctx, ref: ReferenceData, action: StaffAction, after: CaseRow) {
+  const event = EVENT_OF[action.kind];
+  if (!event) return 0;
+  const from = ctx.kase.status as CaseStatus;
+  const to = after.status as CaseStatus;
+  return publishCase(ctx.tx, { now: ctx.deps.now, baseUrl: ctx.deps.baseUrl, ref }, after, event, {
+    ...(from !== to ? { fromStatus: from, toStatus: to } : {}),
+    ...(after.reasonCode && after.reasonCode !== ctx.kase.reasonCode ? { reasonCode: after.reasonCode } : {}),
+    ...(action.kind === "merge" ? { mergedInto: action.intoCode } : {}),
+    ...(action.kind === "set_visibility" ? { visibility: action.visibility } : {}),
+  });
 }
 
 /** The status a staff status change leads to, for pages that say what will happen. */

@@ -10,9 +10,11 @@ import { executeNamed } from "../../db/named.ts";
 import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
+import { caseEventData } from "../../notifications/webhooks.ts";
 import { categoryStandard, referenceData } from "../../reference/referenceCache.ts";
 import { caseAcknowledgementEmail, caseAcknowledgementNotice } from "../emails.ts";
 import { pointInArea } from "../geo.ts";
+import { publicCaseView } from "../publicView.ts";
 import { checkAnswers } from "../questions.ts";
 import { slaColumns } from "../slaTracking.ts";
 import type { CaseType, Channel } from "../statuses.ts";
@@ -231,6 +233,40 @@ async function write(
           timeZone: deps.calendar.timeZone,
         })
       : undefined;
+  // Integrations hear of the new case as its public view shows it (publicView.ts), the same for every
+  // endpoint subscribed; the statement below queues it once per endpoint, none when there are none.
+  const view = publicCaseView(
+    {
+      visibility: "public",
+      trackingCode,
+      type: input.type,
+      status: "submitted",
+      channel: input.channel,
+      title: input.title,
+      description: input.description,
+      showName: input.contact.showName,
+      contactName,
+      latitude: input.location?.latitude ?? null,
+      longitude: input.location?.longitude ?? null,
+      address: input.address?.trim() || null,
+      receivedAt,
+      acknowledgedAt: null,
+      responseDueAt: due.responseDueAt,
+      resolutionDueAt: due.resolutionDueAt,
+      resolvedAt: null,
+      closedAt: null,
+      reasonCode: null,
+    },
+    { sensitive: cat.sensitive },
+    [],
+  );
+  const hook = view
+    ? caseEventData(view, {
+        municipality: municipality.slug,
+        url: `${deps.baseUrl}/cases/${trackingCode}`,
+        toStatus: "submitted",
+      })
+    : undefined;
   const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
   // Every varying part is a parameter: the text of a named statement never changes (src/db/named.ts).
   const at = (d: Date | null) => sql`${d ? d.toISOString() : null}::timestamptz`;
@@ -238,7 +274,7 @@ async function write(
   // and the audit entry: atomic as a transaction, in one round trip (the API's case creation is
   // benchmarked; docs/PERFORMANCE.md). A retry that lost the race on the idempotency key inserts nothing:
   // every later part selects from the case the first part inserted.
-  const statement = `submit_case${email ? "_mail" : ""}${inApp ? "_inapp" : ""}${input.draftId ? "_photos" : ""}`;
+  const statement = `submit_case${email ? "_mail" : ""}${inApp ? "_inapp" : ""}${hook ? "_hook" : ""}${input.draftId ? "_photos" : ""}`;
   const written = await executeNamed<{ id: number | string }>(
     db,
     statement,
@@ -290,6 +326,20 @@ async function write(
       select ${actorId}::uuid, 'case_acknowledged', id, ${inApp.subject}, ${inApp.lines.join("\n\n")},
         '/cases/' || tracking_code, ${at(now)}
       from kase
+    )`
+        : sql``
+    }
+    ${
+      hook
+        ? sql`, hooks as (
+      insert into outbox (kind, topic, payload, created_at, available_at)
+      select 'webhook', 'case.submitted',
+        jsonb_build_object('endpointId', e.id, 'event', 'case.submitted', 'id', gen_random_uuid(),
+          'occurredAt', ${now.toISOString()}::text, 'data', ${json(hook)}),
+        ${at(now)}, ${at(now)}
+      from webhook_endpoints e, kase
+      where e.active and (e.municipality_id = ${municipality.id} or e.municipality_id is null)
+        and 'case.submitted' = any(e.events)
     )`
         : sql``
     }
