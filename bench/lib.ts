@@ -5,6 +5,18 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import autocannon, { type Instance } from "autocannon";
+import { INBOX_VIEW_NAMES, isInboxView } from "./inbox.ts";
+
+// autocannon emits each response with its time (bench/autocannon.d.ts leaves the event out): the harness
+// keeps those times for the percentiles autocannon does not report (p95).
+declare module "autocannon" {
+  interface Instance {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): this;
+  }
+}
 
 export const HOST = "127.0.0.1";
 const STOP_GRACE_MS = 10_000;
@@ -24,6 +36,12 @@ export interface Route {
    * different pages, which a page cache cannot answer from one entry.
    */
   paths?: (base: string) => Promise<string[]>;
+  /**
+   * Work done once the app runs, before the route is loaded: signing in (a session cookie for every
+   * request) or finding an id that is only known then (a department's, for a filter). What it answers
+   * replaces the route's path and adds to its headers.
+   */
+  prepare?: (base: string) => Promise<{ path?: string; headers?: Record<string, string> }>;
 }
 
 /** How many different public case pages the "in turn" route asks for. */
@@ -66,22 +84,28 @@ function envInt(name: string, fallback: number, min: number): number {
   return n;
 }
 
-/** The run's settings from BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_ROUTES and BENCH_CASES. */
+/**
+ * The run's settings from BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_ROUTES and BENCH_CASES.
+ * BENCH_ROUTES names paths (loaded as a visitor) and the signed-in views of bench/inbox.ts by name.
+ */
 export function readSettings() {
   const raw = process.env.BENCH_ROUTES ?? "";
   const routes = raw
     .split(",")
     .map((r) => r.trim())
     .filter(Boolean);
-  if (routes.some((r) => !r.startsWith("/")))
-    throw new Error(`BENCH_ROUTES must be paths starting with "/", comma-separated (got "${raw}")`);
+  if (routes.some((r) => !r.startsWith("/") && !isInboxView(r)))
+    throw new Error(
+      `BENCH_ROUTES must be paths starting with "/" or the signed-in views ${INBOX_VIEW_NAMES.join(", ")}, ` +
+        `comma-separated (got "${raw}")`,
+    );
   return {
     durationSeconds: envInt("BENCH_DURATION", 10, 1),
     warmupSeconds: envInt("BENCH_WARMUP", 2, 0),
     connections: envInt("BENCH_CONNECTIONS", 10, 1),
     /** Cases in the database before the app is measured (bench/seedCases.ts); 0 measures the demo data only. */
     cases: envInt("BENCH_CASES", 100_000, 0),
-    routes: routes.length > 0 ? routes : DEFAULT_ROUTES,
+    routes: routes.length > 0 ? routes : [...DEFAULT_ROUTES, ...INBOX_VIEW_NAMES],
     /** Also measure case creation through the API (POST /api/v1/cases, PostgreSQL only); on unless BENCH_ROUTES names routes. */
     apiCreate: routes.length === 0,
     pipelining: 1,
@@ -178,11 +202,15 @@ export async function stopChild(child: Child): Promise<void> {
   }
 }
 
-/** One route's figures from one autocannon run. */
+/**
+ * One route's figures from one autocannon run. p50, p90 and p99 are autocannon's (whole milliseconds);
+ * p95 is the harness's own, from every 2xx response time of the run (0.1 ms), as autocannon has none.
+ */
 export interface Measurement {
   reqPerSec: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   requests: number;
   non2xx: number;
@@ -203,6 +231,14 @@ const requestOptions = (route: Route) => ({
   headers: route.headers ?? {},
   ...(route.body !== undefined ? { body: route.body } : {}),
 });
+
+/** The nearest-rank percentile `p` (0–100) of the times, in ms to 0.1 (0 when there are none). */
+export function percentile(times: readonly number[], p: number): number {
+  if (times.length === 0) return 0;
+  const sorted = Float64Array.from(times).sort();
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return Math.round(sorted[rank - 1]! * 10) / 10;
+}
 
 /** Loads a route with `connections` keep-alive connections for `seconds` seconds. */
 export async function load(
@@ -234,6 +270,11 @@ export async function load(
       },
     ],
   });
+  // Like autocannon's own histogram, only successful responses count towards the latency.
+  const times: number[] = [];
+  running.on("response", (_client, statusCode, _bytes, ms) => {
+    if (statusCode >= 200 && statusCode <= 299) times.push(ms);
+  });
   try {
     const r = await running;
     const statusCodes: Record<string, number> = {};
@@ -242,6 +283,7 @@ export async function load(
       reqPerSec: r.requests.average,
       p50: r.latency.p50,
       p90: r.latency.p90,
+      p95: percentile(times, 95),
       p99: r.latency.p99,
       requests: r.requests.total,
       non2xx: r.non2xx,
@@ -254,6 +296,46 @@ export async function load(
   }
 }
 
+/** The route with what its `prepare` found once the app runs (its path, more headers). */
+async function prepared(base: string, route: Route): Promise<Route> {
+  if (!route.prepare) return route;
+  const found = await route.prepare(base);
+  return { ...route, path: found.path ?? route.path, headers: { ...route.headers, ...found.headers } };
+}
+
+/**
+ * Signs in through the login form, as a person does: the form's CSRF token and cookie, then the email and
+ * password posted. Answers the Cookie header that carries the session; throws unless the login succeeded.
+ */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      if (at > 0) cookies.set(pair!.slice(0, at).trim(), pair!.slice(at + 1).trim());
+    }
+  };
+  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  const form = await fetch(`${base}/login`, { signal: AbortSignal.timeout(10_000), redirect: "manual" });
+  keep(form);
+  const token = (await form.text()).match(/name="_csrf" value="([^"]+)"/)?.[1];
+  if (form.status !== 200 || !token)
+    throw new Error(`GET /login answered HTTP ${form.status} without a form`);
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
+    body: new URLSearchParams({ _csrf: token, email, password }).toString(),
+    signal: AbortSignal.timeout(10_000),
+    redirect: "manual",
+  });
+  keep(res);
+  await res.arrayBuffer();
+  if (res.status !== 303 || !cookies.has("sid"))
+    throw new Error(`signing in as ${email} failed: POST /login answered HTTP ${res.status}`);
+  return cookieHeader();
+}
+
 /** Warm-up (discarded), then the measured run. The route must answer 2xx once before any load. */
 export async function measure(
   base: string,
@@ -262,6 +344,7 @@ export async function measure(
   seconds: number,
   connections: number,
 ): Promise<Measurement> {
+  route = await prepared(base, route);
   const { headers, ...rest } = requestOptions(route);
   const paths = route.paths ? await route.paths(base) : undefined;
   const res = await fetch(`${base}${paths?.[0] ?? route.path}`, {

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_municipality_department_inbox" ON "cases" USING btree ("municipality_id","department_id","sla_state","status","received_at" DESC NULLS LAST,"id" DESC NULLS LAST,"sla_due_at");
