@@ -223,7 +223,7 @@ function RegisterForm(p: {
                 checked={chosen.has(e)}
               />
               <label class="checkbox__label" for={`${eventsId}-${i}`}>
-                <span safe>{eventLabel(t, e)}</span> <code safe>{e}</code>
+                <span safe>{eventLabel(t, e)}</span> <code>{e}</code>
               </label>
             </div>
           ))}
