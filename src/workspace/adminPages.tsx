@@ -5,6 +5,7 @@ import type { Standard } from "../cases/sla.ts";
 import type { LocalizedText } from "../db/schema.ts";
 import { LANGUAGES, type Language } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
+import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
   attributeText,
@@ -201,27 +202,6 @@ function RowAction(p: {
   );
 }
 
-/** A table in a region that scrolls sideways on a narrow screen and takes focus to be scrolled by keyboard. */
-function Table(p: { labelledBy: string; caption: string; head: string[]; children?: Children }) {
-  return (
-    <section class="table-wrap" aria-labelledby={p.labelledBy} tabindex="0">
-      <table>
-        <caption safe>{p.caption}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th scope="col" safe>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </section>
-  );
-}
-
 /** Text with its line breaks kept, without a style attribute (the CSP allows none). */
 function Lines({ text }: { text: string }) {
   const lines = text.split("\n");
@@ -330,7 +310,7 @@ export function DepartmentsPage(
       {p.departments.length === 0 ? (
         <p safe>{t(`${d}.empty`)}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="departments-heading"
           caption={t(`${d}.caption`, { municipality: p.municipality.name })}
           head={[t(`${d}.name`), t(`${d}.code`), t(`${d}.staff`), t(`${d}.cases`)]}
@@ -347,7 +327,7 @@ export function DepartmentsPage(
               <td safe>{String(row.cases)}</td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
       <h2 id="create" safe>
         {t(`${d}.createHeading`)}
@@ -462,7 +442,7 @@ export function RoutingPage(
       <h2 id="rules-heading" safe>
         {t(`${r}.listHeading`)}
       </h2>
-      <Table
+      <ScrollTable
         labelledBy="rules-heading"
         caption={t(`${r}.caption`, { municipality: p.municipality.name })}
         head={[
@@ -526,7 +506,7 @@ export function RoutingPage(
           <td safe>{t(`${r}.coordinator`)}</td>
           <td />
         </tr>
-      </Table>
+      </ScrollTable>
       <p safe>{t(`${r}.fallback`)}</p>
       <h2 id="add" safe>
         {t(`${r}.addHeading`)}
@@ -605,7 +585,7 @@ export function TemplatesPage(p: Frame & { templates: TemplateRow[] }) {
         {rows.length === 0 ? (
           <p safe>{t(own ? `${m}.noneOwn` : `${m}.noneNational`)}</p>
         ) : (
-          <Table
+          <ScrollTable
             labelledBy={id}
             caption={t(own ? `${m}.ownCaption` : `${m}.nationalCaption`, {
               municipality: p.municipality.name,
@@ -646,7 +626,7 @@ export function TemplatesPage(p: Frame & { templates: TemplateRow[] }) {
                 <td safe>{t(x.active ? `${m}.active` : `${m}.inactive`)}</td>
               </tr>
             ))}
-          </Table>
+          </ScrollTable>
         )}
       </>
     );
@@ -818,7 +798,7 @@ export function StandardsPage(
       <h2 id="standards-heading" safe>
         {t(`${s}.tableHeading`)}
       </h2>
-      <Table
+      <ScrollTable
         labelledBy="standards-heading"
         caption={t(`${s}.caption`, { municipality: p.municipality.name })}
         head={[t(`${s}.category`), t(`${s}.national`), t(`${s}.municipal`)]}
@@ -858,7 +838,7 @@ export function StandardsPage(
             </td>
           </tr>
         ))}
-      </Table>
+      </ScrollTable>
       <h2 id="tighten" safe>
         {t(`${s}.formHeading`)}
       </h2>

@@ -1,11 +1,11 @@
 // The ministry's calendar pages: a year's holidays with the days observed, the form to add one, the
 // history of changes, and one holiday's page (change its names, remove it). Every form keeps what was
 // typed and shows its problems at the fields (src/web/forms.tsx).
-import type { Children } from "@kitajs/html";
 import { formatDateTime } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
   attributeText,
@@ -87,27 +87,6 @@ function Lines({ text }: { text: string }) {
         </>
       ))}
     </>
-  );
-}
-
-/** A table in a region that scrolls sideways on a narrow screen and takes focus to be scrolled by keyboard. */
-function Table(p: { labelledBy: string; caption: string; head: string[]; children?: Children }) {
-  return (
-    <section class="table-wrap" aria-labelledby={p.labelledBy} tabindex="0">
-      <table>
-        <caption safe>{p.caption}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th scope="col" safe>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </section>
   );
 }
 
@@ -308,7 +287,7 @@ export function CalendarPage(p: {
       {p.holidays.length === 0 ? (
         <p safe>{t(`${K}.empty`, { year: p.year })}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="holidays"
           caption={t(`${K}.caption`, { year: p.year })}
           head={[
@@ -340,7 +319,7 @@ export function CalendarPage(p: {
               <td safe>{t(`${K}.status.${h.status}`)}</td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
 
       <h2 id="add" safe>
@@ -378,7 +357,7 @@ export function CalendarPage(p: {
       {p.history.length === 0 ? (
         <p safe>{t(`${K}.historyEmpty`)}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="history"
           caption={t(`${K}.historyCaption`, { year: p.year })}
           head={[t(`${K}.col.when`), t(`${K}.col.who`), t(`${K}.col.what`), t(`${K}.col.why`)]}
@@ -399,7 +378,7 @@ export function CalendarPage(p: {
               </td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </Layout>
   );

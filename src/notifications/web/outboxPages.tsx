@@ -1,7 +1,7 @@
 // The operators' view of the outbox: how much waits, per channel, and the dead messages with their
 // reason and a way to send each again.
-import type { Children } from "@kitajs/html";
 import { formatDateTime } from "../../cases/web/casePages.tsx";
+import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { DeadMessage, OutboxCounts } from "../outbox.ts";
@@ -9,26 +9,6 @@ import type { DeadMessage, OutboxCounts } from "../outbox.ts";
 const K = "outbox_ops";
 export const OUTBOX_PATH = "/ops/outbox";
 export const DEAD_SHOWN = 100;
-
-function Table(p: { labelledBy: string; caption: string; head: string[]; children?: Children }) {
-  return (
-    <section class="table-wrap" aria-labelledby={p.labelledBy} tabindex="0">
-      <table>
-        <caption safe>{p.caption}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th scope="col" safe>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </section>
-  );
-}
 
 /** A channel's name: the known ones translated, another (a future channel) by its code. */
 function kindName(ctx: PageContext, kind: string): string {
@@ -67,7 +47,7 @@ export function OutboxPage(p: {
       {p.counts.length === 0 ? (
         <p safe>{t(`${K}.empty`)}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="counts-heading"
           caption={t(`${K}.countsCaption`)}
           head={[
@@ -93,7 +73,7 @@ export function OutboxPage(p: {
               {number(c.dead)}
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
 
       <h2 id="dead-heading" safe>
@@ -113,7 +93,7 @@ export function OutboxPage(p: {
               {t(`${K}.retryAll`, { count: totalDead })}
             </button>
           </form>
-          <Table
+          <ScrollTable
             labelledBy="dead-heading"
             caption={t(`${K}.deadCaption`)}
             head={[
@@ -151,7 +131,7 @@ export function OutboxPage(p: {
                 </td>
               </tr>
             ))}
-          </Table>
+          </ScrollTable>
         </>
       )}
     </Layout>

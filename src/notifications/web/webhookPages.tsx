@@ -3,6 +3,7 @@
 // delivery log. Forms keep what was typed and show problems at the fields (src/web/forms.tsx).
 import type { Children } from "@kitajs/html";
 import { formatDateTime } from "../../cases/web/casePages.tsx";
+import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
   attributeText,
@@ -103,27 +104,6 @@ function WebhookLayout(
       <h1 safe>{p.title}</h1>
       {p.children}
     </Layout>
-  );
-}
-
-/** A table in a region that scrolls sideways on a narrow screen and takes focus to be scrolled by keyboard. */
-function Table(p: { labelledBy: string; caption: string; head: string[]; children?: Children }) {
-  return (
-    <section class="table-wrap" aria-labelledby={p.labelledBy} tabindex="0">
-      <table>
-        <caption safe>{p.caption}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th scope="col" safe>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{p.children}</tbody>
-      </table>
-    </section>
   );
 }
 
@@ -303,7 +283,7 @@ export function WebhooksPage(
       {p.endpoints.length === 0 ? (
         <p safe>{t(`${K}.empty`)}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="endpoints-heading"
           caption={t(`${K}.caption`)}
           head={[t(`${K}.url`), t(`${K}.events`), t(`${K}.state`), t(`${K}.lastDelivery`)]}
@@ -343,7 +323,7 @@ export function WebhooksPage(
               </td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
       <h2 id="register" safe>
         {t(`${K}.registerHeading`)}
@@ -363,7 +343,7 @@ export function WebhooksPage(
           {p.municipal.length === 0 ? (
             <p safe>{t(`${K}.municipalEmpty`)}</p>
           ) : (
-            <Table
+            <ScrollTable
               labelledBy="municipal-heading"
               caption={t(`${K}.municipalCaption`)}
               head={[t(`${K}.municipality`), t(`${K}.url`), t(`${K}.state`), t(`${K}.privateAddresses`)]}
@@ -386,7 +366,7 @@ export function WebhooksPage(
                   <td safe>{t(e.allowPrivate ? `${K}.yes` : `${K}.no`)}</td>
                 </tr>
               ))}
-            </Table>
+            </ScrollTable>
           )}
         </>
       ) : null}
@@ -528,7 +508,7 @@ export function WebhookPage(
       {p.deliveries.length === 0 ? (
         <p safe>{t(`${K}.noDeliveries`)}</p>
       ) : (
-        <Table
+        <ScrollTable
           labelledBy="log-heading"
           caption={t(`${K}.logCaption`)}
           head={[
@@ -556,7 +536,7 @@ export function WebhookPage(
               <td safe>{t(`${K}.milliseconds`, { ms: String(d.durationMs) })}</td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </WebhookLayout>
   );
