@@ -18,6 +18,7 @@ import type { MailMessage } from "../notifications/mailer.ts";
 import { languageOf, noticeEmail } from "../notifications/notify.ts";
 import { effectiveMode, type Mode } from "../notifications/topics.ts";
 import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
+import { publishCase } from "./caseNotices.ts";
 import { isPaused, OPEN_STATUSES } from "./lifecycle.ts";
 import { type ClockName, clockMarks } from "./sla.ts";
 import {
@@ -225,6 +226,9 @@ async function passContext(db: Pick<Db, "select">, ref: ReferenceData) {
     staff: undefined as Staff | undefined,
     /** Signs the unsubscribe links of warnings (escalations cannot be switched off). */
     unsubscribeKey: undefined as string | undefined,
+    /** Whether any webhook endpoint listens for case.escalated (asked once, at the first escalation). */
+    escalationHooks: undefined as boolean | undefined,
+    ref,
   };
 }
 
@@ -288,11 +292,49 @@ async function handleBatch(
   }
   let warnings = 0;
   let escalations = 0;
+  const escalated: number[] = [];
   for (const id of changed) {
     warnings += batch.counts.get(id)?.warnings ?? 0;
-    escalations += batch.counts.get(id)?.escalations ?? 0;
+    const n = batch.counts.get(id)?.escalations ?? 0;
+    escalations += n;
+    if (n > 0) escalated.push(id);
   }
+  await publishEscalations(tx, escalated, context, deps);
   return { warnings, escalations };
+}
+
+/**
+ * Tells integrations of each case escalated (the event case.escalated, at the highest step reached), in
+ * the batch's transaction, from the case's public view (caseNotices.ts publishCase). Whether any endpoint
+ * listens is asked once per pass: without one, a catch-up of thousands of escalations reads no case twice.
+ */
+async function publishEscalations(
+  tx: Pick<Db, "select" | "execute">,
+  ids: number[],
+  context: Context,
+  deps: SlaPassDeps,
+) {
+  if (ids.length === 0) return;
+  context.escalationHooks ??=
+    (
+      (await tx.execute(sql`
+      select 1 from webhook_endpoints where active and 'case.escalated' = any(events) limit 1`)) as unknown as {
+        rows: unknown[];
+      }
+    ).rows.length > 0;
+  if (!context.escalationHooks) return;
+  const rows = await tx.select().from(cases).where(inArray(cases.id, ids));
+  for (const kase of rows) {
+    await publishCase(
+      tx,
+      { now: deps.now, baseUrl: deps.baseUrl, ref: context.ref },
+      kase,
+      "case.escalated",
+      {
+        escalationLevel: Math.min(3, Math.max(1, kase.escalationLevel)) as 1 | 2 | 3,
+      },
+    );
+  }
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

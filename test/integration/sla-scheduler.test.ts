@@ -22,6 +22,7 @@ import {
   roleAssignments,
   slaStandards,
   users,
+  webhookEndpoints,
 } from "../../src/db/schema.ts";
 import { fixedClock } from "../../src/kernel/clock.ts";
 import type { MailMessage } from "../../src/notifications/mailer.ts";
@@ -549,5 +550,40 @@ describe("reviewOpenCases", () => {
     await runSlaPass({ db: db(), now, calendar: moved, baseUrl: BASE });
     expect(await row(k.id)).toMatchObject({ responseDueAt: new Date("2026-11-10T23:00:00Z") });
     expect((await reviewOpenCases({ db: db(), now, calendar: moved })).corrected).toBe(0);
+  });
+});
+
+describe("integrations", () => {
+  it("hear of an escalation through a webhook, with the step of the ladder and nothing personal", async () => {
+    const k = await newCase({});
+    const [endpoint] = await db()
+      .insert(webhookEndpoints)
+      .values({
+        municipalityId: ids.prishtine,
+        url: "https://hooks.example.org/sla",
+        secret: "whsec_sla",
+        events: ["case.escalated"],
+      })
+      .returning();
+    try {
+      expect(await pass("2026-11-09T23:01:00Z")).toMatchObject({ escalations: 1 });
+      const hooks = (await db().select().from(outbox).where(eq(outbox.kind, "webhook"))).map(
+        (m) =>
+          m.payload as {
+            endpointId: number;
+            event: string;
+            data: { case: { trackingCode: string }; change: unknown };
+          },
+      );
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0]).toMatchObject({
+        endpointId: endpoint!.id,
+        event: "case.escalated",
+        data: { case: { trackingCode: k.code }, change: { escalationLevel: 1 } },
+      });
+      expect(JSON.stringify(hooks[0])).not.toContain("@komuna.test");
+    } finally {
+      await db().delete(webhookEndpoints);
+    }
   });
 });
