@@ -18,6 +18,7 @@ import { startOutboxWorker } from "../../src/notifications/worker.ts";
 import { adminUrl, testDatabaseKind } from "../support/databaseTarget.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 import { freePort } from "../support/processes.ts";
+import { decodeQuotedPrintable, decodeSubject } from "../support/smtp.ts";
 import { WebClient } from "../support/webClient.ts";
 
 let p: TestPlatform;
@@ -40,25 +41,6 @@ interface Received {
   to: string[];
   subject: string;
   raw: string;
-}
-
-function decodeQuotedPrintable(s: string): string {
-  const bytes = s
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16)));
-  return Buffer.from(bytes, "latin1").toString("utf8");
-}
-
-function subjectOf(raw: string): string {
-  const header = raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m)?.[1] ?? "";
-  return header
-    .replace(/\r?\n[ \t]/g, " ")
-    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
-      enc.toUpperCase() === "B"
-        ? Buffer.from(text, "base64").toString("utf8")
-        : decodeQuotedPrintable(text.replace(/_/g, " ")),
-    )
-    .trim();
 }
 
 async function smtpServer(
@@ -88,7 +70,7 @@ async function smtpServer(
         const raw = Buffer.concat(chunks).toString("latin1");
         const mail = {
           to: session.envelope.rcptTo.map((r) => r.address),
-          subject: subjectOf(raw),
+          subject: decodeSubject(raw),
           raw: decodeQuotedPrintable(raw),
         };
         // The message is received when the server answers 250 to its data, not before.

@@ -12,14 +12,14 @@ export interface ReceivedMail {
 }
 
 /** Undoes quoted-printable soft line breaks and escapes, enough to read links and words. */
-function decodeQuotedPrintable(s: string): string {
+export function decodeQuotedPrintable(s: string): string {
   const bytes = s
     .replace(/=\r?\n/g, "")
     .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16)));
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
 
-function decodeSubject(raw: string): string {
+export function decodeSubject(raw: string): string {
   const header = raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m)?.[1] ?? "";
   return header
     .replace(/\r?\n[ \t]/g, " ")
