@@ -440,6 +440,7 @@ async function startBackground(
   // (src/notifications/worker.ts). A new channel is one more line here.
   const { webhookChannel } = await import("./notifications/webhooks.ts");
   const { startDigestScheduler } = await import("./notifications/digest.ts");
+  const { startStatsAggregator } = await import("./stats/aggregator.ts");
   const channels = [
     emailChannel(deps.mailer),
     webhookChannel(database.db, { log: (message, details) => deps.log(details, message) }),
@@ -459,11 +460,16 @@ async function startBackground(
     timeZone: deps.calendar.timeZone,
     log: (err) => deps.log(err, "digest pass failed"),
   });
+  // The statistics' aggregates follow the case events within seconds (src/stats/aggregator.ts).
+  const stats = startStatsAggregator(database.db, deps.calendar, {
+    log: (err) => deps.log(err, "statistics pass failed"),
+  });
   return {
     poke: outbox.poke,
     async stop(options) {
       const { abandoned } = await outbox.stop(options);
       for (const channel of channels) channel.close?.();
+      await stats.stop();
       await digests.stop();
       await slaScheduler.stop();
       await sealer.stop();

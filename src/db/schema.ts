@@ -822,3 +822,69 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index("webhook_deliveries_endpoint").on(t.endpointId, t.at)],
 );
+
+/**
+ * What the statistics know of one case (src/stats/facts.ts), recomputed from the case and its events
+ * whenever an event happens to it: the aggregates below are kept current by subtracting a case's old
+ * facts and adding its new ones, so no statistics request scans cases.
+ */
+export const caseFacts = pgTable("case_facts", {
+  caseId: bigint("case_id", { mode: "number" })
+    .primaryKey()
+    .references(() => cases.id, { onDelete: "cascade" }),
+  /** The facts as the aggregates counted them (src/stats/facts.ts `Facts`), to subtract them exactly. */
+  facts: jsonb("facts").$type<Record<string, unknown>>().notNull(),
+  computedAt: createdAt(),
+});
+
+/**
+ * Counters per municipality, month received (local, first day), type, category, channel and department
+ * (0: none): the breakdowns and the drill-down. Each counter's meaning is in docs/INDICATORS.md.
+ */
+export const statsBreakdown = pgTable(
+  "stats_breakdown",
+  {
+    municipalityId: integer("municipality_id").notNull(),
+    month: date("month").notNull(),
+    type: text("type").notNull(),
+    categoryId: integer("category_id").notNull(),
+    channel: text("channel").notNull(),
+    departmentId: integer("department_id").notNull().default(0),
+    counters: integer("counters").array().notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.municipalityId, t.month, t.type, t.categoryId, t.channel, t.departmentId],
+    }),
+    index("stats_breakdown_month").on(t.month),
+  ],
+);
+
+/**
+ * Per municipality and month: the same counters, the cases finished in the month (for the backlog's
+ * trend), and the distributions of the times to acknowledge, first response and resolution in working
+ * days (histograms over src/stats/buckets.ts), from which medians and 90th percentiles of any period
+ * and any set of municipalities are read without touching a case.
+ */
+export const statsMonth = pgTable(
+  "stats_month",
+  {
+    municipalityId: integer("municipality_id").notNull(),
+    month: date("month").notNull(),
+    counters: integer("counters").array().notNull(),
+    finishedInMonth: integer("finished_in_month").notNull().default(0),
+    ackHist: integer("ack_hist").array().notNull(),
+    responseHist: integer("response_hist").array().notNull(),
+    resolutionHist: integer("resolution_hist").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.municipalityId, t.month] }), index("stats_month_month").on(t.month)],
+);
+
+/** The statistics aggregator's progress: the case events it has read up to (one row, name 'events'). */
+export const statsProgress = pgTable("stats_progress", {
+  name: text("name").primaryKey(),
+  lastEventId: bigint("last_event_id", { mode: "number" }).notNull().default(0),
+  /** Recent passes' (time, last event id), so a pass re-reads events that committed late (facts.ts). */
+  recent: jsonb("recent").$type<{ at: string; lastEventId: number }[]>().notNull().default(sql`'[]'::jsonb`),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});

@@ -1,0 +1,3 @@
+import type { FastifyInstance } from "fastify";
+
+export async function apiClientRoutes(_app: FastifyInstance): Promise<void> {}
