@@ -197,34 +197,67 @@ export interface ClockReading {
  * For one record the fraction never decreases as `at` moves on (it stands still while paused).
  */
 export function readClock(clock: Clock, at: Date, cal: WorkingCalendar): ClockReading {
-  const run = runClock(clock.receivedAt, clock.amount, clock.unit, clock.pauses, cal);
+  const prepared = prepareClock(clock, cal);
+  const { run } = prepared;
   const answered = clock.answeredAt && clock.answeredAt <= at ? clock.answeredAt : undefined;
   const t = (answered ?? at).getTime();
   const pause = run.pauses.find((p) => p.from <= t && t < p.to);
-  const closed = run.pauses.filter((p) => p.to !== Infinity);
-  const allowed = runningTime(clock.receivedAt.getTime(), run.lastDue.getTime(), closed, clock.unit, cal);
   const used = runningTime(clock.receivedAt.getTime(), t, run.pauses, clock.unit, cal);
   const due = pause ? undefined : run.lastDue;
   const reading = {
     dueAt: due,
-    fraction: allowed > 0 ? used / allowed : t >= run.lastDue.getTime() ? 1 : 0,
+    fraction: prepared.allowed() > 0 ? used / prepared.allowed() : t >= run.lastDue.getTime() ? 1 : 0,
     msLeft: due && due.getTime() - t,
     workingDaysLeft:
       clock.unit !== "working_days" ? undefined : pause ? pause.daysLeft : daysLeft(t, run.lastDue, cal),
   };
   if (answered) return { state: !due || t < due.getTime() ? "met" : "missed", ...reading };
-  if (pause) return { state: "paused", ...reading };
-  if (t >= run.lastDue.getTime()) return { state: "overdue", ...reading };
-  // The warnings follow the same instants the scheduler is given (`clockMarks`), not a rounded share.
-  const marks = marksOf(clock, run, allowed, cal);
-  const reached = (mark: Date | undefined) => mark !== undefined && t >= mark.getTime();
-  const state = reached(marks.warning90At)
-    ? "warning_90"
-    : reached(marks.dueSoonAt)
-      ? "due_soon"
-      : "on_track";
-  return { state, ...reading };
+  return { ...reading, state: prepared.stateAt(at).state };
 }
+
+/**
+ * One clock not yet answered, run once: its deadline, the instants of its warnings (computed when first
+ * asked for) and its state at any instant, as readClock and clockMarks give them. For callers that need
+ * several of these (the SLA scheduler and its review, once per open case), so the deadline is not worked
+ * out again for each.
+ */
+export function prepareClock(clock: Clock, cal: WorkingCalendar) {
+  const run = runClock(clock.receivedAt, clock.amount, clock.unit, clock.pauses, cal);
+  // Worked out only when asked for: a clock long overdue (most of a backlog) needs neither.
+  let allowed: number | undefined;
+  const allowedNow = () => {
+    const closed = run.pauses.filter((p) => p.to !== Infinity);
+    allowed ??= runningTime(clock.receivedAt.getTime(), run.lastDue.getTime(), closed, clock.unit, cal);
+    return allowed;
+  };
+  let marks:
+    | { dueSoonAt: Date | undefined; warning90At: Date | undefined; dueAt: Date | undefined }
+    | undefined;
+  const marksNow = () => {
+    marks ??= { ...marksOf(clock, run, allowedNow(), cal), dueAt: run.dueAt };
+    return marks;
+  };
+  return {
+    run,
+    /** The running time allowed (working days of working time, or milliseconds). */
+    allowed: allowedNow,
+    /** The instants a scheduler warns at, and the deadline (clockMarks). */
+    marks: marksNow,
+    /** The state at `at` of the clock still running then, and its deadline as it stands (undefined while paused). */
+    stateAt(at: Date): { state: Exclude<ClockState, "met" | "missed">; dueAt: Date | undefined } {
+      const t = at.getTime();
+      if (run.pauses.some((p) => p.from <= t && t < p.to)) return { state: "paused", dueAt: undefined };
+      if (t >= run.lastDue.getTime()) return { state: "overdue", dueAt: run.lastDue };
+      // The warnings follow the same instants the scheduler is given (`clockMarks`), not a rounded share.
+      const m = marksNow();
+      const reached = (mark: Date | undefined) => mark !== undefined && t >= mark.getTime();
+      const state = reached(m.warning90At) ? "warning_90" : reached(m.dueSoonAt) ? "due_soon" : "on_track";
+      return { state, dueAt: run.lastDue };
+    },
+  };
+}
+
+export type PreparedClock = ReturnType<typeof prepareClock>;
 
 /**
  * The instants a scheduler warns at (75% and 90% of the allowed running time) and the deadline.
@@ -234,10 +267,7 @@ export function clockMarks(
   clock: Clock,
   cal: WorkingCalendar,
 ): { dueSoonAt: Date | undefined; warning90At: Date | undefined; dueAt: Date | undefined } {
-  const run = runClock(clock.receivedAt, clock.amount, clock.unit, clock.pauses, cal);
-  const closed = run.pauses.filter((p) => p.to !== Infinity);
-  const allowed = runningTime(clock.receivedAt.getTime(), run.lastDue.getTime(), closed, clock.unit, cal);
-  return { ...marksOf(clock, run, allowed, cal), dueAt: run.dueAt };
+  return prepareClock(clock, cal).marks();
 }
 
 function marksOf(clock: Clock, run: Run, allowed: number, cal: WorkingCalendar) {

@@ -19,8 +19,8 @@ import { languageOf, noticeEmail } from "../notifications/notify.ts";
 import { effectiveMode, type Mode } from "../notifications/topics.ts";
 import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
 import { publishCase } from "./caseNotices.ts";
-import { isPaused, OPEN_STATUSES } from "./lifecycle.ts";
-import { type ClockName, clockMarks } from "./sla.ts";
+import { OPEN_STATUSES } from "./lifecycle.ts";
+import type { ClockName } from "./sla.ts";
 import {
   type CaseScope,
   escalationRecipients,
@@ -32,14 +32,7 @@ import {
   slaWarningNotice,
   warningRecipients,
 } from "./slaNotices.ts";
-import {
-  ESCALATION_LADDER,
-  pausesOf,
-  runningClock,
-  type SlaColumns,
-  type SlaRecord,
-  slaColumns,
-} from "./slaTracking.ts";
+import { ESCALATION_LADDER, type SlaColumns, type SlaRecord, slaReader } from "./slaTracking.ts";
 import type { CaseStatus } from "./statuses.ts";
 
 export interface SlaPassDeps {
@@ -62,12 +55,6 @@ export interface SlaPassResult {
 const DEFAULT_BATCH_SIZE = 200;
 /** A case whose clock cannot be computed is looked at again this much later (and reported each time). */
 const RETRY_MS = 3_600_000;
-
-const AMOUNT: Record<ClockName, "ackWithin" | "firstResponseWithin" | "resolutionWithin"> = {
-  ack: "ackWithin",
-  firstResponse: "firstResponseWithin",
-  resolution: "resolutionWithin",
-};
 
 type Step =
   | { key: string; kind: "warning"; clock: ClockName; mark: "due_soon" | "warning_90"; notify: boolean }
@@ -99,57 +86,62 @@ export function planSla(
   now: Date,
   cal: WorkingCalendar,
 ): SlaPlan {
-  const clock = runningClock(r);
-  if (!clock || isPaused(r.status)) {
-    return { columns: { ...slaColumns(r, now, cal), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
+  const reader = slaReader(r, cal);
+  const clock = reader.clock;
+  if (!clock || !reader.running) {
+    return { columns: { ...reader.columnsAt(now), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
   }
-  const c = { receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit: r.standard.unit };
-  const marks = clockMarks({ ...c, pauses: pausesOf(r.pauses) }, cal);
+  const running = reader.running;
+  const dueAt = running.run.dueAt;
   // No deadline: a pause still open (the status says otherwise); the clock stands still, nothing is due.
-  if (!marks.dueAt) {
-    return { columns: { ...slaColumns(r, now, cal), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
+  if (!dueAt) {
+    return { columns: { ...reader.columnsAt(now), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
   }
   const reached = (at: Date | undefined) => at !== undefined && at.getTime() <= now.getTime();
-  const breached = reached(marks.dueAt);
+  const breached = reached(dueAt);
   // Past the deadline the columns no longer change as time goes on (overdue, due at the deadline), so they
   // are read at the deadline: read at `now`, the clock walks every day since receipt, months for a backlog.
-  const columns = slaColumns(r, breached ? marks.dueAt! : now, cal);
+  const columns = reader.columnsAt(breached ? dueAt : now);
   const steps: Step[] = [];
   const ahead: number[] = [];
-  const consider = (at: Date | undefined, step: Step) => {
-    if (at === undefined || made[step.key] !== undefined) return;
-    if (reached(at)) steps.push(step);
-    else ahead.push(at.getTime());
+  // A mark already made is passed over before its instant is worked out: for a case long overdue with its
+  // warnings and escalations made (most of a backlog) none is.
+  const consider = (key: string, at: () => Date | undefined, step: () => Step) => {
+    if (made[key] !== undefined) return;
+    const when = at();
+    if (when === undefined) return;
+    if (reached(when)) steps.push(step());
+    else ahead.push(when.getTime());
   };
-  consider(marks.dueSoonAt, {
-    key: `${clock}.due_soon`,
-    kind: "warning",
-    clock,
-    mark: "due_soon",
-    notify: !reached(marks.warning90At) && !breached,
-  });
-  consider(marks.warning90At, {
-    key: `${clock}.warning_90`,
-    kind: "warning",
-    clock,
-    mark: "warning_90",
-    notify: !breached,
-  });
+  const key = (mark: string) => `${clock}.${mark}`;
+  consider(
+    key("due_soon"),
+    () => running.marks().dueSoonAt,
+    () => ({
+      key: key("due_soon"),
+      kind: "warning",
+      clock,
+      mark: "due_soon",
+      notify: !reached(running.marks().warning90At) && !breached,
+    }),
+  );
+  consider(
+    key("warning_90"),
+    () => running.marks().warning90At,
+    () => ({ key: key("warning_90"), kind: "warning", clock, mark: "warning_90", notify: !breached }),
+  );
   for (const rung of ESCALATION_LADDER) {
     // Before the breach only the first step's time (the deadline itself) can be the next check.
     if (!breached && rung.afterWorkingDays > 0) break;
-    const at =
-      rung.afterWorkingDays === 0 ? marks.dueAt : addWorkingTime(marks.dueAt, rung.afterWorkingDays, cal);
-    consider(at, {
-      key: `${clock}.escalation_${rung.level}`,
-      kind: "escalation",
-      clock,
-      level: rung.level,
-      to: rung.to,
-    });
+    const k = key(`escalation_${rung.level}`);
+    consider(
+      k,
+      () => (rung.afterWorkingDays === 0 ? dueAt : addWorkingTime(dueAt, rung.afterWorkingDays, cal)),
+      () => ({ key: k, kind: "escalation", clock, level: rung.level, to: rung.to }),
+    );
   }
   const next = ahead.length > 0 ? new Date(Math.min(...ahead)) : null;
-  return { columns: { ...columns, nextSlaCheckAt: next }, steps, dueAt: marks.dueAt };
+  return { columns: { ...columns, nextSlaCheckAt: next }, steps, dueAt };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,9 @@ import { FINAL_STATUSES, isOpen, isPaused } from "./lifecycle.ts";
 import {
   type ClockName,
   type ClockState,
-  clockMarks,
-  deadlinesWithPauses,
+  dueAfterPauses,
   type Pause,
-  readClock,
+  prepareClock,
   type Standard,
 } from "./sla.ts";
 import type { CaseStatus } from "./statuses.ts";
@@ -82,34 +81,57 @@ const STATE_OF: Record<ClockState, SlaState> = {
 };
 
 export function slaColumns(r: SlaRecord, now: Date, cal: WorkingCalendar): SlaColumns {
+  return slaReader(r, cal).columnsAt(now);
+}
+
+/**
+ * The SLA columns of one record at any instant, its deadlines worked out once: for the scheduler, which
+ * reads a case at two instants and needs the running clock's marks too (slaScheduler.ts planSla).
+ */
+export function slaReader(r: SlaRecord, cal: WorkingCalendar) {
   const pauses = pausesOf(r.pauses);
-  const due = deadlinesWithPauses(r.receivedAt, r.standard, pauses, cal);
-  const dates = {
-    ackDueAt: due.ackDueAt ?? r.ackDueAt,
-    responseDueAt: due.responseDueAt ?? r.responseDueAt,
-    resolutionDueAt: due.resolutionDueAt ?? r.resolutionDueAt,
-  };
   const clock = runningClock(r);
+  const paused = isPaused(r.status);
+  const unit = r.standard.unit;
+  const running =
+    clock && !paused
+      ? prepareClock({ receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit, pauses }, cal)
+      : undefined;
+  const due = (name: ClockName) =>
+    name === clock && running
+      ? running.run.dueAt
+      : dueAfterPauses(r.receivedAt, r.standard[AMOUNT[name]], unit, pauses, cal);
+  const dates = {
+    ackDueAt: due("ack") ?? r.ackDueAt,
+    responseDueAt: due("firstResponse") ?? r.responseDueAt,
+    resolutionDueAt: due("resolution") ?? r.resolutionDueAt,
+  };
   const dueOf = {
     ack: dates.ackDueAt,
     firstResponse: dates.responseDueAt,
     resolution: dates.resolutionDueAt,
   };
-  if (!clock) return { ...dates, slaState: "done", slaDueAt: null, nextSlaCheckAt: null };
-  if (isPaused(r.status))
-    return { ...dates, slaState: "paused", slaDueAt: dueOf[clock], nextSlaCheckAt: null };
-  const c = { receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit: r.standard.unit, pauses };
-  const reading = readClock(c, now, cal);
-  const marks = clockMarks(c, cal);
-  // The next instant at which something is due to happen: a warning, the breach, or (once overdue) the
-  // scheduler's look at the escalation ladder, which it plans itself (slaScheduler.ts).
-  const next = [marks.dueSoonAt, marks.warning90At, marks.dueAt].find(
-    (m) => m && m.getTime() > now.getTime(),
-  );
   return {
-    ...dates,
-    slaState: STATE_OF[reading.state],
-    slaDueAt: reading.dueAt ?? dueOf[clock],
-    nextSlaCheckAt: next ?? (reading.state === "overdue" ? now : null),
+    clock,
+    /** The running clock, run once (undefined when none runs or the case awaits the citizen). */
+    running,
+    columnsAt(now: Date): SlaColumns {
+      if (!clock) return { ...dates, slaState: "done", slaDueAt: null, nextSlaCheckAt: null };
+      if (!running) return { ...dates, slaState: "paused", slaDueAt: dueOf[clock], nextSlaCheckAt: null };
+      const reading = running.stateAt(now);
+      // The next instant at which something is due to happen: a warning, the breach, or (once overdue) the
+      // scheduler's look at the escalation ladder, which it plans itself (slaScheduler.ts). Overdue, every
+      // mark (all at or before the deadline) has passed: no need to work them out.
+      const marks = reading.state === "overdue" ? undefined : running.marks();
+      const next =
+        marks &&
+        [marks.dueSoonAt, marks.warning90At, marks.dueAt].find((m) => m && m.getTime() > now.getTime());
+      return {
+        ...dates,
+        slaState: STATE_OF[reading.state],
+        slaDueAt: reading.dueAt ?? dueOf[clock],
+        nextSlaCheckAt: next ?? (reading.state === "overdue" ? now : null),
+      };
+    },
   };
 }
