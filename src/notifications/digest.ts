@@ -16,6 +16,7 @@ import { cases, digestItems, digestRuns, municipalities, outbox, roleAssignments
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { isLanguage, type Language, translator } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
+import { openInboxHref } from "../workspace/inboxQuery.ts";
 import { noticeEmail, unsubscribeUrl } from "./notify.ts";
 
 /** At most this many overdue and due-soon cases are listed; the counts say how many there are. */
@@ -257,7 +258,7 @@ async function openWork(tx: Tx, userId: string): Promise<OpenWork | undefined> {
       state: c.state,
       path: `/m/${c.slug}/workspace/cases/${c.code}`,
     })),
-    workspacePath: `/m/${roles[0]!.slug}/workspace`,
+    workspacePath: openInboxHref(roles[0]!.slug),
   };
 }
 

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray, or, type SQL,
 import { unionAll } from "drizzle-orm/pg-core";
 import type { Actor } from "../access/policy.ts";
 import { addDays, isValidLocalDate, type LocalDate, startOfLocalDay } from "../calendar/zone.ts";
+import { OPEN_STATUSES } from "../cases/lifecycle.ts";
 import { asTrackingCode, COUNT_CAP, MAX_PAGE, MAX_QUERY_LENGTH } from "../cases/queries/listPublicCases.ts";
 import { PRIORITIES } from "../cases/sla.ts";
 import { SLA_STATES, type SlaState } from "../cases/slaTracking.ts";
@@ -239,6 +240,14 @@ export function inboxQueryString(values: InboxValues, change: Partial<InboxValue
 }
 
 export const inboxPath = (slug: string) => `/m/${slug}/workspace`;
+
+/**
+ * The inbox as staff should first see it: the cases still to be worked on (the open statuses), newest
+ * first. Links into the inbox (the account page, the daily digest) use it; the bare address lists every
+ * status, as a view with nothing chosen does.
+ */
+export const openInboxHref = (slug: string) =>
+  `${inboxPath(slug)}?${OPEN_STATUSES.map((s) => `status=${s}`).join("&")}`;
 
 /** The address of a view of the inbox. */
 export function inboxHref(slug: string, values: InboxValues, change: Partial<InboxValues> = {}, page = 1) {

@@ -228,6 +228,15 @@ describe("who sees which cases", () => {
     expect(res.body).toMatch(/role="status"[^>]*>4 cases</);
   });
 
+  it("is linked from the account page, opening on the cases still to be worked on", async () => {
+    const account = decode((await as.coordinatorD.get("/account")).body);
+    const link = account.match(/href="(\/m\/peje\/workspace\?[^"]+)"[^>]*>Open the inbox</)?.[1];
+    expect(link).toBeDefined();
+    const body = (await as.coordinatorD.get(link!)).body;
+    // c6 is resolved: in the bare inbox (every status, above), not in the one the link opens.
+    expect(codesOf(body)).toEqual([c3, c1, c2, c4, c5]);
+  });
+
   it("shows a department head their department's cases", async () => {
     expect(codesOf((await as.headB.get(INBOX)).body)).toEqual([c1, c2, c6]);
   });

@@ -4,13 +4,20 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import { Button, ErrorSummary, FieldError, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
+import { openInboxHref } from "../../workspace/inboxQuery.ts";
 
 export interface AccountView {
   name: string;
   email: string;
   identityLevel: string;
   language: string;
-  roles: { role: string; municipality: LocalizedText | null; department: LocalizedText | null }[];
+  roles: {
+    role: string;
+    municipality: LocalizedText | null;
+    /** The municipality's address part: a role in one has a link to its inbox. */
+    slug: string | null;
+    department: LocalizedText | null;
+  }[];
   sessions: {
     id: string;
     createdAt: Date;
@@ -80,14 +87,24 @@ export function AccountPage({
           <h2 safe>{t("account.rolesHeading")}</h2>
           <ul>
             {account.roles.map((r) => (
-              <li safe>
-                {[
-                  t(`role.${r.role}`),
-                  r.municipality ? localized(r.municipality, lang) : "",
-                  r.department ? localized(r.department, lang) : "",
-                ]
-                  .filter(Boolean)
-                  .join(", ")}
+              <li>
+                <span safe>
+                  {[
+                    t(`role.${r.role}`),
+                    r.municipality ? localized(r.municipality, lang) : "",
+                    r.department ? localized(r.department, lang) : "",
+                  ]
+                    .filter(Boolean)
+                    .join(", ")}
+                </span>
+                {r.slug ? (
+                  <>
+                    {" – "}
+                    <a href={openInboxHref(r.slug)} safe>
+                      {t("account.inboxLink")}
+                    </a>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -40,6 +40,7 @@ export async function accountRoutes(app: FastifyInstance) {
         .select({
           role: roleAssignments.role,
           municipality: municipalities.name,
+          slug: municipalities.slug,
           department: departments.name,
         })
         .from(roleAssignments)
