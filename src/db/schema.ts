@@ -622,6 +622,8 @@ export const savedViews = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The municipality whose inbox it is a view of (its departments and people are that one's). */
+    municipalityId: integer("municipality_id").references(() => municipalities.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     query: text("query").notNull(),
     createdAt: createdAt(),

@@ -252,7 +252,7 @@ export async function inboxRoutes(app: FastifyInstance) {
   ) {
     const { choices, known } = await choicesFor(w, req.lang);
     const parsed = parseInboxQuery(query, known);
-    const views = await listSavedViews(db, w.userId);
+    const views = await listSavedViews(db, w.userId, w.municipality.id);
     const props: InboxPageProps = {
       ctx: pageContext(req, reply),
       municipality: { slug: w.municipality.slug, name: w.municipality.name },
@@ -412,6 +412,7 @@ export async function inboxRoutes(app: FastifyInstance) {
       }
       const saved = await saveView(db, {
         userId: w.userId,
+        municipalityId: w.municipality.id,
         name,
         query: inboxQueryString(parsed.values),
         now: clock.now(),

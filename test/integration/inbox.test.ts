@@ -500,6 +500,29 @@ describe("saved views", () => {
     expect(viewsOf((await as.officerA.get(INBOX)).body)).toEqual([]);
   });
 
+  it("keeps a view to the inbox of the municipality it was saved in", async () => {
+    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
+    const [held] = await db()
+      .insert(roleAssignments)
+      .values({
+        userId: staff.coordinatorD,
+        role: "participation_coordinator",
+        municipalityId: prishtine!.id,
+      })
+      .returning();
+    try {
+      const other = await as.coordinatorD.get("/m/prishtine/workspace");
+      expect(other.statusCode).toBe(200);
+      // Pejë's view names Pejë's departments and people: not offered in Prishtinë's inbox.
+      expect(viewsOf(other.body)).toEqual([]);
+      expect(viewsOf((await as.coordinatorD.get(INBOX)).body).map(([name]) => name)).toEqual([
+        "Overdue first",
+      ]);
+    } finally {
+      await db().delete(roleAssignments).where(eq(roleAssignments.id, held!.id));
+    }
+  });
+
   it("replaces a view saved again under the same name", async () => {
     await as.coordinatorD.submit(`${INBOX}?type=request`, { viewName: "overdue FIRST" }, `${INBOX}/views`);
     expect(viewsOf((await as.coordinatorD.get(INBOX)).body)).toEqual([

@@ -1,0 +1,2 @@
+ALTER TABLE "saved_views" ADD COLUMN "municipality_id" integer;--> statement-breakpoint
+ALTER TABLE "saved_views" ADD CONSTRAINT "saved_views_municipality_id_municipalities_id_fk" FOREIGN KEY ("municipality_id") REFERENCES "public"."municipalities"("id") ON DELETE cascade ON UPDATE no action;
