@@ -1,7 +1,8 @@
 // Seeds the national reference data of a profile: municipalities, categories, case statuses, reason
 // codes and the holiday calendar. Idempotent: existing rows are updated by their natural key, so a
-// re-run after a profile change brings names and standards up to date without touching cases.
-import { and, eq, isNull, sql } from "drizzle-orm";
+// re-run after a profile change brings names and standards up to date without touching cases (nor the
+// years of the calendar the ministry has edited).
+import { and, eq, isNull, like, sql } from "drizzle-orm";
 import {
   ACCESS_TO_DOCUMENTS,
   ACCESS_TO_DOCUMENTS_CATEGORY,
@@ -10,7 +11,7 @@ import {
 } from "../cases/sla.ts";
 import { CASE_STATUSES, OPEN311_STATUS } from "../cases/statuses.ts";
 import type { Db } from "../db/client.ts";
-import { caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
+import { auditLog, caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
 import { translator } from "../kernel/i18n.ts";
 import { seedResponseTemplates } from "../workspace/templates.ts";
 import type { Profile } from "./profile.ts";
@@ -73,18 +74,28 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
       });
     await seedAccessToDocumentsRules(tx);
 
-    await tx
-      .insert(holidays)
-      .values(profile.holidays.map((h) => ({ ...h, calendar: profile.code })))
-      .onConflictDoUpdate({
-        target: [holidays.calendar, holidays.date, holidays.code],
-        set: {
-          observed: excluded("observed"),
-          name: excluded("name"),
-          rule: excluded("rule"),
-          status: excluded("status"),
-        },
-      });
+    // A year the ministry has changed on its calendar page (src/calendar/calendarAdmin.ts, each change in
+    // the audit log as subject "<calendar>:<year>") is theirs: a re-seed neither undoes an edit nor brings
+    // back a holiday they removed. The profile's holidays fill the other years.
+    const edited = await tx
+      .selectDistinct({ subject: auditLog.subjectId })
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectType, "calendar"), like(auditLog.subjectId, `${profile.code}:%`)));
+    const editedYears = new Set(edited.map((e) => e.subject?.slice(profile.code.length + 1)));
+    const seeded = profile.holidays.filter((h) => !editedYears.has(h.date.slice(0, 4)));
+    if (seeded.length > 0)
+      await tx
+        .insert(holidays)
+        .values(seeded.map((h) => ({ ...h, calendar: profile.code })))
+        .onConflictDoUpdate({
+          target: [holidays.calendar, holidays.date, holidays.code],
+          set: {
+            observed: excluded("observed"),
+            name: excluded("name"),
+            rule: excluded("rule"),
+            status: excluded("status"),
+          },
+        });
   });
   await seedResponseTemplates(db);
   forgetReferenceData(db);

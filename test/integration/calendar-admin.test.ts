@@ -20,6 +20,8 @@ import {
 } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { loadActor } from "../../src/identity/actor.ts";
+import { loadProfile } from "../../src/reference/profile.ts";
+import { seedReference } from "../../src/reference/seedReference.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 import { WebClient } from "../support/webClient.ts";
 
@@ -371,6 +373,27 @@ describe("removing a holiday", () => {
       303,
     );
     expect((await newCase()).responseDueAt?.toISOString()).toBe("2026-12-01T23:00:00.000Z");
+  });
+
+  it("stays as the ministry left it when the reference data is seeded again; untouched years are refreshed", async () => {
+    const profile = loadProfile();
+    // 2026 was edited above (a day added, then removed again, one renamed); 2025 never was.
+    const edited2026 = profile.holidays.find((h) => h.date.startsWith("2026-"))!;
+    const untouched2025 = profile.holidays.find((h) => h.date.startsWith("2025-"))!;
+    await db()
+      .delete(holidays)
+      .where(and(eq(holidays.calendar, "XK"), eq(holidays.date, edited2026.date)));
+    await db()
+      .delete(holidays)
+      .where(and(eq(holidays.calendar, "XK"), eq(holidays.date, untouched2025.date)));
+    await seedReference(db(), profile);
+    expect(await holidayOn("2026-05-11")).toBeUndefined();
+    expect(await holidayOn(edited2026.date)).toBeUndefined();
+    expect((await holidayOn(untouched2025.date))?.code).toBe(untouched2025.code);
+    // Put back what this test took away, as the ministry would (the tests after it count the holidays).
+    await db()
+      .insert(holidays)
+      .values({ ...edited2026, calendar: "XK" });
   });
 
   it("keeps the last holiday of a year: the calendar would no longer cover it", async () => {
