@@ -268,6 +268,11 @@ describe("registering an endpoint", () => {
     const junk = await register(admin, ADMIN, { url: "not a url" }, ["case.answered"]);
     expect(junk.statusCode).toBe(422);
     expect(text(junk.body)).toContain("Enter a full address");
+    // Everything wrong is told at once: a private address and no event, both on the first answer.
+    const both = await register(admin, ADMIN, { url: "https://10.0.0.7/hook" }, []);
+    expect(both.statusCode).toBe(422);
+    expect(text(both.body)).toContain("Choose at least one event");
+    expect(text(both.body)).toContain("This address leads into a private network (10.0.0.7)");
   });
 
   it("registers a public https endpoint and shows its secret once, never in the audit log", async () => {

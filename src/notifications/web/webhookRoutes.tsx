@@ -321,19 +321,33 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
       const scope = await place.scope(req, reply);
       if (!scope) return reply;
       const values = typedValues(req.body);
-      const form = validate(registerForm, req.body);
-      if (!form.ok) return sendList(req, reply, scope, { values, errors: form.errors }, 422);
-      const v = form.value;
       // Only an operator may let an endpoint reach inside a network; from anyone else the box is ignored.
-      const allowPrivate = v.allowPrivate && canAllowPrivate(req);
-      const checked = await checkWebhookUrl(v.url, { allowPrivate });
-      if (!checked.ok) {
+      const allowPrivate = values.allowPrivate === "1" && canAllowPrivate(req);
+      /** What is wrong with the address itself (not HTTPS, a private address…): told with the other errors. */
+      const urlProblem = async (url: string) => {
+        const checked = await checkWebhookUrl(url, { allowPrivate });
+        if (checked.ok) return { checked };
         const error: FieldErrors[string] = [
           `${K}.errors.${checked.problem}`,
           { address: checked.address ?? "" },
         ];
-        return sendList(req, reply, scope, { values, errors: { url: error } }, 422);
+        return { error };
+      };
+      const form = validate(registerForm, req.body);
+      if (!form.ok) {
+        const typedUrl = typeof values.url === "string" ? values.url.trim() : "";
+        const url = form.errors.url || !typedUrl ? undefined : (await urlProblem(typedUrl)).error;
+        return sendList(
+          req,
+          reply,
+          scope,
+          { values, errors: { ...(url ? { url } : {}), ...form.errors } },
+          422,
+        );
       }
+      const v = form.value;
+      const { checked, error } = await urlProblem(v.url);
+      if (!checked) return sendList(req, reply, scope, { values, errors: { url: error } }, 422);
       const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(webhookEndpoints).where(inScope(scope));
       if (n >= MAX_ENDPOINTS)
         return sendList(
