@@ -459,7 +459,13 @@ export const outbox = pgTable(
     deadAt: ts("dead_at"),
   },
   (t) => [
-    index("outbox_pending").on(t.availableAt).where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`),
+    // Per kind: each channel claims its own (src/notifications/worker.ts), and a backlog of one kind must
+    // not be read through by the claims of another.
+    index("outbox_pending_kind")
+      .on(t.kind, t.availableAt)
+      .where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`),
+    // What pruning removes: delivered messages past the time they are kept (pruneDelivered).
+    index("outbox_delivered").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
   ],
 );
 

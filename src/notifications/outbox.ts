@@ -66,7 +66,7 @@ function rowOf(r: Record<string, unknown>): OutboxRow {
  * Claims up to `limit` due messages of one kind, the longest due first: locks them (skipping rows another
  * worker holds), leases them until now + leaseMs and counts the attempt, in one statement. The locking
  * select is a materialized CTE so it runs exactly once (`IN (subquery … LIMIT)` may be re-run by the
- * planner), and it orders by available_at alone so that it reads the outbox_pending index in order: a tie
+ * planner), and it orders by available_at alone so that it reads the outbox_pending_kind index in order: a tie
  * broken by id would sort every due row first (thousands queued by one transaction share a time).
  */
 export async function claim(
@@ -396,4 +396,26 @@ export async function retryAllDead(db: Pick<Db, "execute">, now: Date): Promise<
       returning id`),
   );
   return rows.length;
+}
+
+// ── Keeping the table small.
+
+/** How long a delivered message is kept (for operators asking what was sent) before pruning removes it. */
+export const KEEP_DELIVERED_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Deletes the messages delivered before `before`, a batch at a time (short transactions, no long lock);
+ * dead ones stay for operators to read and retry. Returns how many were deleted.
+ */
+export async function pruneDelivered(db: Db, before: Date, batch = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = (await db.execute(sql`
+      delete from outbox where id in (
+        select id from outbox where delivered_at is not null and delivered_at < ${before}::timestamptz
+        limit ${batch}::integer)`)) as unknown as { rowCount?: number; affectedRows?: number };
+    const n = Number(deleted.rowCount ?? deleted.affectedRows ?? 0);
+    total += n;
+    if (n < batch) return total;
+  }
 }

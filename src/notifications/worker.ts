@@ -13,7 +13,9 @@ import {
   deliveredMarker,
   deliverMany,
   deliverOne,
+  KEEP_DELIVERED_MS,
   LEASE_MS,
+  pruneDelivered,
   release,
 } from "./outbox.ts";
 
@@ -23,6 +25,8 @@ export interface WorkerOptions {
   /** Messages claimed at once by a channel that delivers many in one go (the development mailbox). */
   batchSize?: number;
   leaseMs?: number;
+  /** Delivered messages older than this are deleted, once an hour (KEEP_DELIVERED_MS; 0: never). */
+  keepDeliveredMs?: number;
   log?: (e: unknown) => void;
 }
 
@@ -141,7 +145,32 @@ export function startOutboxWorker(
     await release(db, [...ahead.splice(0), ...stale.splice(0)]).catch(log);
   }
 
-  const loops = channelsOf(via).map((channel) => runChannel(channel).catch(log));
+  /** Waits `ms` or until the worker stops (deliveries and pokes do not cut it short, unlike `pause`). */
+  const onStop = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        onStop.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms).unref();
+      onStop.add(done);
+    });
+
+  /** Prunes delivered messages a minute after start and then every hour, until stopped. */
+  async function runPruning() {
+    const keep = options.keepDeliveredMs ?? KEEP_DELIVERED_MS;
+    if (keep <= 0) return;
+    await sleep(60_000);
+    while (!stopped) {
+      await pruneDelivered(db, new Date(now().getTime() - keep)).catch(log);
+      await sleep(3_600_000);
+    }
+  }
+
+  const loops = [...channelsOf(via).map((channel) => runChannel(channel).catch(log)), runPruning()];
 
   return {
     poke: wakeAll,
@@ -149,6 +178,7 @@ export function startOutboxWorker(
     async stop({ graceMs }: { graceMs?: number } = {}) {
       stopped = true;
       wakeAll();
+      for (const wake of onStop) wake();
       await Promise.all(loops);
       const drained = (async () => {
         while (inFlight.size > 0) await Promise.all([...inFlight]);

@@ -13,7 +13,14 @@ import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import type { Channel } from "../../src/notifications/channel.ts";
 import { emailChannel, type MailMessage, smtpMailer } from "../../src/notifications/mailer.ts";
 import { notify } from "../../src/notifications/notify.ts";
-import { backoffMs, deliverDue, enqueue, LEASE_MS, MAX_ATTEMPTS } from "../../src/notifications/outbox.ts";
+import {
+  backoffMs,
+  deliverDue,
+  enqueue,
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  pruneDelivered,
+} from "../../src/notifications/outbox.ts";
 import { startOutboxWorker } from "../../src/notifications/worker.ts";
 import { adminUrl, testDatabaseKind } from "../support/databaseTarget.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
@@ -383,6 +390,27 @@ describe("email delivery over SMTP", () => {
     expect(row!.deadAt).not.toBeNull();
     expect(row!.attempts).toBe(1);
     expect(row!.lastError).toBe("malformed email in the outbox (to, text)");
+  });
+
+  it("prunes delivered messages past the time they are kept, never those still queued or dead", async () => {
+    const day = 24 * 3_600_000;
+    const at = (daysAgo: number) => new Date(now().getTime() - daysAgo * day);
+    const base = { kind: "email", createdAt: at(40), availableAt: at(40) };
+    await db()
+      .insert(outbox)
+      .values([
+        { ...base, payload: { subject: "old, delivered" }, deliveredAt: at(31) },
+        { ...base, payload: { subject: "recent, delivered" }, deliveredAt: at(29) },
+        { ...base, payload: { subject: "old, dead" }, deadAt: at(35) },
+        { ...base, payload: { subject: "old, still queued" } },
+      ]);
+    // Batches of one: the loop goes on until nothing older is left.
+    expect(await pruneDelivered(db(), at(30), 1)).toBe(1);
+    expect((await rows()).map((r) => (r.payload as { subject: string }).subject)).toEqual([
+      "recent, delivered",
+      "old, dead",
+      "old, still queued",
+    ]);
   });
 });
 
