@@ -512,6 +512,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     const { profile, calendar } = await prepareDatabase(database, {
       demo: config.demo,
       now: systemClock.now(),
+      baseUrl: baseUrl(config),
     });
     const mailer = await mailerFor(config, database);
     if (!separateWorkers) {

@@ -36,6 +36,8 @@ export interface PrepareOptions {
   demo: boolean;
   now: Date;
   profile?: Profile;
+  /** The site's address, for links in the demo's messages. */
+  baseUrl?: string;
 }
 
 /** Migrates, seeds the reference data on first start, and the demo data in demo mode. */
@@ -47,7 +49,7 @@ export async function prepareDatabase(database: Database, options: PrepareOption
   const calendar = await loadCalendar(database.db, profile);
   let seededDemo = false;
   if (options.demo && !(await hasDemoData(database.db))) {
-    await seedDemo(database.db, calendar, options.now);
+    await seedDemo(database.db, calendar, options.now, options.baseUrl);
     seededDemo = true;
   }
   return { profile, calendar, seededReference, seededDemo };

@@ -3,6 +3,7 @@
 import { hash } from "@node-rs/argon2";
 import { eq, inArray, isNull, sql } from "drizzle-orm";
 import type { WorkingCalendar } from "../calendar/calendar.ts";
+import { tellAssigned, tellCitizen } from "../cases/caseNotices.ts";
 import { deadlines } from "../cases/sla.ts";
 import { slaColumns } from "../cases/slaTracking.ts";
 import type { CaseStatus } from "../cases/statuses.ts";
@@ -59,7 +60,13 @@ export async function hasDemoData(db: Db): Promise<boolean> {
   return (row?.n ?? 0) > 0;
 }
 
-export async function seedDemo(db: Db, calendar: WorkingCalendar, now: Date): Promise<void> {
+export async function seedDemo(
+  db: Db,
+  calendar: WorkingCalendar,
+  now: Date,
+  /** The site's address, for the links in the messages the demo's cases have already sent. */
+  baseUrl = "http://localhost:3000",
+): Promise<void> {
   const passwordHash = await hash(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     const slugs = [...new Set(DEMO_USERS.flatMap((u) => (u.municipality ? [u.municipality] : [])))];
@@ -202,6 +209,17 @@ export async function seedDemo(db: Db, calendar: WorkingCalendar, now: Date): Pr
           at: times[i]!,
         })),
       );
+      // What the people concerned were told on the way, so the notification centre and the development
+      // mailbox have something to show: the citizen of the case's latest step, the officer of the case.
+      const told = { now: times.at(-1)!, baseUrl };
+      if (d.submitter && d.status !== "submitted")
+        await tellCitizen(
+          tx,
+          told,
+          kase!,
+          d.status === "resolved" ? { kind: "resolved" } : { kind: "status", status: d.status },
+        );
+      if (kase!.assigneeId) await tellAssigned(tx, told, kase!, null);
     }
   });
 }

@@ -4,7 +4,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_STATUSES } from "../../src/cases/statuses.ts";
 import { TRACKING_CODE_PATTERN } from "../../src/cases/trackingCode.ts";
-import { caseEvents, cases, roleAssignments, users } from "../../src/db/schema.ts";
+import { caseEvents, cases, notifications, roleAssignments, users } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { demoLogins } from "../../src/demo/seedDemo.ts";
 import { prepareDatabase } from "../../src/platform.ts";
@@ -85,6 +85,21 @@ describe("demo data", () => {
     const [role] = await db().select().from(roleAssignments).where(eq(roleAssignments.userId, user!.id));
     expect(role).toMatchObject({ role: "officer" });
     expect(role!.departmentId).not.toBeNull();
+  });
+
+  it("has told the people concerned along the way: the citizen of their case's step, the officer of theirs", async () => {
+    const inbox = async (local: string) =>
+      db()
+        .select({ topic: notifications.topic, subject: notifications.subject, path: notifications.link })
+        .from(notifications)
+        .innerJoin(users, eq(users.id, notifications.userId))
+        .where(eq(users.email, `${local}@demo.ekomuna.example`));
+    const citizen = await inbox("lirije.shala");
+    expect(citizen.length).toBeGreaterThan(0);
+    expect(citizen.every((n) => n.path.startsWith("/cases/"))).toBe(true);
+    expect(citizen.map((n) => n.topic)).toContain("case_resolved");
+    const officer = await inbox("zyrtari.prishtine");
+    expect(officer.map((n) => n.topic)).toContain("assignment");
   });
 
   it("is seeded once: preparing the database again adds nothing", async () => {
