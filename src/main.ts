@@ -36,6 +36,8 @@ Commands:
                                          restricts it to one municipality, N requests per minute
   api-key list                           list the API clients (never their keys)
   api-key revoke PREFIX|ID               revoke an API client's key (by the prefix list shows, or id)
+  stats rebuild                          recompute every case's statistics and all aggregates
+                                         (docs/INDICATORS.md)
   boundaries import FILE [--property P] [--source S] [--skip-unmatched] [--dry-run]
                                          import municipal boundaries from a GeoJSON FeatureCollection;
                                          features are matched by property P (default "slug") to a
@@ -93,6 +95,8 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
         return await boundaries(rest, env, io);
       case "api-key":
         return await apiKey(rest, env, io);
+      case "stats":
+        return await stats(rest, env, io);
       case "audit": {
         const [subcommand, ...options] = rest;
         if (subcommand !== "verify") {
@@ -191,6 +195,19 @@ const apiKeyInput = z.object({
     .refine((n) => n >= 1, "--rate-limit must be at least 1")
     .optional(),
 });
+
+/** `stats rebuild`: every case's statistics facts and every aggregate anew (src/stats/aggregator.ts). */
+async function stats(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {
+  if (args.length !== 1 || args[0] !== "rebuild") throw new UsageError("stats needs a command: rebuild.");
+  return withDatabase(loadConfig(env), async (database) => {
+    const now = systemClock.now();
+    const { calendar } = await (await platform()).prepareDatabase(database, { demo: false, now });
+    const { rebuildStats } = await import("./stats/aggregator.ts");
+    const started = Date.now();
+    const { cases } = await rebuildStats(database.db, calendar, now, { log: (e) => io.err(String(e)) });
+    io.out(`Statistics rebuilt from ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  });
+}
 
 /** `api-key create|list|revoke`: API clients for the REST API (src/api/apiKeys.ts), each step audited. */
 async function apiKey(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<number> {

@@ -2,7 +2,15 @@
 // read from the aggregates (stats_month, stats_breakdown) that src/stats/aggregator.ts keeps current.
 // Each indicator is defined once in docs/INDICATORS.md. CONTRACT for the pages (src/stats/web) and open
 // data: keep these signatures.
+//
+// Nothing here reads a case, except the live count of overdue cases (through the index
+// cases_municipality_sla_state, one range per municipality). Sums of months are made here, from the rows
+// of the period: a municipality has twelve a year, the nation 456.
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { executeNamed } from "../db/named.ts";
+import { BUCKET_COUNT, emptyHistogram, percentile } from "./buckets.ts";
+import { addInto, C, emptyCounters, sqlIndex } from "./counters.ts";
 
 /** Months, inclusive, as "YYYY-MM" (local months of the calendar's time zone). */
 export interface Period {
@@ -39,42 +47,318 @@ export type Scope = { municipalityId: number } | { national: true };
 export type BreakdownBy = "type" | "category" | "channel" | "department";
 
 export interface BreakdownRow {
-  /** The type or channel code, or the category's or department's id. */
+  /** The type or channel code, or the category's or department's id (0: no department, the coordinator's). */
   key: string | number;
   received: number;
   answeredWithinShare: number | null;
   resolutionRate: number | null;
 }
 
-export async function indicators(_db: Db, _scope: Scope, _period: Period): Promise<Indicators> {
-  throw new Error("not built yet");
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** Whether a period is two real months, the first not after the second. */
+export function isValidPeriod(period: Period): boolean {
+  return MONTH.test(period.from) && MONTH.test(period.to) && period.from <= period.to;
+}
+
+function checked(period: Period): { from: string; to: string } {
+  if (!isValidPeriod(period)) throw new RangeError(`Not a period of months: ${JSON.stringify(period)}`);
+  return { from: `${period.from}-01`, to: `${period.to}-01` };
+}
+
+function municipalityOf(scope: Scope): number | undefined {
+  if ("national" in scope) return undefined;
+  if (!Number.isSafeInteger(scope.municipalityId)) throw new RangeError("Not a municipality id");
+  return scope.municipalityId;
+}
+
+/** The sums of stats_month rows: counters, finishes and the three histograms. */
+interface Sums {
+  counters: number[];
+  finished: number;
+  ack: number[];
+  response: number[];
+  resolution: number[];
+}
+
+interface MonthRowData {
+  municipality_id: number;
+  month: string;
+  counters: string;
+  finished_in_month: number;
+  ack_hist: string;
+  response_hist: string;
+  resolution_hist: string;
+}
+
+const emptySums = (): Sums => ({
+  counters: emptyCounters(),
+  finished: 0,
+  ack: emptyHistogram(),
+  response: emptyHistogram(),
+  resolution: emptyHistogram(),
+});
+
+function addRow(s: Sums, r: MonthRowData) {
+  addInto(s.counters, ints(r.counters));
+  s.finished += r.finished_in_month;
+  addInto(s.ack, ints(r.ack_hist).slice(0, BUCKET_COUNT));
+  addInto(s.response, ints(r.response_hist).slice(0, BUCKET_COUNT));
+  addInto(s.resolution, ints(r.resolution_hist).slice(0, BUCKET_COUNT));
+}
+
+/** The sums kept under a key, made empty the first time. */
+function entry<K>(map: Map<K, Sums>, key: K): Sums {
+  let s = map.get(key);
+  if (!s) {
+    s = emptySums();
+    map.set(key, s);
+  }
+  return s;
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** The indicators of summed rows (docs/INDICATORS.md), with the backlog and overdue counts given. */
+function indicatorsOf(s: Sums, backlog: number, overdue: number): Indicators {
+  const c = s.counters;
+  const n = (i: number) => c[i] ?? 0;
+  return {
+    received: n(C.received),
+    acknowledged: n(C.acknowledged),
+    ackWithinShare: share(n(C.ack_met), n(C.ack_decided)),
+    ackMedianDays: percentile(s.ack, 0.5),
+    ackP90Days: percentile(s.ack, 0.9),
+    firstResponseMedianDays: percentile(s.response, 0.5),
+    firstResponseP90Days: percentile(s.response, 0.9),
+    answeredWithinShare: share(n(C.response_met), n(C.response_decided)),
+    resolutionMedianDays: percentile(s.resolution, 0.5),
+    resolutionP90Days: percentile(s.resolution, 0.9),
+    resolutionWithinShare: share(n(C.resolution_met), n(C.resolution_decided)),
+    resolutionRate: share(n(C.resolved), n(C.received) - n(C.merged)),
+    backlog,
+    overdue,
+    reopenRate: share(n(C.reopened), n(C.resolved_ever)),
+    satisfactionAverage: share(n(C.satisfaction_sum), n(C.satisfaction_count)),
+    satisfactionCount: n(C.satisfaction_count),
+    escalations: n(C.escalations),
+  };
+}
+
+// The arrays come as text and are split here: node-postgres's array parser took three times as long as the
+// query itself for the nation's 456 rows (bench/stats.ts).
+const ROW_COLUMNS = sql.raw(
+  "municipality_id, to_char(month, 'YYYY-MM') as month, counters::text as counters, finished_in_month, " +
+    "ack_hist::text as ack_hist, response_hist::text as response_hist, resolution_hist::text as resolution_hist",
+);
+
+/** A PostgreSQL integer array's text, "{1,0,2}", as numbers. */
+function ints(text: string): number[] {
+  const inner = text.slice(1, -1);
+  return inner === "" ? [] : inner.split(",").map(Number);
+}
+// Received minus finished, over every month up to the end of the period: the cases open then.
+const BACKLOG = sql.raw("(coalesce(sum(counters[1]), 0) - coalesce(sum(finished_in_month), 0))::int");
+
+/** The period's stats_month rows of one municipality or all. */
+function periodRows(db: Db, municipality: number | undefined, from: string, to: string) {
+  return municipality === undefined
+    ? executeNamed<MonthRowData>(
+        db,
+        "stats_period_rows_all",
+        sql`select ${ROW_COLUMNS} from stats_month where month between ${from}::date and ${to}::date`,
+      )
+    : executeNamed<MonthRowData>(
+        db,
+        "stats_period_rows",
+        sql`select ${ROW_COLUMNS} from stats_month
+          where municipality_id = ${municipality}::int and month between ${from}::date and ${to}::date`,
+      );
+}
+
+/** Cases open at the end of the month `to` (or, with `before`, at the start of that month). */
+async function backlogAt(
+  db: Db,
+  municipality: number | undefined,
+  month: string,
+  before = false,
+): Promise<number> {
+  const op = sql.raw(before ? "<" : "<=");
+  const rows =
+    municipality === undefined
+      ? await executeNamed<{ n: number }>(
+          db,
+          `stats_backlog_all_${before ? "before" : "to"}`,
+          sql`select ${BACKLOG} as n from stats_month where month ${op} ${month}::date`,
+        )
+      : await executeNamed<{ n: number }>(
+          db,
+          `stats_backlog_${before ? "before" : "to"}`,
+          sql`select ${BACKLOG} as n from stats_month where municipality_id = ${municipality}::int and month ${op} ${month}::date`,
+        );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Open cases past the running clock's due date now: the SLA state the commands and the scheduler keep. */
+async function overdueNow(db: Db, municipality: number | undefined): Promise<number> {
+  const rows =
+    municipality === undefined
+      ? await executeNamed<{ n: number }>(
+          db,
+          "stats_overdue_all",
+          // One range of cases_municipality_sla_state per municipality, not a walk over the whole index.
+          sql`select coalesce(sum((select count(*) from cases c
+                where c.municipality_id = m.id and c.sla_state = 'overdue')), 0)::int as n
+              from municipalities m`,
+        )
+      : await executeNamed<{ n: number }>(
+          db,
+          "stats_overdue",
+          sql`select count(*)::int as n from cases where municipality_id = ${municipality}::int and sla_state = 'overdue'`,
+        );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function indicators(db: Db, scope: Scope, period: Period): Promise<Indicators> {
+  const { from, to } = checked(period);
+  const municipality = municipalityOf(scope);
+  const [rows, backlog, overdue] = await Promise.all([
+    periodRows(db, municipality, from, to),
+    backlogAt(db, municipality, to),
+    overdueNow(db, municipality),
+  ]);
+  const sums = emptySums();
+  for (const r of rows) addRow(sums, r);
+  return indicatorsOf(sums, backlog, overdue);
 }
 
 /** All municipalities side by side, ordered by id. */
 export async function comparison(
-  _db: Db,
-  _period: Period,
+  db: Db,
+  period: Period,
 ): Promise<Array<{ municipalityId: number } & Indicators>> {
-  throw new Error("not built yet");
+  const { from, to } = checked(period);
+  const [rows, each] = await Promise.all([
+    periodRows(db, undefined, from, to),
+    executeNamed<{ id: number; backlog: number; overdue: number }>(
+      db,
+      "stats_comparison_each",
+      sql`select m.id,
+            (select ${BACKLOG} from stats_month s where s.municipality_id = m.id and s.month <= ${to}::date) as backlog,
+            (select count(*)::int from cases c where c.municipality_id = m.id and c.sla_state = 'overdue') as overdue
+          from municipalities m order by m.id`,
+    ),
+  ]);
+  const sums = new Map<number, Sums>();
+  for (const r of rows) {
+    addRow(entry(sums, r.municipality_id), r);
+  }
+  return each.map((m) => ({
+    municipalityId: m.id,
+    ...indicatorsOf(sums.get(m.id) ?? emptySums(), Number(m.backlog ?? 0), Number(m.overdue ?? 0)),
+  }));
 }
 
-/** One row per month of the period, oldest first (months without cases included, with zeros). */
+/**
+ * One row per month of the period, oldest first (months without cases included, with zeros). Each month
+ * counts the cases received in it; its backlog is the cases open at its end; its `overdue` is how many of
+ * the cases received in it are overdue now (counted by the facts, not the live count).
+ */
 export async function monthly(
-  _db: Db,
-  _scope: Scope,
-  _period: Period,
+  db: Db,
+  scope: Scope,
+  period: Period,
 ): Promise<Array<{ month: string } & Indicators>> {
-  throw new Error("not built yet");
+  const { from, to } = checked(period);
+  const municipality = municipalityOf(scope);
+  const [rows, openBefore] = await Promise.all([
+    periodRows(db, municipality, from, to),
+    backlogAt(db, municipality, from, true),
+  ]);
+  const byMonth = new Map<string, Sums>();
+  for (const r of rows) {
+    addRow(entry(byMonth, r.month), r);
+  }
+  const out: Array<{ month: string } & Indicators> = [];
+  let backlog = openBefore;
+  for (let month = period.from; month <= period.to; month = nextMonth(month)) {
+    const s = byMonth.get(month) ?? emptySums();
+    backlog += (s.counters[C.received] ?? 0) - s.finished;
+    out.push({ month, ...indicatorsOf(s, backlog, s.counters[C.overdue] ?? 0) });
+  }
+  return out;
 }
 
-/** Counts per type, category, channel or department (the small-count rule is the caller's: see suppress). */
+function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12
+    ? `${String(y + 1).padStart(4, "0")}-01`
+    : `${month.slice(0, 4)}-${String(m + 1).padStart(2, "0")}`;
+}
+
+const BREAKDOWN_KEY: Record<BreakdownBy, SQL> = {
+  type: sql.raw("type"),
+  category: sql.raw("category_id"),
+  channel: sql.raw("channel"),
+  department: sql.raw("department_id"),
+};
+
+/**
+ * Counts per type, category, channel or department, most received first (the small-count rule is the
+ * caller's: see isSmall).
+ */
 export async function breakdown(
-  _db: Db,
-  _scope: Scope,
-  _period: Period,
-  _by: BreakdownBy,
+  db: Db,
+  scope: Scope,
+  period: Period,
+  by: BreakdownBy,
 ): Promise<BreakdownRow[]> {
-  throw new Error("not built yet");
+  const { from, to } = checked(period);
+  const municipality = municipalityOf(scope);
+  const key = BREAKDOWN_KEY[by];
+  if (!key) throw new RangeError(`Not a breakdown: ${String(by)}`);
+  // An element past a stored array's end (trailing zeros are not stored) reads as null: summed as 0.
+  const sum = (name: Parameters<typeof sqlIndex>[0]) =>
+    sql.raw(`coalesce(sum(counters[${sqlIndex(name)}]), 0)::int`);
+  const where =
+    municipality === undefined
+      ? sql`month between ${from}::date and ${to}::date`
+      : sql`municipality_id = ${municipality}::int and month between ${from}::date and ${to}::date`;
+  const rows = await executeNamed<{
+    key: string | number;
+    received: number;
+    decided: number;
+    met: number;
+    resolved: number;
+    merged: number;
+  }>(
+    db,
+    `stats_breakdown_${by}_${municipality === undefined ? "all" : "one"}`,
+    sql`select ${key} as key, ${sum("received")} as received, ${sum("response_decided")} as decided,
+          ${sum("response_met")} as met, ${sum("resolved")} as resolved, ${sum("merged")} as merged
+        from stats_breakdown where ${where}
+        group by 1 order by 2 desc, 1`,
+  );
+  return rows
+    .filter((r) => r.received > 0)
+    .map((r) => ({
+      key: r.key,
+      received: r.received,
+      answeredWithinShare: share(r.met, r.decided),
+      resolutionRate: share(r.resolved, r.received - r.merged),
+    }));
+}
+
+/** When the last statistics pass ended (the aggregates are that fresh); null before the first. */
+export async function statsUpdatedAt(db: Db): Promise<Date | null> {
+  const rows = await executeNamed<{ at: string | null }>(
+    db,
+    "stats_updated_at",
+    sql`select to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+        from stats_progress where name = 'events'`,
+  );
+  return rows[0]?.at ? new Date(rows[0].at) : null;
 }
 
 /** Counts from 1 to 4 in any breakdown finer than municipality × month are shown as "<5" (docs/INDICATORS.md). */

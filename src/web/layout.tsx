@@ -141,6 +141,30 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
               </h2>
               <p safe>{t("layout.footerText", { ministry: ctx.ministry[lang] })}</p>
               <p safe>{t("layout.footerSource")}</p>
+              <nav aria-label={t("layout.footerNav")}>
+                <ul class="site-footer__links">
+                  <li>
+                    <a href="/cases" safe>
+                      {t("layout.footerCases")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href={municipality ? `/m/${municipality.slug}/statistics` : "/statistics"} safe>
+                      {t("layout.footerStatistics")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/open-data" safe>
+                      {t("layout.footerOpenData")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/open311/v2/discovery.json" safe>
+                      {t("layout.footerApi")}
+                    </a>
+                  </li>
+                </ul>
+              </nav>
             </div>
           </footer>
         </body>

@@ -96,7 +96,7 @@ describe("demo data", () => {
         .where(eq(users.email, `${local}@demo.ekomuna.example`));
     const citizen = await inbox("lirije.shala");
     expect(citizen.length).toBeGreaterThan(0);
-    expect(citizen.every((n) => n.path.startsWith("/cases/"))).toBe(true);
+    expect(citizen.every((n) => n.path?.startsWith("/cases/"))).toBe(true);
     expect(citizen.map((n) => n.topic)).toContain("case_resolved");
     const officer = await inbox("zyrtari.prishtine");
     expect(officer.map((n) => n.topic)).toContain("assignment");

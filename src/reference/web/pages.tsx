@@ -36,6 +36,11 @@ export function HomePage({
       <p class="lead" safe>
         {t("home.lead")}
       </p>
+      <p>
+        <a href="/statistics" safe>
+          {t("stats.links.home")}
+        </a>
+      </p>
       <h2 id="municipalities-heading" safe>
         {t("home.municipalitiesHeading")}
       </h2>
@@ -96,6 +101,11 @@ export function MunicipalityPage({
       <p>
         <a href={`/cases?municipality=${encodeURIComponent(municipality.slug)}`} safe>
           {t("caseList.seeAllForMunicipality")}
+        </a>
+      </p>
+      <p>
+        <a href={`/m/${municipality.slug}/statistics`} safe>
+          {t("stats.links.municipality", { name })}
         </a>
       </p>
       <h2 safe>{t("municipality.statusHeading")}</h2>

@@ -1,0 +1,1 @@
+CREATE INDEX "case_facts_due" ON "case_facts" USING btree ((("facts"->>'due') collate "C")) WHERE "case_facts"."facts" ? 'due';
