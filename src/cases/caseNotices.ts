@@ -69,15 +69,12 @@ function citizenLines(lang: string, kase: CaseRow, n: CitizenNotice) {
     case "answer":
       return {
         subject: t(`workspace_case.emails.${n.kind}.subject`, v),
-        lines: [t(`workspace_case.emails.${n.kind}.body`, v), n.message, t("workspace_case.emails.link")],
+        lines: [t(`workspace_case.emails.${n.kind}.body`, v), n.message],
       };
     case "merged":
       return {
         subject: t("workspace_case.emails.merged.subject", { ...v, into: n.into }),
-        lines: [
-          t("workspace_case.emails.merged.body", { ...v, into: n.into }),
-          t("workspace_case.emails.link"),
-        ],
+        lines: [t("workspace_case.emails.merged.body", { ...v, into: n.into })],
       };
     case "resolved":
       return {
@@ -86,7 +83,6 @@ function citizenLines(lang: string, kase: CaseRow, n: CitizenNotice) {
           t("case_notices.resolved.body", v),
           ...(n.message ? [n.message] : []),
           t("case_notices.resolved.question"),
-          t("workspace_case.emails.link"),
         ],
       };
     case "status":
@@ -95,13 +91,12 @@ function citizenLines(lang: string, kase: CaseRow, n: CitizenNotice) {
         lines: [
           t("case_notices.status.body", { ...v, status: t(`status.${n.status}`) }),
           ...(n.message ? [n.message] : []),
-          t("workspace_case.emails.link"),
         ],
       };
     case "reopened":
       return {
         subject: t("case_notices.reopened.subject", v),
-        lines: [t("case_notices.reopened.body", v), t("workspace_case.emails.link")],
+        lines: [t("case_notices.reopened.body", v)],
       };
   }
 }
@@ -111,10 +106,12 @@ export async function tellCitizen(tx: Tx, ctx: NotifyContext, kase: CaseRow, n: 
   const to = await submitterOf(tx, kase);
   if (!to) return false;
   const { subject, lines } = citizenLines(to.language, kase, n);
+  // The line that introduces the link goes only where the link is written out (the email).
+  const linkIntro = translator(languageOf({ language: to.language }))("workspace_case.emails.link");
   await notify(
     tx,
     to,
-    { topic: TOPIC[n.kind], caseId: kase.id, subject, lines, path: `/cases/${kase.trackingCode}` },
+    { topic: TOPIC[n.kind], caseId: kase.id, subject, lines, linkIntro, path: `/cases/${kase.trackingCode}` },
     ctx,
   );
   return true;

@@ -31,6 +31,8 @@ export interface Notice {
   lines: readonly string[];
   /** A path on this site ("/cases/PRI-2026-000001"), the message's one link. */
   path?: string;
+  /** The sentence before the link where it is written out (an email); the notification centre links the subject. */
+  linkIntro?: string;
 }
 
 export interface NotifyContext {
@@ -73,7 +75,7 @@ export function noticeEmail(
   to: string,
   lang: Language,
   greetingName: string | null | undefined,
-  notice: Pick<Notice, "subject" | "lines">,
+  notice: Pick<Notice, "subject" | "lines" | "linkIntro">,
   link: string | undefined,
   unsubscribe: string | undefined,
 ): MailMessage {
@@ -83,8 +85,10 @@ export function noticeEmail(
     : t("emails.greetingAnonymous");
   const paragraphs = [greeting, ...notice.lines];
   const footer = [t("emails.footer"), ...(unsubscribe ? [t("notifications.email.preferences")] : [])];
+  const intro = link && notice.linkIntro ? [notice.linkIntro] : [];
   const text = [
     ...paragraphs,
+    ...intro,
     ...(link ? [link] : []),
     "--",
     footer.join(" "),
@@ -94,7 +98,7 @@ export function noticeEmail(
   const a = (href: string, label: string) => `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`;
   const html =
     `<!doctype html><html lang="${htmlLang(lang)}"><head><meta charset="utf-8"><title>${escapeHtml(notice.subject)}</title></head>` +
-    `<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40em">${paragraphs.map(p).join("")}` +
+    `<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40em">${[...paragraphs, ...intro].map(p).join("")}` +
     (link ? `<p>${a(link, link)}</p>` : "") +
     `<hr><p style="color:#444">${escapeHtml(footer[0]!)}` +
     (unsubscribe ? ` ${a(unsubscribe, t("notifications.email.preferences"))}` : "") +

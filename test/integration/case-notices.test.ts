@@ -19,6 +19,7 @@ import {
   webhookEndpoints,
 } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
+import { translator } from "../../src/kernel/i18n.ts";
 import type { MailMessage } from "../../src/notifications/mailer.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 
@@ -144,6 +145,11 @@ describe("what a citizen hears about their case", () => {
     const asked = await mailsOf({ topic: "information_requested" }, "lirije.sr@example.org");
     expect(asked).toHaveLength(1);
     expect(asked[0]!.text).toContain("Koja strana ulice?");
+    // The email writes the link out after the sentence that introduces it; the centre links the subject
+    // and has no such sentence.
+    const intro = translator("sr")("workspace_case.emails.link");
+    expect(asked[0]!.text).toContain(`${intro}\n\nhttp://x/cases/${code}`);
+    expect(centre[2]!.body).not.toContain(intro);
     expect(asked[0]!.headers?.["List-Unsubscribe"]).toMatch(/^<http:\/\/x\/notifications\/unsubscribe\?t=/);
   });
 
