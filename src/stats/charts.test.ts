@@ -54,8 +54,8 @@ function wellFormed(svg: string): string[] {
 const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 
 describe("renderChart", () => {
-  it("gives one well-formed, labelled SVG image that scales down with its page", () => {
-    const svg = renderChart(spec({}));
+  it("gives one well-formed, labelled SVG image that scales down with its page", async () => {
+    const svg = await renderChart(spec({}));
     expect(wellFormed(svg)[0]).toBe("svg");
     expect(svg).toMatch(/^<svg role="img" aria-label="Grafik me shtylla: parashtresat e pranuara"/);
     expect(svg).toMatch(/viewBox="0 0 560 280"/);
@@ -63,23 +63,23 @@ describe("renderChart", () => {
     expect(svg).not.toMatch(/^<svg[^>]* width=/);
   });
 
-  it("writes its values in the page's language, and the months along the axis", () => {
-    const svg = renderChart(spec({}));
+  it("writes its values in the page's language, and the months along the axis", async () => {
+    const svg = await renderChart(spec({}));
     // Albanian groups thousands with a space: 12 345, not 12,345 or 12345.
     expect(count.format(12345)).toMatch(/^12\s345$/);
     expect(texts(svg)).toEqual(expect.arrayContaining(["12", count.format(12345), "7", ...months]));
   });
 
-  it("carries nothing a strict Content Security Policy refuses, and no script", () => {
-    const svg = renderChart(
+  it("carries nothing a strict Content Security Policy refuses, and no script", async () => {
+    const svg = await renderChart(
       spec({ kind: "line", values: [0.5, null, 0.75, 1], max: 1, format: share.format }),
     );
     expect(svg).not.toMatch(/ style=|<style|<script|on[a-z]+=|<foreignObject|@font-face|<image/i);
     expect(svg).toMatch(/font-family="sans-serif"/);
   });
 
-  it("draws with colours of sufficient contrast only", () => {
-    const svg = renderChart(spec({ kind: "bars", categories: ["A", "B"], values: [3, 9] }));
+  it("draws with colours of sufficient contrast only", async () => {
+    const svg = await renderChart(spec({ kind: "bars", categories: ["A", "B"], values: [3, 9] }));
     const colours = new Set(
       [...svg.matchAll(/(?:fill|stroke)="(#[\da-f]{3,6})"/gi)].map((m) => m[1]!.toLowerCase()),
     );
@@ -89,14 +89,14 @@ describe("renderChart", () => {
     expect(colours.has(CHART_COLOURS.series)).toBe(true);
   });
 
-  it("draws a missing value as missing: no point on the line, no bar, no label", () => {
-    const line = renderChart(
+  it("draws a missing value as missing: no point on the line, no bar, no label", async () => {
+    const line = await renderChart(
       spec({ kind: "line", values: [0.5, null, 0.75, 1], max: 1, format: share.format }),
     );
     expect(texts(line)).toEqual(expect.arrayContaining(["50%", "75%"]));
     // Three points drawn (one marker each), not four; the line breaks at the gap (two moves).
     expect(line.match(/<path d="M1 0A1 1 0 1 1/g)).toHaveLength(3);
-    const bars = renderChart(
+    const bars = await renderChart(
       spec({ kind: "bars", categories: ["Gropa", "Ndriçimi (<5)", "Mbeturinat"], values: [12, null, 30] }),
     );
     const barPaths = bars.match(new RegExp(`<path d="M[^"]*Z" fill="${CHART_COLOURS.series}"`, "g"));
@@ -104,8 +104,8 @@ describe("renderChart", () => {
     expect(texts(bars)).toEqual(expect.arrayContaining(["Gropa", "Ndriçimi (&lt;5)", "12", "30"]));
   });
 
-  it("escapes names typed by people (a category, a department) in the markup and the label", () => {
-    const svg = renderChart(
+  it("escapes names typed by people (a category, a department) in the markup and the label", async () => {
+    const svg = await renderChart(
       spec({
         kind: "bars",
         label: 'By "category" <b>',
@@ -119,9 +119,9 @@ describe("renderChart", () => {
     wellFormed(svg);
   });
 
-  it("gives each chart of a page its own ids, so clip paths never point at another chart", () => {
-    const a = renderChart(spec({ id: "chart-a", kind: "line", values: [1, 2, 3, 4] }));
-    const b = renderChart(spec({ id: "chart-b", kind: "line", values: [1, 2, 3, 4] }));
+  it("gives each chart of a page its own ids, so clip paths never point at another chart", async () => {
+    const a = await renderChart(spec({ id: "chart-a", kind: "line", values: [1, 2, 3, 4] }));
+    const b = await renderChart(spec({ id: "chart-b", kind: "line", values: [1, 2, 3, 4] }));
     const ids = (svg: string) => [...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids(a).length).toBeGreaterThan(0);
     expect(ids(a).every((id) => id.startsWith("chart-a-"))).toBe(true);
@@ -129,16 +129,18 @@ describe("renderChart", () => {
     for (const id of ids(a)) expect(a).toContain(`url(#${id})`);
   });
 
-  it("grows a bar chart with its number of groups, every group named", () => {
+  it("grows a bar chart with its number of groups, every group named", async () => {
     const names = Array.from({ length: 20 }, (_, i) => `Kategoria ${i + 1}`);
-    const svg = renderChart(spec({ kind: "bars", categories: names, values: names.map((_, i) => i + 5) }));
+    const svg = await renderChart(
+      spec({ kind: "bars", categories: names, values: names.map((_, i) => i + 5) }),
+    );
     const height = Number(svg.match(/viewBox="0 0 560 (\d+)"/)?.[1]);
     expect(height).toBeGreaterThanOrEqual(20 * 28);
     expect(texts(svg)).toEqual(expect.arrayContaining(names));
   });
 
-  it("stays small: a year by month under 12 kB", () => {
-    const svg = renderChart(
+  it("stays small: a year by month under 12 kB", async () => {
+    const svg = await renderChart(
       spec({ categories: Array.from({ length: 12 }, (_, i) => `m${i}`), values: Array(12).fill(40) }),
     );
     expect(svg.length).toBeLessThan(12_000);
@@ -146,21 +148,21 @@ describe("renderChart", () => {
 });
 
 describe("charts drawn before", () => {
-  it("are given again for the same data, and drawn anew when anything that shows changes", () => {
-    const first = renderChart(spec({ id: "chart-kept" }));
-    expect(renderChart(spec({ id: "chart-kept" }))).toBe(first);
-    const changed = renderChart(spec({ id: "chart-kept", values: [12, 0, 12345, 8] }));
+  it("are given again for the same data, and drawn anew when anything that shows changes", async () => {
+    const first = await renderChart(spec({ id: "chart-kept" }));
+    expect(await renderChart(spec({ id: "chart-kept" }))).toBe(first);
+    const changed = await renderChart(spec({ id: "chart-kept", values: [12, 0, 12345, 8] }));
     expect(changed).not.toBe(first);
     expect(texts(changed)).toContain("8");
     // Another language's numbers are another chart.
     const english = new Intl.NumberFormat("en");
-    const inEnglish = renderChart(spec({ id: "chart-kept", format: (v) => english.format(v) }));
+    const inEnglish = await renderChart(spec({ id: "chart-kept", format: (v) => english.format(v) }));
     expect(texts(inEnglish)).toContain("12,345");
   });
 });
 
 describe("cleanSvg", () => {
-  it("refuses an id that could break out of the markup", () => {
+  it("refuses an id that could break out of the markup", async () => {
     expect(() => cleanSvg("<svg></svg>", 'x" onload="alert(1)', "label")).toThrow();
   });
 });

@@ -5,12 +5,26 @@
 // ECharts' SVG carries inline `style` attributes and a <style> element (hover effects) that the pages'
 // Content Security Policy refuses, and element ids that would repeat when a page shows several charts:
 // the markup is cleaned before it leaves (see cleanSvg).
-import { BarChart, LineChart } from "echarts/charts";
-import { GridComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
+//
+// ECharts is loaded on the first chart, not with the server: it holds some 85 MB that a process which
+// never draws a chart (a worker, a server streaming an export) need not carry.
+import type { EChartsCoreOption } from "echarts/core";
 
-echarts.use([BarChart, LineChart, GridComponent, SVGRenderer]);
+type ECharts = typeof import("echarts/core");
+let loading: Promise<ECharts> | undefined;
+function loadECharts(): Promise<ECharts> {
+  loading ??= (async () => {
+    const [core, charts, components, renderers] = await Promise.all([
+      import("echarts/core"),
+      import("echarts/charts"),
+      import("echarts/components"),
+      import("echarts/renderers"),
+    ]);
+    core.use([charts.BarChart, charts.LineChart, components.GridComponent, renderers.SVGRenderer]);
+    return core;
+  })();
+  return loading;
+}
 
 /** Colours with at least 4.5:1 against white: the series (the brand blue), text, axis and grid lines. */
 export const CHART_COLOURS = { series: "#0b3d91", text: "#1b1f24", axis: "#4a5561", grid: "#c9d1d9" };
@@ -66,7 +80,7 @@ function keyOf(spec: ChartSpec): string {
 }
 
 /** The chart as SVG markup, ready to put into a page. */
-export function renderChart(spec: ChartSpec): string {
+export async function renderChart(spec: ChartSpec): Promise<string> {
   const key = keyOf(spec);
   const kept = recent.get(key);
   if (kept !== undefined) {
@@ -75,13 +89,13 @@ export function renderChart(spec: ChartSpec): string {
     recent.set(key, kept);
     return kept;
   }
-  const svg = draw(spec);
+  const svg = draw(await loadECharts(), spec);
   if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
   recent.set(key, svg);
   return svg;
 }
 
-function draw(spec: ChartSpec): string {
+function draw(echarts: ECharts, spec: ChartSpec): string {
   const bars = spec.kind === "bars";
   const width = spec.width ?? WIDTH;
   const height = spec.height ?? (bars ? 40 + BAR_ROW * Math.max(1, spec.categories.length) : TIME_HEIGHT);
@@ -94,7 +108,7 @@ function draw(spec: ChartSpec): string {
   }
 }
 
-function optionOf(spec: ChartSpec): echarts.EChartsCoreOption {
+function optionOf(spec: ChartSpec): EChartsCoreOption {
   const bars = spec.kind === "bars";
   const text = { color: CHART_COLOURS.text, fontSize: FONT_SIZE, fontFamily: "sans-serif" };
   const showValues = spec.values.length <= MAX_VALUE_LABELS;

@@ -3,9 +3,8 @@
 // Each indicator is defined once in docs/INDICATORS.md. CONTRACT for the pages (src/stats/web) and open
 // data: keep these signatures.
 //
-// Nothing here reads a case, except the live count of overdue cases (through the index
-// cases_municipality_sla_state, one range per municipality). Sums of months are made here, from the rows
-// of the period: a municipality has twelve a year, the nation 456.
+// Nothing here reads a case: the overdue count too comes from the facts. Sums of months are made here,
+// from the rows of the period: a municipality has twelve a year, the nation 456.
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { executeNamed } from "../db/named.ts";
@@ -199,22 +198,26 @@ async function backlogAt(
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Open cases past the running clock's due date now: the SLA state the commands and the scheduler keep. */
+/**
+ * Open cases past the running clock's due date now, as the facts say (each case's facts are computed again
+ * when its due instant passes, so the count is as current as the aggregator): the sum over every month
+ * received, of one municipality or all. Reading the cases' SLA state instead counted 312,000 index entries
+ * on 1,000,000 cases, most of a comparison's time.
+ */
+const OVERDUE = sql.raw(`coalesce(sum(counters[${sqlIndex("overdue")}]), 0)::int`);
+
 async function overdueNow(db: Db, municipality: number | undefined): Promise<number> {
   const rows =
     municipality === undefined
       ? await executeNamed<{ n: number }>(
           db,
           "stats_overdue_all",
-          // One range of cases_municipality_sla_state per municipality, not a walk over the whole index.
-          sql`select coalesce(sum((select count(*) from cases c
-                where c.municipality_id = m.id and c.sla_state = 'overdue')), 0)::int as n
-              from municipalities m`,
+          sql`select ${OVERDUE} as n from stats_month`,
         )
       : await executeNamed<{ n: number }>(
           db,
           "stats_overdue",
-          sql`select count(*)::int as n from cases where municipality_id = ${municipality}::int and sla_state = 'overdue'`,
+          sql`select ${OVERDUE} as n from stats_month where municipality_id = ${municipality}::int`,
         );
   return Number(rows[0]?.n ?? 0);
 }
@@ -245,7 +248,7 @@ export async function comparison(
       "stats_comparison_each",
       sql`select m.id,
             (select ${BACKLOG} from stats_month s where s.municipality_id = m.id and s.month <= ${to}::date) as backlog,
-            (select count(*)::int from cases c where c.municipality_id = m.id and c.sla_state = 'overdue') as overdue
+            (select ${OVERDUE} from stats_month s where s.municipality_id = m.id) as overdue
           from municipalities m order by m.id`,
     ),
   ]);

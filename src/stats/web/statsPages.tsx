@@ -371,7 +371,7 @@ function CsvLink({ ctx, href, label }: { ctx: PageContext; href: string; label?:
   );
 }
 
-function ChartFigure(p: {
+async function ChartFigure(p: {
   ctx: PageContext;
   id: string;
   title: string;
@@ -392,7 +392,7 @@ function ChartFigure(p: {
   // Nothing to draw (no value in any month, every group suppressed): an empty frame would say nothing.
   const empty = p.chart.values.every((v) => v === null);
   // The chart's markup comes from ECharts with every text escaped (charts.ts): it is inserted as it is.
-  const safeSvg = empty ? "" : renderChart({ ...p.chart, id: p.id, label });
+  const safeSvg = empty ? "" : await renderChart({ ...p.chart, id: p.id, label });
   const table = <TableView ctx={ctx} table={p.table} labelledBy={headingId} />;
   return (
     <figure class="stats-chart" id={p.id}>
