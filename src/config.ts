@@ -92,6 +92,12 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).default("e-Kosova"),
+  // In demo mode, an API client with this key exists, so integrators can try Open311 and the API at once.
+  EKOMUNA_DEMO_API_KEY: z
+    .string()
+    .regex(/^ek_live_[A-Za-z0-9_-]{43}$/, "an API key: ek_live_ and 43 characters of A-Z a-z 0-9 _ -")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   // Unset: 5 seconds, except under NODE_ENV=test (0: tests see every change at once; see loadConfig).
   PAGE_CACHE_SECONDS: z.coerce
     .number({ error: "a number of seconds" })
@@ -137,6 +143,8 @@ export interface Config {
   map: { tileUrl: string; attribution: string; tileOrigin: string } | undefined;
   /** How long a public page is kept for visitors (src/web/pageCache.ts); 0: not kept. */
   pageCacheSeconds: number;
+  /** Demo mode only: the key of an API client made at start-up (EKOMUNA_DEMO_API_KEY). */
+  demoApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +205,7 @@ export function loadConfig(
       ? { tileUrl, attribution: v.MAP_TILE_ATTRIBUTION, tileOrigin: tileOrigin(tileUrl) }
       : undefined,
     pageCacheSeconds: v.PAGE_CACHE_SECONDS ?? (v.NODE_ENV === "test" ? 0 : 5),
+    demoApiKey: v.EKOMUNA_DEMO_API_KEY,
     ...overrides,
   };
 }

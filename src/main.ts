@@ -45,7 +45,8 @@ Commands:
   help [command]                         show this help
 
 The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
-PostgreSQL server. Other settings: PORT, HOST, SMTP_URL, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, EKOMUNA_DEMO.`;
+PostgreSQL server. Other settings: PORT, HOST, SMTP_URL, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, EKOMUNA_DEMO,
+EKOMUNA_DEMO_API_KEY.`;
 
 class UsageError extends Error {}
 
@@ -531,6 +532,13 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
       now: systemClock.now(),
       baseUrl: baseUrl(config),
     });
+    if (config.demo && config.demoApiKey) {
+      // An API client whose key the integrator already knows (docs/OPEN311.md).
+      const { ensureDemoApiClient } = await import("./api/apiKeys.ts");
+      const made = await ensureDemoApiClient(database.db, config.demoApiKey, systemClock.now());
+      if (made.ok && made.revoked)
+        io.err("EKOMUNA_DEMO_API_KEY: that API client was revoked by an operator and stays revoked.");
+    }
     const mailer = await mailerFor(config, database);
     if (!separateWorkers) {
       background = await startBackground(database, {

@@ -272,3 +272,58 @@ export class ApiKeyResolver {
       );
   }
 }
+
+/** The name the demo's API client is listed under. */
+export const DEMO_CLIENT_NAME = "Demo client (EKOMUNA_DEMO_API_KEY)";
+
+/**
+ * In demo mode, an API client whose key is `key` (EKOMUNA_DEMO_API_KEY), so that integrators can try the
+ * APIs at once with a key they were told. Idempotent: a client with this key is kept as it is (revoked
+ * too: an operator who revoked it meant it), else made with an audit entry; two processes starting at
+ * once make one (the key's hash is unique). The key must look like one of ours, or it could never be used.
+ */
+export async function ensureDemoApiClient(
+  db: Db,
+  key: string,
+  now: Date = new Date(),
+): Promise<Outcome<{ created: boolean; revoked: boolean; clientId: string }, "malformed_key">> {
+  if (!API_KEY_PATTERN.test(key)) return { ok: false, reason: "malformed_key" };
+  const hash = hashApiKey(key);
+  const existing = async () => {
+    const [row] = await db
+      .select({ id: apiClients.id, revokedAt: apiClients.revokedAt })
+      .from(apiClients)
+      .where(eq(apiClients.keyHash, hash))
+      .limit(1);
+    return row;
+  };
+  const found = await existing();
+  if (found) return { ok: true, created: false, revoked: found.revokedAt !== null, clientId: found.id };
+  const made = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiClients)
+      .values({
+        name: DEMO_CLIENT_NAME,
+        keyHash: hash,
+        keyPrefix: key.slice(0, SHOWN),
+        createdAt: now,
+      })
+      .onConflictDoNothing({ target: apiClients.keyHash })
+      .returning({ id: apiClients.id });
+    if (!row) return undefined;
+    await appendAudit(tx, {
+      at: now,
+      actorId: null,
+      action: "api_client.created",
+      subjectType: "api_client",
+      subjectId: row.id,
+      data: { name: DEMO_CLIENT_NAME, keyPrefix: key.slice(0, SHOWN), rateLimit: null, via: "demo" },
+    });
+    return row;
+  });
+  if (made) return { ok: true, created: true, revoked: false, clientId: made.id };
+  // Another process made it between the look and the insert.
+  const raced = await existing();
+  if (!raced) throw new Error("demo API client neither made nor found");
+  return { ok: true, created: false, revoked: raced.revokedAt !== null, clientId: raced.id };
+}

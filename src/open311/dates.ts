@@ -1,0 +1,95 @@
+// Dates as GeoReport v2 writes and reads them: the W3C profile of ISO 8601 with the time zone always
+// given. Answers carry the country's local time with its offset (`2026-11-26T11:00:00+01:00`), as the
+// specification's examples do, so a reader sees the time the municipality's clock showed.
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, "0");
+
+/** Offsets (minutes east of UTC) by zone and quarter-hour: a zone's offset changes only at a transition. */
+const offsets = new Map<string, number>();
+const QUARTER_MS = 15 * 60_000;
+
+function offsetMinutes(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_MS)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const parts: Record<string, number> = {};
+  for (const p of formatFor(timeZone).formatToParts(new Date(ms))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  const offset = Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - ms) / 60_000);
+  if (offsets.size >= 100_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+/**
+ * `YYYY-MM-DDThh:mm:ss±hh:mm` in `timeZone` (whole seconds: the specification's examples have none
+ * finer). Formatting through Intl costs ~10 µs, so only the zone's offset is asked of it, once per
+ * quarter-hour: a list of 1,000 requests has 3,000 dates.
+ */
+export function w3cDateTime(d: Date, timeZone: string): string {
+  const seconds = Math.floor(d.getTime() / 1000) * 1000;
+  // Offsets change on whole quarter-hours in every zone there is; asked at the second itself.
+  const offset = offsetMinutes(seconds, timeZone);
+  const local = new Date(seconds + offset * 60_000);
+  const sign = offset < 0 ? "-" : "+";
+  return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/**
+ * A W3C date-time with its zone: `YYYY-MM-DDThh:mm[:ss[.s…]](Z|±hh:mm)`. A space where the offset's `+`
+ * belongs is read as `+`: an unencoded `+` in a query string arrives as a space.
+ */
+const W3C = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+\- ]\d{2}:\d{2})$/;
+
+/** The instant a W3C date-time names, or undefined when it is not one (or names no real day or time). */
+export function parseW3cDateTime(text: string): Date | undefined {
+  const m = W3C.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = "0", fraction = "", zone = "Z"] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  // Date.UTC rolls 31 April over into May: a day that does not exist in its month is refused instead.
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day < 1 || day > daysInMonth) return undefined;
+  let offset = 0;
+  if (zone !== "Z") {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 14 || om > 59) return undefined;
+    offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
+  // Date.UTC reads years 0–99 as 1900–1999: the year is set on its own.
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
+  date.setUTCFullYear(year);
+  date.setTime(date.getTime() - offset * 60_000);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
