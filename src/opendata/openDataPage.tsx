@@ -160,7 +160,7 @@ function DatasetSection(p: OpenDataPageProps & { dataset: Dataset }) {
         <div>
           <dt safe>{t("openData.licenceLabel")}</dt>
           <dd>
-            <a href={LICENCE.path} rel="license" safe>
+            <a href={LICENCE.path} rel="license">
               {LICENCE.title}
             </a>
           </dd>
@@ -201,7 +201,7 @@ export function OpenDataPage(p: OpenDataPageProps) {
       <div class="panel">
         <p>
           <span safe>{t("openData.licence.text")}</span>{" "}
-          <a href={LICENCE.path} rel="license" safe>
+          <a href={LICENCE.path} rel="license">
             {LICENCE.title}
           </a>
         </p>

@@ -272,15 +272,11 @@ export function ApiClientCreatedPage(p: { ctx: PageContext; client: ClientRow; a
       <h2 safe>{t(`${K}.useHeading`)}</h2>
       <p safe>{t(`${K}.useRest`)}</p>
       <p>
-        <code class="tracking-link" safe>
-          {"Authorization: Bearer ek_live_…"}
-        </code>
+        <code class="tracking-link">Authorization: Bearer ek_live_…</code>
       </p>
       <p safe>{t(`${K}.useOpen311`)}</p>
       <p>
-        <code class="tracking-link" safe>
-          {"api_key=ek_live_…"}
-        </code>
+        <code class="tracking-link">api_key=ek_live_…</code>
       </p>
       <p>
         <a href={API_CLIENTS_PATH} safe>
