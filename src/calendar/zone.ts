@@ -91,7 +91,8 @@ export function isValidLocalDate(s: string): boolean {
 const QUARTER_MS = 15 * 60_000;
 const offsets = new Map<string, number>();
 
-function offsetOf(ms: number, timeZone: string): number {
+/** UTC offset (ms, east positive) of `timeZone` at epoch milliseconds `ms`, kept per quarter hour. */
+export function offsetOf(ms: number, timeZone: string): number {
   const quarter = Math.floor(ms / QUARTER_MS);
   const key = `${timeZone} ${quarter}`;
   const kept = offsets.get(key);

@@ -1,47 +1,9 @@
 // Dates as GeoReport v2 writes and reads them: the W3C profile of ISO 8601 with the time zone always
 // given. Answers carry the country's local time with its offset (`2026-11-26T11:00:00+01:00`), as the
 // specification's examples do, so a reader sees the time the municipality's clock showed.
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+import { offsetOf } from "../calendar/zone.ts";
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, "0");
-
-/** Offsets (minutes east of UTC) by zone and quarter-hour: a zone's offset changes only at a transition. */
-const offsets = new Map<string, number>();
-const QUARTER_MS = 15 * 60_000;
-
-function offsetMinutes(ms: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(ms / QUARTER_MS)}`;
-  const known = offsets.get(key);
-  if (known !== undefined) return known;
-  const parts: Record<string, number> = {};
-  for (const p of formatFor(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  const offset = Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - ms) / 60_000);
-  if (offsets.size >= 100_000) offsets.clear();
-  offsets.set(key, offset);
-  return offset;
-}
 
 /**
  * `YYYY-MM-DDThh:mm:ss±hh:mm` in `timeZone` (whole seconds: the specification's examples have none
@@ -50,8 +12,8 @@ function offsetMinutes(ms: number, timeZone: string): number {
  */
 export function w3cDateTime(d: Date, timeZone: string): string {
   const seconds = Math.floor(d.getTime() / 1000) * 1000;
-  // Offsets change on whole quarter-hours in every zone there is; asked at the second itself.
-  const offset = offsetMinutes(seconds, timeZone);
+  // The zone's offset, kept per quarter hour by the calendar (exact across a DST switch).
+  const offset = Math.round(offsetOf(seconds, timeZone) / 60_000);
   const local = new Date(seconds + offset * 60_000);
   const sign = offset < 0 ? "-" : "+";
   return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
