@@ -94,8 +94,9 @@ describe("ekomuna worker", () => {
       }
       const lirije = "lirije.shala@demo.ekomuna.example";
       await askForLoginLink(server.url, lirije);
-      await until(() => smtp.to(lirije).length > 0, "the login link email");
-      expect(smtp.to(lirije)[0]!.raw).toMatch(/\/login\/link\/[A-Za-z0-9_-]{20,}/);
+      // The demo's own notices to her go out too; the login link is the one asked for here.
+      const loginLink = /\/login\/link\/[A-Za-z0-9_-]{20,}/;
+      await until(() => smtp.to(lirije).some((m) => loginLink.test(m.raw)), "the login link email");
 
       if (worker) {
         worker.child.kill("SIGTERM");
