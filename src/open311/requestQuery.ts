@@ -8,6 +8,10 @@ import { TRACKING_CODE_PATTERN } from "../cases/trackingCode.ts";
 import { parseW3cDateTime } from "./dates.ts";
 import { type Problem, problem } from "./errors.ts";
 
+/** The instants PostgreSQL and ISO strings both hold: from 0001-01-01 to the end of 9999. */
+const FIRST_INSTANT = new Date("0001-01-01T00:00:00Z").getTime();
+const LAST_INSTANT = new Date("9999-12-31T23:59:59.999Z").getTime();
+
 const DAY_MS = 86_400_000;
 /** The spec's longest span, and its default when no dates are given. */
 export const MAX_SPAN_DAYS = 90;
@@ -138,6 +142,14 @@ export function parseRequestQuery(
   // One end given: the other is 90 days away from it; none: the most recent 90 days.
   const to = v.end_date ?? (v.start_date ? new Date(v.start_date.getTime() + span) : now);
   const from = v.start_date ?? new Date(to.getTime() - span);
+  // A date, given or 90 days from one, that the database cannot store (before year 1 or after 9999).
+  for (const [field, d] of [
+    ["start_date", from],
+    ["end_date", to],
+  ] as const) {
+    if (d.getTime() < FIRST_INSTANT || d.getTime() > LAST_INSTANT)
+      return { ok: false, problems: [problem(400, "bad_date", { field })] };
+  }
   if (to.getTime() < from.getTime()) return { ok: false, problems: [problem(400, "date_order")] };
   if (to.getTime() - from.getTime() > span)
     return { ok: false, problems: [problem(400, "date_span", { days: MAX_SPAN_DAYS })] };
