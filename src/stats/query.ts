@@ -348,8 +348,9 @@ export async function breakdown(
     .map((r) => ({
       key: r.key,
       received: r.received,
-      answeredWithinShare: share(r.met, r.decided),
-      resolutionRate: share(r.resolved, r.received - r.merged),
+      // A share of 1 to 4 cases names them (1 of 1 answered late): not given (docs/INDICATORS.md).
+      answeredWithinShare: isSmall(r.decided) ? null : share(r.met, r.decided),
+      resolutionRate: isSmall(r.received - r.merged) ? null : share(r.resolved, r.received - r.merged),
     }));
 }
 

@@ -806,7 +806,7 @@ describe("GET service requests", () => {
       await expectError(400, "GET", "requests", { query: { jurisdiction_id: "ferizaj", ...query } });
     // A date (given, or 90 days from one) that no database holds is the caller's mistake, said as such.
     for (const query of [
-      { start_date: "9999-12-31T23:59:59Z" },
+      { start_date: "9999-12-31T23:59:59Z" } as Record<string, string>,
       { end_date: "0000-02-01T00:00:00Z" },
       { end_date: "0000-01-01T00:00:00+14:00" },
     ])

@@ -65,7 +65,27 @@ const row = (code: string, received: number, share: number | null = 0.5): NamedR
 });
 
 describe("a breakdown's table", () => {
-  it("shows a count from 1 to 4 as <5 with no shares, on the page and in the CSV; 0 and 5 as they are", () => {
+  it("hides the next smallest group with a lone small one, so the total less the others does not tell it", () => {
+    const table = breakdownTable(ctxOf("en"), period, "department", [
+      row("public-services", 7, 0.5),
+      row("none", 6, 0.5),
+      row("administration", 1, 1),
+    ]);
+    const byCode = new Map(table.rows.map((r) => [r[0]!.raw, r.slice(2).map((c) => c.raw)]));
+    expect(byCode.get("public-services")).toEqual(["7", "0.5", "0.5"]);
+    expect(byCode.get("administration")).toEqual(["<5", "", ""]);
+    expect(byCode.get("none")).toEqual(["…", "", ""]);
+  });
+
+  it("hides nothing where no group is small: zeros are zeros", () => {
+    const table = breakdownTable(ctxOf("en"), period, "category", [
+      row("potholes", 5, 0.8),
+      row("water", 0, null),
+    ]);
+    expect(table.rows.map((r) => r[2]!.raw)).toEqual(["5", "0"]);
+  });
+
+  it("shows a count from 1 to 4 as <5 with no shares, on the page and in the CSV, and the zeros beside it too", () => {
     const table = breakdownTable(ctxOf("en"), period, "category", [
       row("potholes", 5, 0.8),
       row("lighting", 4, 1),
@@ -88,7 +108,8 @@ describe("a breakdown's table", () => {
           .every((c) => c.none),
       ).toBe(true);
     }
-    expect(byCode.get("water")!.map((c) => c.raw)).toEqual(["0", "", ""]);
+    // A 0 beside a hidden group would let the total tell it: hidden too.
+    expect(byCode.get("water")!.map((c) => c.raw)).toEqual(["<5", "", ""]);
     expect(table.columns.map((c) => c.key)).toEqual([
       "code",
       "name",

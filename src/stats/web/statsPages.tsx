@@ -9,7 +9,14 @@ import type { PageContext } from "../../web/context.ts";
 import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import { type ChartSpec, renderChart } from "../charts.ts";
-import { type BreakdownBy, type BreakdownRow, type Indicators, isSmall, type Period } from "../query.ts";
+import {
+  type BreakdownBy,
+  type BreakdownRow,
+  type Indicators,
+  isSmall,
+  type Period,
+  SMALL_COUNT as SMALL_LIMIT,
+} from "../query.ts";
 import { PERIOD_FIELDS, type PeriodValues, type SortDir } from "./period.ts";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -86,6 +93,8 @@ export interface DataTable {
 }
 
 const SUPPRESSED = "<5";
+/** A group hidden so that a small one cannot be worked out (protectSmall). */
+const HIDDEN = "…";
 const noValue: Cell = { text: "", raw: "", none: true };
 
 /** How each indicator is written: a count, a share (0..1), working days, or a rating out of 5. */
@@ -202,8 +211,32 @@ export function trendTable(
   };
 }
 
-/** A breakdown row with the code and the name of what it counts. */
-export type NamedRow = BreakdownRow & { code: string; name: string };
+/**
+ * A breakdown row with the code and the name of what it counts, and whether its figures are hidden:
+ * "small" (from 0 to 4, shown "<5"), or "secondary" (hidden, though not small, so that the one small group
+ * of a breakdown cannot be worked out from the total less the others).
+ */
+export type NamedRow = BreakdownRow & { code: string; name: string; hidden?: "small" | "secondary" };
+
+/**
+ * The small-count rule of a breakdown (docs/INDICATORS.md): a group of 1 to 4 is hidden; when one is, a
+ * group of 0 is hidden too (else "<5" beside zeros and the total tells the number); and when only one group
+ * is hidden, the next smallest is hidden with it (else the total less the others tells it).
+ */
+export function protectSmall(rows: NamedRow[]): NamedRow[] {
+  if (!rows.some((r) => isSmall(r.received))) return rows.map(({ hidden: _, ...r }) => r);
+  const out: NamedRow[] = rows.map((r) => ({
+    ...r,
+    hidden: r.received < SMALL_LIMIT ? ("small" as const) : undefined,
+  }));
+  if (out.filter((r) => r.hidden).length === 1) {
+    const next = out
+      .filter((r) => !r.hidden)
+      .sort((a, b) => a.received - b.received || a.name.localeCompare(b.name))[0];
+    if (next) next.hidden = "secondary";
+  }
+  return out;
+}
 
 /**
  * Biggest groups first; groups under the small-count limit after them in name order, so their order tells
@@ -211,8 +244,8 @@ export type NamedRow = BreakdownRow & { code: string; name: string };
  */
 export function orderBreakdown(lang: Language, rows: NamedRow[]): NamedRow[] {
   const { collator } = formatsOf(lang);
-  const small = (r: NamedRow) => isSmall(r.received);
-  return [...rows].sort(
+  const small = (r: NamedRow) => r.hidden !== undefined;
+  return protectSmall(rows).sort(
     (a, b) =>
       Number(small(a)) - Number(small(b)) ||
       (small(a) ? 0 : b.received - a.received) ||
@@ -228,7 +261,8 @@ export function breakdownTable(
 ): DataTable {
   const cells = (r: NamedRow): Cell[] => {
     // A small group's count is "<5" and its shares are not shown: 1 of 1 answered late names a case.
-    if (isSmall(r.received)) return [{ text: SUPPRESSED, raw: SUPPRESSED }, noValue, noValue];
+    if (r.hidden === "small") return [{ text: SUPPRESSED, raw: SUPPRESSED }, noValue, noValue];
+    if (r.hidden === "secondary") return [{ text: HIDDEN, raw: HIDDEN }, noValue, noValue];
     return [
       valueCell(ctx.lang, "count", r.received),
       valueCell(ctx.lang, "share", r.answeredWithinShare),
@@ -245,7 +279,7 @@ export function breakdownTable(
       { key: "answered_within_share", label: ctx.t("stats.indicator.answeredWithinShare"), numeric: true },
       { key: "resolution_rate", label: ctx.t("stats.indicator.resolutionRate"), numeric: true },
     ],
-    rows: rows.map((r) => [{ text: r.code, raw: r.code }, { text: r.name, raw: r.name }, ...cells(r)]),
+    rows: protectSmall(rows).map((r) => [{ text: r.code, raw: r.code }, { text: r.name, raw: r.name }, ...cells(r)]),
   };
 }
 
@@ -611,8 +645,10 @@ export function ScopePage(p: ScopePageProps) {
                 chart={{
                   kind: "bars",
                   // A suppressed group keeps its place, marked "<5", with no bar.
-                  categories: b.rows.map((r) => (isSmall(r.received) ? `${r.name} (${SUPPRESSED})` : r.name)),
-                  values: b.rows.map((r) => (isSmall(r.received) ? null : r.received)),
+                  categories: b.rows.map((r) =>
+                    r.hidden ? `${r.name} (${r.hidden === "small" ? SUPPRESSED : HIDDEN})` : r.name,
+                  ),
+                  values: b.rows.map((r) => (r.hidden ? null : r.received)),
                   format: formatOf("count"),
                 }}
                 table={tables.get(b.by)!}

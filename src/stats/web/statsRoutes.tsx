@@ -36,6 +36,7 @@ import {
   IndicatorsPage,
   type NamedRow,
   orderBreakdown,
+  protectSmall,
   type ScopeData,
   ScopePage,
   scopeTables,
@@ -82,28 +83,32 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       const codes: readonly string[] = by === "type" ? CASE_TYPES : CHANNELS;
       const found = new Map(rows.map((r) => [String(r.key), r]));
       const extra = rows.filter((r) => !codes.includes(String(r.key))).map((r) => String(r.key));
-      return [...codes, ...extra].map((code) => ({
-        key: code,
-        received: 0,
-        answeredWithinShare: null,
-        resolutionRate: null,
-        ...found.get(code),
-        code,
-        name: t(by === "type" ? `caseType.${code}` : `inbox.channels.${code}`, { defaultValue: code }),
-      }));
+      return protectSmall(
+        [...codes, ...extra].map((code) => ({
+          key: code,
+          received: 0,
+          answeredWithinShare: null,
+          resolutionRate: null,
+          ...found.get(code),
+          code,
+          name: t(by === "type" ? `caseType.${code}` : `inbox.channels.${code}`, { defaultValue: code }),
+        })),
+      );
     }
     if (by === "category") {
       const reference = await referenceData(db);
       return orderBreakdown(
         lang,
-        rows.map((r) => {
-          const category = reference.category(Number(r.key));
-          return {
-            ...r,
-            code: category?.code ?? String(r.key),
-            name: category ? localized(category.name, lang) : String(r.key),
-          };
-        }),
+        protectSmall(
+          rows.map((r) => {
+            const category = reference.category(Number(r.key));
+            return {
+              ...r,
+              code: category?.code ?? String(r.key),
+              name: category ? localized(category.name, lang) : String(r.key),
+            };
+          }),
+        ),
       );
     }
     const known =
@@ -116,14 +121,16 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     const byId = new Map(known.map((d) => [d.id, d]));
     return orderBreakdown(
       lang,
-      rows.map((r) => {
-        const department = byId.get(Number(r.key));
-        return {
-          ...r,
-          code: department?.code ?? (Number(r.key) === 0 ? "" : String(r.key)),
-          name: department ? localized(department.name, lang) : t("stats.noDepartment"),
-        };
-      }),
+      protectSmall(
+        rows.map((r) => {
+          const department = byId.get(Number(r.key));
+          return {
+            ...r,
+            code: department?.code ?? (Number(r.key) === 0 ? "" : String(r.key)),
+            name: department ? localized(department.name, lang) : t("stats.noDepartment"),
+          };
+        }),
+      ),
     );
   }
 
