@@ -2,13 +2,11 @@
 // approaches, to whoever has the case in hand, and a notice at each step of the escalation ladder, each in
 // the recipient's own language, from the catalogs (sla_notices). The messages are pure: the time zone and
 // every value come from the caller.
-import { escapeHtml } from "@kitajs/html";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { notificationPreferences, roleAssignments, users } from "../db/schema.ts";
 import { isLanguage, type Language, translator } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
-import type { MailMessage } from "../notifications/mailer.ts";
 import type { ClockName } from "./sla.ts";
 
 /** Why a warning reached this person: the case is theirs, their department's, or not routed yet. */

@@ -279,7 +279,11 @@ export function breakdownTable(
       { key: "answered_within_share", label: ctx.t("stats.indicator.answeredWithinShare"), numeric: true },
       { key: "resolution_rate", label: ctx.t("stats.indicator.resolutionRate"), numeric: true },
     ],
-    rows: protectSmall(rows).map((r) => [{ text: r.code, raw: r.code }, { text: r.name, raw: r.name }, ...cells(r)]),
+    rows: protectSmall(rows).map((r) => [
+      { text: r.code, raw: r.code },
+      { text: r.name, raw: r.name },
+      ...cells(r),
+    ]),
   };
 }
 
