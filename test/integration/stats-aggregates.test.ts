@@ -278,12 +278,13 @@ describe("statistics from case events", () => {
     expect(
       await breakdown(db(), { municipalityId: prishtine }, { from: "2026-11", to: "2026-12" }, "type"),
     ).toEqual([
-      { key: "issue_report", received: 3, answeredWithinShare: 2 / 3, resolutionRate: 1 / 3 },
-      { key: "request", received: 1, answeredWithinShare: 1, resolutionRate: 1 },
+      // Shares of fewer than 5 cases are not given in a breakdown: 1 of 1 would name the case.
+      { key: "issue_report", received: 3, answeredWithinShare: null, resolutionRate: null },
+      { key: "request", received: 1, answeredWithinShare: null, resolutionRate: null },
     ]);
     expect(await breakdown(db(), { national: true }, { from: "2026-11", to: "2026-12" }, "channel")).toEqual([
-      { key: "web", received: 3, answeredWithinShare: 2 / 3, resolutionRate: 2 / 3 },
-      { key: "phone", received: 1, answeredWithinShare: 1, resolutionRate: 0 },
+      { key: "web", received: 3, answeredWithinShare: null, resolutionRate: null },
+      { key: "phone", received: 1, answeredWithinShare: null, resolutionRate: null },
     ]);
     expect(
       (await breakdown(db(), { municipalityId: prishtine }, NOV, "department")).map((r) => [
