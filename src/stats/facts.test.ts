@@ -303,6 +303,21 @@ describe("factsOf", () => {
     expect(reopened.c[C.finished]).toBe(0);
   });
 
+  it("dates a pause it has no stored start for from the change to awaiting the citizen, not from now", () => {
+    // Found by the property below (seed 1437723598): the pause began "now", so a clock due a moment later
+    // went from undecided to missed as time passed, with no event and no `due` to say so.
+    const kase = {
+      ...base,
+      status: "awaiting_citizen" as const,
+      resolutionDueAt: at("2026-12-03T10:00:00Z"),
+      slaPauses: [],
+    };
+    const events = [submitted(), moved("awaiting_citizen", "2026-12-02T10:00:00Z")];
+    const f = factsOf(kase, events, calendar, at("2026-12-05T00:00:00Z"));
+    expect(f.c[C.resolution_decided]).toBe(0);
+    expect(factsOf(kase, events, calendar, at("2027-02-01T00:00:00Z"))).toEqual(f);
+  });
+
   it("takes the case's status as the truth where its events do not tell it", () => {
     const f = factsOf(
       { ...base, status: "closed", closedAt: at("2026-12-01T10:00:00Z") },

@@ -137,7 +137,14 @@ export function factsOf(
 
   const pauses = intervals(kase.slaPauses, received);
   const paused = kase.status === "awaiting_citizen";
-  const pausedSince = paused ? (pauses.find((p) => p.to === Infinity)?.from ?? t) : null;
+  // A pause without its stored start (an import) began when the case last went to awaiting the citizen:
+  // a fixed instant, so the facts do not move with the clock.
+  const lastAwaiting = sorted.findLast(
+    (e) => e.type === "status_changed" && e.toStatus === "awaiting_citizen",
+  );
+  const pausedSince = paused
+    ? (pauses.find((p) => p.to === Infinity)?.from ?? (lastAwaiting ? +lastAwaiting.at : received))
+    : null;
   const state: ClockState = { open: isOpen, pausedSince, finishedAt, now: t };
 
   const ackAt = ms(kase.acknowledgedAt);
@@ -222,7 +229,10 @@ function readClock(
   if (at !== null) return { decided: true, met: at < due };
   const missed = { decided: true, met: false };
   if (!s.open) return s.finishedAt !== null && due <= Math.min(s.finishedAt, s.now) ? missed : undecided;
-  if (s.pausedSince !== null) return due <= s.pausedSince && due <= s.now ? missed : undecided;
+  if (s.pausedSince !== null) {
+    if (due > s.pausedSince) return undecided;
+    return due <= s.now ? missed : { ...undecided, pending: due };
+  }
   return due <= s.now ? missed : { ...undecided, pending: due };
 }
 
