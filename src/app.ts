@@ -31,6 +31,9 @@ import { webhookRoutes } from "./notifications/web/webhookRoutes.tsx";
 import { open311Routes } from "./open311/open311Routes.ts";
 import { openDataRoutes } from "./opendata/openDataRoutes.ts";
 import { healthRoutes } from "./ops/health.ts";
+import { consultationRoutes } from "./participation/consultations/consultationRoutes.tsx";
+import { meetingRoutes } from "./participation/meetings/meetingRoutes.tsx";
+import { proposalRoutes } from "./participation/proposals/proposalRoutes.tsx";
 import type { Profile } from "./reference/profile.ts";
 import { municipalityRoutes } from "./reference/web/routes.tsx";
 import { statsRoutes } from "./stats/web/statsRoutes.tsx";
@@ -222,6 +225,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(statsRoutes);
   await app.register(openDataRoutes);
   await app.register(open311Routes);
+  await app.register(consultationRoutes);
+  await app.register(meetingRoutes);
+  await app.register(proposalRoutes);
   await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;
 }

@@ -91,7 +91,9 @@ export function slaColumns(r: SlaRecord, now: Date, cal: WorkingCalendar): SlaCo
 export function slaReader(r: SlaRecord, cal: WorkingCalendar) {
   const pauses = pausesOf(r.pauses);
   const clock = runningClock(r);
-  const paused = isPaused(r.status);
+  // Paused while the case awaits the citizen, or while a pause opened by other means runs (a proposal
+  // collecting support: its formal answer is owed only once it reaches the threshold).
+  const paused = isPaused(r.status) || r.pauses.some((p) => !p.to);
   const unit = r.standard.unit;
   const running =
     clock && !paused

@@ -907,3 +907,283 @@ export const statsProgress = pgTable("stats_progress", {
   recent: jsonb("recent").$type<{ at: string; lastEventId: number }[]>().notNull().default(sql`'[]'::jsonb`),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+// ── Participation in decisions (issue 8): consultations, public meetings, proposals ──────────────────
+
+/**
+ * The participation rules a municipality works to: the consultation minimum, the proposals' support
+ * window and threshold. The row with no municipality is the national default (set by the ministry); a
+ * municipality's own row, when there is one, replaces it whole.
+ */
+export const participationSettings = pgTable(
+  "participation_settings",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id").references(() => municipalities.id),
+    /** A consultation stays open at least this many calendar days (the national minimum: 15). */
+    consultationMinDays: smallint("consultation_min_days").notNull().default(15),
+    /** How long a published proposal collects support, in calendar days. */
+    proposalWindowDays: smallint("proposal_window_days").notNull().default(90),
+    /** Supports a proposal needs for a formal answer. */
+    proposalThreshold: integer("proposal_threshold").notNull().default(100),
+    /** For a proposal of a normative act: this share (percent) of the registered voters. */
+    normativeThresholdPercent: smallint("normative_threshold_percent").notNull().default(15),
+    registeredVoters: integer("registered_voters"),
+    /** Only accounts with a verified identity may support. */
+    supportRequiresVerified: boolean("support_requires_verified").notNull().default(false),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("participation_settings_scope").on(sql`coalesce(${t.municipalityId}, 0)`)],
+);
+
+/**
+ * A public consultation on a draft (budget, investment plan, urban plan, regulation, other act). Staff
+ * write it in both official languages. A draft until `published_at`; upcoming, open or closed by its
+ * dates (inclusive, the municipality's local days); its report ("you said, we did") published once every
+ * comment has a disposition.
+ */
+export const consultations = pgTable(
+  "consultations",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    kind: text("kind").notNull(), // budget | investment_plan | urban_plan | regulation | other
+    title: jsonb("title").$type<LocalizedText>().notNull(),
+    summary: jsonb("summary").$type<LocalizedText>().notNull(),
+    departmentId: integer("department_id").references(() => departments.id),
+    opensOn: date("opens_on").notNull(),
+    closesOn: date("closes_on").notNull(),
+    publishedAt: ts("published_at"),
+    reportPublishedAt: ts("report_published_at"),
+    /** What the municipality says it did with the comments overall, shown above the report. */
+    reportSummary: jsonb("report_summary").$type<LocalizedText>(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index("consultations_municipality").on(t.municipalityId, t.opensOn)],
+);
+
+/** The draft's text, divided into sections citizens comment on. */
+export const consultationSections = pgTable(
+  "consultation_sections",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull(),
+    heading: jsonb("heading").$type<LocalizedText>().notNull(),
+    body: jsonb("body").$type<LocalizedText>().notNull(),
+  },
+  (t) => [index("consultation_sections_consultation").on(t.consultationId, t.position)],
+);
+
+/** A PDF of a consultation (the draft act, annexes), kept in the upload store and served as a download. */
+export const consultationDocuments = pgTable(
+  "consultation_documents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    fileName: text("file_name").notNull(),
+    storageKey: text("storage_key").notNull(),
+    bytes: integer("bytes").notNull(),
+    position: smallint("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("consultation_documents_consultation").on(t.consultationId)],
+);
+
+/**
+ * A citizen's comment on a consultation, on the whole (no section) or on a section, or a reply to another
+ * comment. Hidden by a moderator with a reason (the author still sees it, with the reason). After closing,
+ * staff record its disposition with a reason.
+ */
+export const consultationComments = pgTable(
+  "consultation_comments",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    sectionId: integer("section_id").references(() => consultationSections.id, { onDelete: "set null" }),
+    parentId: bigint("parent_id", { mode: "number" }).references((): AnyPgColumn => consultationComments.id, {
+      onDelete: "cascade",
+    }),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    /** The language the author wrote in (for the `lang` attribute). */
+    language: text("language").notNull(),
+    /** The author chose to be named in the report; otherwise "a participant". */
+    showName: boolean("show_name").notNull().default(false),
+    supportCount: integer("support_count").notNull().default(0),
+    hiddenAt: ts("hidden_at"),
+    hiddenReason: text("hidden_reason"),
+    hiddenBy: uuid("hidden_by").references(() => users.id, { onDelete: "set null" }),
+    disposition: text("disposition"), // accepted | partly_accepted | not_accepted | noted
+    dispositionReason: text("disposition_reason"),
+    dispositionBy: uuid("disposition_by").references(() => users.id, { onDelete: "set null" }),
+    dispositionAt: ts("disposition_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("consultation_comments_consultation").on(t.consultationId, t.createdAt),
+    index("consultation_comments_author").on(t.authorId),
+  ],
+);
+
+/** One support per account per comment. */
+export const consultationCommentSupports = pgTable(
+  "consultation_comment_supports",
+  {
+    commentId: bigint("comment_id", { mode: "number" })
+      .notNull()
+      .references(() => consultationComments.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.commentId, t.userId] })],
+);
+
+/** A user's report that a comment is abusive; one per user per comment, closed when a moderator acts. */
+export const consultationCommentReports = pgTable(
+  "consultation_comment_reports",
+  {
+    commentId: bigint("comment_id", { mode: "number" })
+      .notNull()
+      .references(() => consultationComments.id, { onDelete: "cascade" }),
+    reporterId: uuid("reporter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+    resolvedAt: ts("resolved_at"),
+  },
+  (t) => [primaryKey({ columns: [t.commentId, t.reporterId] })],
+);
+
+/** People told when a consultation's report is published (participants follow automatically). */
+export const consultationFollowers = pgTable(
+  "consultation_followers",
+  {
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.consultationId, t.userId] })],
+);
+
+/**
+ * A public meeting or budget hearing on a municipality's calendar (the law asks for at least two a year),
+ * with its place and how accessible it is, the agenda, a linked consultation, and the minutes (a PDF)
+ * afterwards. `sequence` grows with every change, for calendar programs reading the iCalendar feed.
+ */
+export const publicMeetings = pgTable(
+  "public_meetings",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    kind: text("kind").notNull(), // public_meeting | budget_hearing
+    title: jsonb("title").$type<LocalizedText>().notNull(),
+    startsAt: ts("starts_at").notNull(),
+    endsAt: ts("ends_at"),
+    place: jsonb("place").$type<LocalizedText>().notNull(),
+    accessibility: jsonb("accessibility").$type<LocalizedText>(),
+    agenda: jsonb("agenda").$type<LocalizedText>().notNull(),
+    consultationId: integer("consultation_id").references(() => consultations.id, { onDelete: "set null" }),
+    minutesKey: text("minutes_key"),
+    minutesFileName: text("minutes_file_name"),
+    minutesBytes: integer("minutes_bytes"),
+    cancelledAt: ts("cancelled_at"),
+    sequence: integer("sequence").notNull().default(0),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index("public_meetings_municipality").on(t.municipalityId, t.startsAt)],
+);
+
+/**
+ * What a proposal (a case of type proposal) has beyond the case: from its publication by the coordinator,
+ * the support window and threshold it was published with, the supports counted, when it reached the
+ * threshold (the formal answer's clocks run from then) or ran out, the decision, and — once accepted — its
+ * public progress record.
+ */
+export const proposals = pgTable(
+  "proposals",
+  {
+    caseId: bigint("case_id", { mode: "number" })
+      .primaryKey()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    publishedAt: ts("published_at").notNull(),
+    supportClosesAt: ts("support_closes_at").notNull(),
+    threshold: integer("threshold").notNull(),
+    requiresVerified: boolean("requires_verified").notNull().default(false),
+    supportCount: integer("support_count").notNull().default(0),
+    thresholdReachedAt: ts("threshold_reached_at"),
+    expiredAt: ts("expired_at"),
+    decision: text("decision"), // accepted | rejected | under_consideration
+    decisionAt: ts("decision_at"),
+    progressStatus: text("progress_status"), // planned | in_progress | completed | stalled
+    progressPercent: smallint("progress_percent"),
+    budgetLine: text("budget_line"),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    index("proposals_municipality").on(t.municipalityId, t.publishedAt),
+    index("proposals_collecting")
+      .on(t.supportClosesAt)
+      .where(sql`${t.thresholdReachedAt} is null and ${t.expiredAt} is null`),
+  ],
+);
+
+/** One support per account per proposal. */
+export const proposalSupports = pgTable(
+  "proposal_supports",
+  {
+    caseId: bigint("case_id", { mode: "number" })
+      .notNull()
+      .references(() => proposals.caseId, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.userId] }), index("proposal_supports_user").on(t.userId)],
+);
+
+/** A dated step of an accepted proposal's public progress record. */
+export const proposalMilestones = pgTable(
+  "proposal_milestones",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: bigint("case_id", { mode: "number" })
+      .notNull()
+      .references(() => proposals.caseId, { onDelete: "cascade" }),
+    on: date("on").notNull(),
+    text: jsonb("text").$type<LocalizedText>().notNull(),
+    percent: smallint("percent"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("proposal_milestones_case").on(t.caseId, t.on)],
+);

@@ -70,6 +70,12 @@ const settings = z.object({
   languages: z.array(z.string()),
   defaultLanguage: z.string(),
   consultationMinimumDays: z.number().int().min(1),
+  /** The national defaults for proposals: support window (calendar days) and threshold (supports). */
+  proposals: z.object({
+    windowDays: z.number().int().min(1),
+    threshold: z.number().int().min(1),
+    normativeThresholdPercent: z.number().int().min(1).max(100),
+  }),
   ministry: z.object({ sq: z.string(), sr: z.string(), en: z.string() }),
   bounds: z.object({ south: z.number(), west: z.number(), north: z.number(), east: z.number() }),
 });

@@ -11,7 +11,15 @@ import {
 } from "../cases/sla.ts";
 import { CASE_STATUSES, OPEN311_STATUS } from "../cases/statuses.ts";
 import type { Db } from "../db/client.ts";
-import { auditLog, caseStatuses, categories, holidays, municipalities, reasonCodes } from "../db/schema.ts";
+import {
+  auditLog,
+  caseStatuses,
+  categories,
+  holidays,
+  municipalities,
+  participationSettings,
+  reasonCodes,
+} from "../db/schema.ts";
 import { translator } from "../kernel/i18n.ts";
 import { seedResponseTemplates } from "../workspace/templates.ts";
 import type { Profile } from "./profile.ts";
@@ -73,6 +81,18 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
         },
       });
     await seedAccessToDocumentsRules(tx);
+
+    // The national participation rules, once: after that they are the ministry's to change (issue 9).
+    await tx
+      .insert(participationSettings)
+      .values({
+        municipalityId: null,
+        consultationMinDays: profile.consultationMinimumDays,
+        proposalWindowDays: profile.proposals.windowDays,
+        proposalThreshold: profile.proposals.threshold,
+        normativeThresholdPercent: profile.proposals.normativeThresholdPercent,
+      })
+      .onConflictDoNothing();
 
     // A year the ministry has changed on its calendar page (src/calendar/calendarAdmin.ts, each change in
     // the audit log as subject "<calendar>:<year>") is theirs: a re-seed neither undoes an edit nor brings

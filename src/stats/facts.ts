@@ -12,9 +12,10 @@ import { addInto, C, emptyCounters, isZero } from "./counters.ts";
 /**
  * The layout of facts and aggregates (counters.ts, buckets.ts, the fields below). Raising it makes the
  * next statistics pass rebuild everything (aggregator.ts), as stored facts of another layout cannot be
- * subtracted from the new aggregates.
+ * subtracted from the new aggregates. Also raised when what facts say changes (2: pauses other than
+ * awaiting the citizen hold the clocks).
  */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
 type Instant = Date | number | null | undefined;
 
@@ -136,15 +137,20 @@ export function factsOf(
   for (const [k, v] of Object.entries(fin)) if (v === 0) delete fin[k];
 
   const pauses = intervals(kase.slaPauses, received);
-  const paused = kase.status === "awaiting_citizen";
-  // A pause without its stored start (an import) began when the case last went to awaiting the citizen:
-  // a fixed instant, so the facts do not move with the clock.
+  // Paused while a stored pause runs (awaiting the citizen; a proposal collecting support) or the case
+  // awaits the citizen. A pause without its stored start (an import) began when the case last went to
+  // awaiting the citizen: a fixed instant, so the facts do not move with the clock.
+  const openPause = pauses.find((p) => p.to === Infinity);
   const lastAwaiting = sorted.findLast(
     (e) => e.type === "status_changed" && e.toStatus === "awaiting_citizen",
   );
-  const pausedSince = paused
-    ? (pauses.find((p) => p.to === Infinity)?.from ?? (lastAwaiting ? +lastAwaiting.at : received))
-    : null;
+  const pausedSince = openPause
+    ? openPause.from
+    : kase.status === "awaiting_citizen"
+      ? lastAwaiting
+        ? +lastAwaiting.at
+        : received
+      : null;
   const state: ClockState = { open: isOpen, pausedSince, finishedAt, now: t };
 
   const ackAt = ms(kase.acknowledgedAt);

@@ -24,14 +24,23 @@ export interface PhotoStore {
   delete(key: string): Promise<void>;
 }
 
-/** A key is two hex characters (a shard, so no directory grows huge), a slash and a UUID file name. */
-const KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}(?:\.thumb)?\.jpg$/;
+/**
+ * A key is two hex characters (a shard, so no directory grows huge), a slash and a UUID file name: a
+ * photo (`.jpg`, its thumbnail `.thumb.jpg`) or a document (`.pdf`: consultation papers, meeting minutes).
+ */
+const KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}(?:(?:\.thumb)?\.jpg|\.pdf)$/;
 
 /** A new random key for a photo and its thumbnail (same name, `.thumb` before the extension). */
 export function newPhotoKeys(): { image: string; thumbnail: string } {
   const id = randomUUID();
   const base = `${id.slice(0, 2)}/${id}`;
   return { image: `${base}.jpg`, thumbnail: `${base}.thumb.jpg` };
+}
+
+/** A new random key for a PDF document. */
+export function newDocumentKey(): string {
+  const id = randomUUID();
+  return `${id.slice(0, 2)}/${id}.pdf`;
 }
 
 export function isPhotoKey(key: string): boolean {
@@ -88,8 +97,9 @@ export class LocalDiskPhotoStore implements PhotoStore {
     }
     try {
       const { size } = await handle.stat();
-      // Only JPEGs are ever stored (every photo is re-encoded); the type is not kept beside the bytes.
-      return { body: handle.createReadStream(), contentType: "image/jpeg", size };
+      // Only re-encoded JPEGs and checked PDFs are stored; the key's extension says which.
+      const contentType = key.endsWith(".pdf") ? "application/pdf" : "image/jpeg";
+      return { body: handle.createReadStream(), contentType, size };
     } catch (e) {
       await handle.close().catch(() => {});
       throw e;

@@ -1,0 +1,4 @@
+// The consultations pages and actions (issue 8). Filled in by the engineer building them.
+import type { FastifyInstance } from "fastify";
+
+export async function consultationRoutes(_app: FastifyInstance): Promise<void> {}
