@@ -179,8 +179,15 @@ export function pageName(path: string): string {
   );
 }
 
-/** Saves a full-page screenshot as test-results/screenshots/<name>-<lang>.png and returns its path. */
-export async function screenshot(page: Page, name: string, lang: Language): Promise<string> {
+/** Whether the suite saves screenshots: `EKOMUNA_SCREENSHOTS=1 npm run test:e2e` (CI does not; they cost time). */
+export const SAVE_SCREENSHOTS = process.env.EKOMUNA_SCREENSHOTS === "1";
+
+/**
+ * Saves a full-page screenshot as test-results/screenshots/<name>-<lang>.png when SAVE_SCREENSHOTS, for
+ * people to look at; returns its path, or undefined when screenshots are off.
+ */
+export async function screenshot(page: Page, name: string, lang: Language): Promise<string | undefined> {
+  if (!SAVE_SCREENSHOTS) return undefined;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = fileURLToPath(new URL(`${name}-${lang}.png`, SCREENSHOT_DIR));
   await page.screenshot({ path, fullPage: true });

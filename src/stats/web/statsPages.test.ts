@@ -225,6 +225,7 @@ describe("a municipality's page", () => {
       { month: "2026-11", ...none, received: 3, answeredWithinShare: null },
     ],
     breakdowns: [{ by: "channel" as const, rows: [row("web", 6), row("phone", 3)] }],
+    updatedAt: new Date("2026-12-01T13:05:00Z"),
   };
 
   it("puts each chart in a figure with a heading, a labelled image, its table and its CSV link", async () => {
@@ -247,6 +248,8 @@ describe("a municipality's page", () => {
     );
     expect(html).toContain('href="/m/prishtine/statistics?from=2026-10&to=2026-11&format=csv&table=channel"');
     expect(html).toContain("<caption>Inputs by channel, October 2026 to November 2026</caption>");
+    // How fresh the figures are, in the profile's time zone (Prishtinë: UTC+1 in December).
+    expect(html).toContain("Figures as of Dec 1, 2026, 2:05 PM.");
     // The small-count rule is told, with a link to the definitions.
     expect(html).toContain('href="/statistics/indicators#small-counts"');
     expect(html).toMatch(

@@ -2,6 +2,7 @@
 // breakdowns (each chart with its data as a table and as CSV), all municipalities side by side, and how the
 // indicators are counted. Every figure is one of the data tables built here, which the routes also write
 // as CSV, so a page and its downloads can never disagree.
+import { formatDateTime } from "../../cases/web/casePages.tsx";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
@@ -545,6 +546,8 @@ export interface ScopeData {
   indicators: Indicators;
   monthly: MonthlyRow[];
   breakdowns: { by: BreakdownBy; rows: NamedRow[] }[];
+  /** When the aggregates last took in the cases' events (null before the first pass). */
+  updatedAt: Date | null;
 }
 
 export interface ScopePageProps {
@@ -609,6 +612,11 @@ export function ScopePage(p: ScopePageProps) {
             <h2 id="indicators-heading" safe>
               {t("stats.indicatorsHeading", { period: periodText(ctx, data.period) })}
             </h2>
+            {data.updatedAt ? (
+              <p class="hint" safe>
+                {t("stats.updatedAt", { time: formatDateTime(ctx, data.updatedAt) })}
+              </p>
+            ) : null}
             <TableView ctx={ctx} table={tables.get("indicators")!} labelledBy="indicators-heading" />
             <CsvLink ctx={ctx} href={csvHref(p.path, data.period, "indicators")} />
           </section>

@@ -24,6 +24,7 @@ import {
   monthly,
   type Period,
   type Scope,
+  statsUpdatedAt,
 } from "../query.ts";
 import { parseStatsQuery, type RawQuery, type StatsQuery } from "./period.ts";
 import {
@@ -141,13 +142,15 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     breakdowns: BreakdownBy[],
   ): Promise<ScopeData> {
     const municipalityId = "municipalityId" in scope ? scope.municipalityId : undefined;
-    const [ind, months, ...parts] = await Promise.all([
+    const [updatedAt, ind, months, ...parts] = await Promise.all([
+      statsUpdatedAt(db),
       indicators(db, scope, period),
       monthly(db, scope, period),
       ...breakdowns.map((by) => breakdown(db, scope, period, by)),
     ]);
     return {
       period,
+      updatedAt,
       indicators: ind,
       monthly: months,
       breakdowns: await Promise.all(
