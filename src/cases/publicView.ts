@@ -2,6 +2,7 @@
 // page, feed or API can leak a name, an email, a phone number or a sensitive location by forgetting.
 import type { casePhotos, cases } from "../db/schema.ts";
 import { coarsen } from "./geo.ts";
+import { redactPersonalData } from "./personalData.ts";
 import { thumbnailSize } from "./photos/photoView.ts";
 import type { CaseStatus, CaseType } from "./statuses.ts";
 
@@ -32,6 +33,10 @@ export interface PublicCase {
   type: CaseType;
   status: CaseStatus;
   channel: string;
+  /**
+   * In this and every text below (description, name, address, timeline messages but published answers),
+   * what looks like an email, a phone or a personal number is replaced by `REDACTION_MARKER` (personalData.ts).
+   */
   title: string;
   description: string;
   /** The submitter's name only when they chose to show it. */
@@ -65,11 +70,6 @@ export function isPublicPhoto(
   return row.visibility === "public" && !category.sensitive && !photo.hidden;
 }
 
-/**
- * The public view of a case: no contact details, no account, no internal events, the name only when
- * shown by choice, a coarse location (no address) and no photos for sensitive categories, and only the
- * photos moderation has not hidden. Private cases have no public view at all (undefined).
- */
 /** What the public view reads of a case (a case about to be written has it too). */
 export type ViewedCase = Pick<
   CaseRow,
@@ -94,6 +94,14 @@ export type ViewedCase = Pick<
   | "reasonCode"
 >;
 
+/**
+ * The public view of a case: no contact details, no account, no internal events, the name only when
+ * shown by choice, a coarse location (no address) and no photos for sensitive categories, only the
+ * photos moderation has not hidden, and no text that looks like personal data (a citizen types their
+ * phone number into a description) except in published answers, which staff checked and confirmed
+ * (personalData.ts: the office's own number belongs there). Private cases have no public
+ * view at all (undefined). Staff pages read the case itself, so they keep the original words.
+ */
 export function publicCaseView(
   row: ViewedCase,
   category: { sensitive: boolean },
@@ -111,15 +119,15 @@ export function publicCaseView(
     type: row.type as CaseType,
     status: row.status as CaseStatus,
     channel: row.channel,
-    title: row.title,
-    description: row.description,
-    submitterName: row.showName ? row.contactName : null,
+    title: publicText(row.title),
+    description: publicText(row.description),
+    submitterName: row.showName ? publicText(row.contactName) : null,
     location: hasPoint
       ? sensitive
         ? { latitude: coarsen(row.latitude!), longitude: coarsen(row.longitude!), precision: "approximate" }
         : { latitude: row.latitude!, longitude: row.longitude!, precision: "exact" }
       : null,
-    address: sensitive ? null : row.address,
+    address: sensitive ? null : publicText(row.address),
     receivedAt: row.receivedAt,
     acknowledgedAt: row.acknowledgedAt,
     responseDueAt: row.responseDueAt,
@@ -134,7 +142,9 @@ export function publicCaseView(
         fromStatus: e.fromStatus,
         toStatus: e.toStatus,
         reasonCode: e.reasonCode,
-        message: e.message,
+        // A published answer went through the staff's personal-data check (personalData.ts), which may have
+        // confirmed a number on purpose (the office's phone); everything else is redacted here.
+        message: e.type === "answer_published" ? e.message : publicText(e.message),
         at: e.at,
         ...(e.type === "escalated" ? { escalationLevel: escalationLevelOf(e.data) } : {}),
       })),
@@ -162,8 +172,8 @@ export interface PublicCaseSummary {
 /**
  * The list view of a case, under the same rules as `publicCaseView`: private cases have none
  * (undefined), and since a list shows no submitter, address or location at all, the name-by-choice and
- * coarse-location rules hold by leaving them out. Takes only the columns it needs, so a list query never
- * has to select personal data to build it.
+ * coarse-location rules hold by leaving them out; the title is redacted as on the case page. Takes only
+ * the columns it needs, so a list query never has to select personal data to build it.
  */
 export function publicCaseSummary(
   row: Pick<CaseRow, "visibility" | "trackingCode" | "type" | "status" | "title" | "receivedAt">,
@@ -173,9 +183,17 @@ export function publicCaseSummary(
     trackingCode: row.trackingCode,
     type: row.type as CaseType,
     status: row.status as CaseStatus,
-    title: row.title,
+    title: publicText(row.title),
     receivedAt: row.receivedAt,
   };
+}
+
+/**
+ * A text as anyone may read it. Callers that read only the columns they need leave the others null (a map
+ * point has no description), so a text that is not there stays as it is instead of failing.
+ */
+function publicText<T extends string | null>(text: T): T {
+  return (text ? redactPersonalData(text) : text) as T;
 }
 
 /** The ladder step an escalation event names (its data carries only the step, the role, the clock). */
