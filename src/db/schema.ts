@@ -28,6 +28,7 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true });
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /** A municipality is a tenant: a profile of languages, categories and standards, never special code. */
 export const municipalities = pgTable("municipalities", {
@@ -932,7 +933,7 @@ export const participationSettings = pgTable(
     /** Only accounts with a verified identity may support. */
     supportRequiresVerified: boolean("support_requires_verified").notNull().default(false),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("participation_settings_scope").on(sql`coalesce(${t.municipalityId}, 0)`)],
 );
@@ -962,7 +963,7 @@ export const consultations = pgTable(
     reportSummary: jsonb("report_summary").$type<LocalizedText>(),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [index("consultations_municipality").on(t.municipalityId, t.opensOn)],
 );
@@ -1114,7 +1115,7 @@ export const publicMeetings = pgTable(
     sequence: integer("sequence").notNull().default(0),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [index("public_meetings_municipality").on(t.municipalityId, t.startsAt)],
 );
@@ -1146,7 +1147,7 @@ export const proposals = pgTable(
     progressStatus: text("progress_status"), // planned | in_progress | completed | stalled
     progressPercent: smallint("progress_percent"),
     budgetLine: text("budget_line"),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     index("proposals_municipality").on(t.municipalityId, t.publishedAt),
