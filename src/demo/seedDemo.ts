@@ -1,5 +1,6 @@
 // Seeds the demo installation (only in demo mode): departments, staff and citizens with one shared
 // password, and cases in every status with a consistent timeline and response deadlines.
+
 import { hash } from "@node-rs/argon2";
 import { eq, inArray, isNull, sql } from "drizzle-orm";
 import type { WorkingCalendar } from "../calendar/calendar.ts";
@@ -18,6 +19,7 @@ import {
   roleAssignments,
   users,
 } from "../db/schema.ts";
+import { seedDemoMeetings } from "../participation/meetings/seedDemoMeetings.ts";
 import { categoryStandard } from "../reference/referenceCache.ts";
 import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
 
@@ -221,6 +223,15 @@ export async function seedDemo(
         );
       if (kase!.assigneeId) await tellAssigned(tx, told, kase!, null);
     }
+
+    // Participation (src/participation): the meetings link to the consultations, so they come after.
+    const participation = {
+      now,
+      calendar,
+      municipalityId: (slug: string) => muniBySlug.get(slug)!.id,
+      userId: (local: string) => userId(local)!,
+    };
+    await seedDemoMeetings(tx, participation);
   });
 }
 
