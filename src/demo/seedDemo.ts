@@ -19,6 +19,7 @@ import {
   roleAssignments,
   users,
 } from "../db/schema.ts";
+import { seedDemoConsultations } from "../participation/consultations/demo.ts";
 import { seedDemoMeetings } from "../participation/meetings/seedDemoMeetings.ts";
 import { categoryStandard } from "../reference/referenceCache.ts";
 import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
@@ -231,6 +232,7 @@ export async function seedDemo(
       municipalityId: (slug: string) => muniBySlug.get(slug)!.id,
       userId: (local: string) => userId(local)!,
     };
+    await seedDemoConsultations(tx, participation);
     await seedDemoMeetings(tx, participation);
   });
 }

@@ -1,4 +1,5 @@
-// A small RFC 4180 CSV reader for the reference data the project ships (quoted fields, doubled quotes).
+// RFC 4180 CSV: a small reader for the reference data the project ships (quoted fields, doubled quotes),
+// and the one line writer every CSV download uses (inbox, statistics, open data, consultation reports).
 
 /** Parses CSV text with a header row into records keyed by the header names. */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -38,4 +39,19 @@ export function parseCsv(text: string): Record<string, string>[] {
     }
     return Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""]));
   });
+}
+
+/**
+ * One CSV line (RFC 4180, CRLF). A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR at
+ * its start: titles are typed by the public) is kept as text with a leading apostrophe; a phone number or
+ * a signed number ("+383 44 123 456") can call nothing and stays as it is.
+ */
+export function csvLine(cells: readonly (string | null | undefined)[]): string {
+  return `${cells
+    .map((cell) => {
+      let s = cell ?? "";
+      if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d\s().-]+$/.test(s)) s = `'${s}`;
+      return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    })
+    .join(",")}\r\n`;
 }

@@ -1,7 +1,7 @@
 // Records to CSV and JSON text, a batch at a time, as a stream: the header (or "[") first, each batch as it
 // comes, and the end only after the last one, so the file is valid only when it is whole.
 import { Readable } from "node:stream";
-import { csvLine } from "../workspace/inboxQuery.ts";
+import { csvLine } from "../kernel/csv.ts";
 
 type Cell = string | number | boolean | null;
 

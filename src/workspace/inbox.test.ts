@@ -5,15 +5,9 @@ import { describe, expect, it } from "vitest";
 import { type Actor, can, type RoleAssignment } from "../access/policy.ts";
 import { STAFF_ROLES } from "../access/roles.ts";
 import { buildCalendar } from "../calendar/calendar.ts";
+import { csvLine } from "../kernel/csv.ts";
 import { timeLeft } from "./inboxPages.tsx";
-import {
-  csvLine,
-  type InboxKnown,
-  inboxQueryString,
-  inboxScope,
-  inScope,
-  parseInboxQuery,
-} from "./inboxQuery.ts";
+import { type InboxKnown, inboxQueryString, inboxScope, inScope, parseInboxQuery } from "./inboxQuery.ts";
 
 describe("the inbox's scope", () => {
   const USER = "00000000-0000-4000-8000-000000000001";

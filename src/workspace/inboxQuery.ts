@@ -643,18 +643,3 @@ export async function openInboxExport(
   }
   return { count: ids.length, batches };
 }
-
-/**
- * One CSV line (RFC 4180, CRLF). A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR at
- * its start: titles are typed by the public) is kept as text with a leading apostrophe; a phone number or
- * a signed number ("+383 44 123 456") can call nothing and stays as it is.
- */
-export function csvLine(cells: readonly (string | null | undefined)[]): string {
-  return `${cells
-    .map((cell) => {
-      let s = cell ?? "";
-      if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d\s().-]+$/.test(s)) s = `'${s}`;
-      return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-    })
-    .join(",")}\r\n`;
-}

@@ -11,6 +11,7 @@ import { appendAudit } from "../audit/audit.ts";
 import { actOnCase, type StaffAction } from "../cases/commands/staffAction.ts";
 import { TRACKING_CODE_PATTERN } from "../cases/trackingCode.ts";
 import { cases, categories, departments, reasonCodes, roleAssignments, users } from "../db/schema.ts";
+import { csvLine } from "../kernel/csv.ts";
 import type { Language } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { referenceData } from "../reference/referenceCache.ts";
@@ -28,7 +29,6 @@ import {
   type InboxPageProps,
 } from "./inboxPages.tsx";
 import {
-  csvLine,
   type InboxKnown,
   type InboxScope,
   type InboxValues,

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CASE_TYPES, CHANNELS } from "../../cases/statuses.ts";
 import { departments } from "../../db/schema.ts";
+import { csvLine } from "../../kernel/csv.ts";
 import { localized } from "../../kernel/localized.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
 import type { PageContext } from "../../web/context.ts";
@@ -14,7 +15,6 @@ import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { errorText, type FieldErrors } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
-import { csvLine } from "../../workspace/inboxQuery.ts";
 import {
   type BreakdownBy,
   type BreakdownRow,

@@ -1,0 +1,216 @@
+// Small pieces the consultation pages share: fields with their hint and error tied by aria-describedby,
+// a staff text in the page's language, text with its line breaks, a local day.
+import type { Children } from "@kitajs/html";
+import type { LocalizedText } from "../../db/schema.ts";
+import type { Language } from "../../kernel/i18n.ts";
+import { htmlLang, localized } from "../../kernel/localized.ts";
+import type { PageContext } from "../../web/context.ts";
+import { attributeText, ErrorMessage, type FieldErrors, fieldId } from "../../web/forms.tsx";
+import { daysLeft, type Stage } from "./model.ts";
+
+export const K = "consultations";
+export type Values = Record<string, string>;
+
+const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
+
+interface FieldBase {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  value: string;
+  errors: FieldErrors;
+  /** The id of the control when one name appears in several forms of a page. */
+  id?: string;
+  lang?: string;
+}
+
+function Group(p: FieldBase & { children: Children }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <div class={error ? "form-group form-group--error" : "form-group"}>
+      <label class="label" for={id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <div class="hint" id={`${id}-hint`} safe>
+          {p.hint}
+        </div>
+      ) : null}
+      {error ? <ErrorMessage t={p.ctx.t} id={`${id}-error`} error={error} /> : null}
+      {p.children}
+    </div>
+  );
+}
+
+export function Input(p: FieldBase & { type?: "text" | "date"; width?: "full" | "medium" }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <Group {...p}>
+      <input
+        class={`input input--${p.width ?? "full"}${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        type={p.type ?? "text"}
+        value={attributeText(p.value)}
+        lang={p.lang}
+        autocomplete="off"
+        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
+        aria-invalid={error ? "true" : undefined}
+      />
+    </Group>
+  );
+}
+
+export function TextArea(p: FieldBase & { rows?: number }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <Group {...p}>
+      <textarea
+        class={`textarea${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        rows={String(p.rows ?? 5)}
+        lang={p.lang}
+        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
+        aria-invalid={error ? "true" : undefined}
+        safe
+      >
+        {p.value}
+      </textarea>
+    </Group>
+  );
+}
+
+export function Select(p: FieldBase & { options: readonly { value: string; label: string }[] }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <Group {...p}>
+      <select
+        class={`input input--medium${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
+        aria-invalid={error ? "true" : undefined}
+      >
+        {p.options.map((o) => (
+          <option value={attributeText(o.value)} selected={o.value === p.value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Group>
+  );
+}
+
+/** A staff text in the page's language (Albanian when that one is missing), marked with its language. */
+export function Loc({ text, lang }: { text: LocalizedText; lang: Language }) {
+  const shown: Language = text[lang] ? lang : "sq";
+  return (
+    <span lang={shown === lang ? undefined : htmlLang(shown)} safe>
+      {localized(text, lang)}
+    </span>
+  );
+}
+
+/** Text with its line breaks kept, without a style attribute (the CSP allows none). */
+export function Lines({ text }: { text: string }) {
+  const lines = text.split("\n");
+  return (
+    <>
+      {lines.map((line, i) => (
+        <>
+          <span safe>{line}</span>
+          {i < lines.length - 1 ? <br /> : null}
+        </>
+      ))}
+    </>
+  );
+}
+
+const dayFormats = new Map<Language, Intl.DateTimeFormat>();
+/** A local day as people read it: a calendar day, formatted at noon UTC so no time zone moves it. */
+export function formatLocalDay(lang: Language, date: string): string {
+  let f = dayFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(htmlLang(lang), { dateStyle: "long", timeZone: "UTC" });
+    dayFormats.set(lang, f);
+  }
+  return f.format(new Date(`${date}T12:00:00Z`));
+}
+
+export function Day({ lang, date }: { lang: Language; date: string }) {
+  return (
+    <time datetime={date} safe>
+      {formatLocalDay(lang, date)}
+    </time>
+  );
+}
+
+/** The stage as words (never colour alone): "Open: 5 days left", "Opens on 1 December 2026"… */
+export function stageText(
+  ctx: PageContext,
+  stage: Stage,
+  c: { opensOn: string; closesOn: string },
+  today: string,
+) {
+  const { t, lang } = ctx;
+  switch (stage) {
+    case "upcoming":
+      return t(`${K}.stage.upcoming`, { date: formatLocalDay(lang, c.opensOn) });
+    case "open":
+      return t(`${K}.stage.open`, { count: daysLeft(c.closesOn, today) });
+    default:
+      return t(`${K}.stage.${stage}`);
+  }
+}
+
+export function StageTag(p: {
+  ctx: PageContext;
+  stage: Stage;
+  c: { opensOn: string; closesOn: string };
+  today: string;
+}) {
+  return (
+    <strong class="status-tag" safe>
+      {stageText(p.ctx, p.stage, p.c, p.today)}
+    </strong>
+  );
+}
+
+/** The three language versions of a staff text as form fields: Albanian and Serbian required, English not. */
+export function LocalizedFields(p: {
+  ctx: PageContext;
+  base: string;
+  label: string;
+  values: Values;
+  errors: FieldErrors;
+  multiline?: boolean;
+}) {
+  const { t } = p.ctx;
+  return (
+    <fieldset class="choice-group">
+      <legend class="choice-group__legend" safe>
+        {p.label}
+      </legend>
+      {(["sq", "sr", "en"] as const).map((l) => {
+        const name = `${p.base}${l[0]!.toUpperCase()}${l[1]}`;
+        const label = t(`${K}.form.inLanguage.${l}`);
+        const common = {
+          ctx: p.ctx,
+          name,
+          label,
+          value: p.values[name] ?? "",
+          errors: p.errors,
+          lang: htmlLang(l),
+          hint: l === "en" ? t(`${K}.form.optional`) : undefined,
+        };
+        return p.multiline ? <TextArea {...common} /> : <Input {...common} />;
+      })}
+    </fieldset>
+  );
+}
