@@ -459,6 +459,7 @@ async function startBackground(
   const { webhookChannel } = await import("./notifications/webhooks.ts");
   const { startDigestScheduler } = await import("./notifications/digest.ts");
   const { startStatsAggregator } = await import("./stats/aggregator.ts");
+  const { startParticipationScheduler } = await import("./participation/scheduler.ts");
   const channels = [
     emailChannel(deps.mailer),
     webhookChannel(database.db, { log: (message, details) => deps.log(details, message) }),
@@ -482,11 +483,16 @@ async function startBackground(
   const stats = startStatsAggregator(database.db, deps.calendar, {
     log: (err) => deps.log(err, "statistics pass failed"),
   });
+  // Proposals whose support window ended, and the yearly public-meetings minimum (src/participation).
+  const participation = startParticipationScheduler(database.db, deps.calendar, deps.baseUrl, {
+    log: (err) => deps.log(err, "participation pass failed"),
+  });
   return {
     poke: outbox.poke,
     async stop(options) {
       const { abandoned } = await outbox.stop(options);
       for (const channel of channels) channel.close?.();
+      await participation.stop();
       await stats.stop();
       await digests.stop();
       await slaScheduler.stop();

@@ -21,6 +21,7 @@ import {
 } from "../db/schema.ts";
 import { seedDemoConsultations } from "../participation/consultations/demo.ts";
 import { seedDemoMeetings } from "../participation/meetings/seedDemoMeetings.ts";
+import { seedDemoProposals } from "../participation/proposals/seedDemoProposals.ts";
 import { categoryStandard } from "../reference/referenceCache.ts";
 import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
 
@@ -234,6 +235,7 @@ export async function seedDemo(
     };
     await seedDemoConsultations(tx, participation);
     await seedDemoMeetings(tx, participation);
+    await seedDemoProposals(tx, participation);
   });
 }
 

@@ -494,6 +494,9 @@ function eventText(
       });
     case "escalated":
       return t(`${k}.escalated`, { level: String(d.level ?? "") });
+    case "proposal_published":
+    case "proposal_threshold_reached":
+      return t(`${k}.${e.type}`);
     default:
       return t(`${k}.update`);
   }
