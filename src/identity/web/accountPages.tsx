@@ -6,6 +6,9 @@ import { Button, ErrorSummary, FieldError, type FieldErrors, formTitle, PostForm
 import { Layout } from "../../web/layout.tsx";
 import { openInboxHref } from "../../workspace/inboxQuery.ts";
 
+/** The participation pages a coordinator runs, linked beside their inbox. */
+const PARTICIPATION_PAGES = ["consultations", "proposals", "meetings"] as const;
+
 export interface AccountView {
   name: string;
   email: string;
@@ -103,6 +106,16 @@ export function AccountPage({
                     <a href={openInboxHref(r.slug)} safe>
                       {t("account.inboxLink")}
                     </a>
+                    {r.role === "participation_coordinator"
+                      ? PARTICIPATION_PAGES.map((part) => (
+                          <>
+                            {" – "}
+                            <a href={`/m/${r.slug}/participation/${part}`} safe>
+                              {t(`account.participation.${part}`)}
+                            </a>
+                          </>
+                        ))
+                      : null}
                   </>
                 ) : null}
               </li>

@@ -108,6 +108,16 @@ export function MunicipalityPage({
           {t("stats.links.municipality", { name })}
         </a>
       </p>
+      <h2 safe>{t("municipality.participationHeading")}</h2>
+      <ul class="link-list">
+        {(["consultations", "proposals", "meetings"] as const).map((part) => (
+          <li>
+            <a href={`/m/${municipality.slug}/${part}`} safe>
+              {t(`municipality.participation.${part}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
       <h2 safe>{t("municipality.statusHeading")}</h2>
       {total === 0 ? (
         <p safe>{t("municipality.empty")}</p>
