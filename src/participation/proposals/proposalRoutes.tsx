@@ -45,10 +45,6 @@ const EXTRA_SAMPLES = [
 
 export async function proposalRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock, municipalityOf, named, commandDeps, noticeOf } = routeKit(app);
-  for (const extra of EXTRA_SAMPLES) {
-    app.pageSamples.push(extra.sample);
-    app.pages.push(extra);
-  }
 
   // ── Public: the list.
 
@@ -213,4 +209,11 @@ export async function proposalRoutes(app: FastifyInstance): Promise<void> {
   // The coordinator's pages and the municipal admin's settings, in this same plugin.
   await proposalStaffRoutes(app);
   await participationSettingsRoutes(app);
+
+  // After the routes, whose own samples come first: the same address seen by another viewer is one more
+  // page to visit, not one more sample URL.
+  for (const extra of EXTRA_SAMPLES) {
+    if (!app.pageSamples.includes(extra.sample)) app.pageSamples.push(extra.sample);
+    app.pages.push(extra);
+  }
 }
