@@ -1,13 +1,14 @@
 // The submitter's actions on a case's page, in Chromium: someone without an account answers the
 // municipality through the private tracking link; a signed-in citizen rates the answer with the keyboard
-// alone and follows the case; and the error state passes axe in every language.
+// alone and follows the case; and the error state passes axe in every language. A proposal's support
+// count follows on its page without a reload.
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
 import { applyTransition, slaFor } from "../../src/cases/commands/applyTransition.ts";
 import { submitCase } from "../../src/cases/commands/submitCase.ts";
-import { cases, users } from "../../src/db/schema.ts";
+import { cases, proposals, users } from "../../src/db/schema.ts";
 import { translator } from "../../src/kernel/i18n.ts";
 import {
   axeViolations,
@@ -204,3 +205,37 @@ describe("on a case's page", () => {
     },
   );
 });
+
+describe("a proposal collecting support", () => {
+  it("keeps its support count current without a reload, the text and the bar", async () => {
+    const t = translator("en");
+    const { context, page, problems } = await openPage(browser, base, "en");
+    onTestFinished(() => context.close());
+    // The page asks for the count every 15 seconds: the browser's clock is moved on instead of waited for.
+    await page.clock.install();
+    await page.goto(`${base}/proposals/PRI-2026-000013`);
+    const [proposal] = await db
+      .select()
+      .from(proposals)
+      .where(eq(proposals.caseId, await caseIdOf("PRI-2026-000013")));
+    const said = (count: number) => t("proposals.support.count", { count, threshold: proposal!.threshold });
+    const text = page.locator("[data-support-count]");
+    expect(await text.textContent()).toBe(said(proposal!.supportCount));
+
+    await db
+      .update(proposals)
+      .set({ supportCount: proposal!.supportCount + 1 })
+      .where(eq(proposals.caseId, proposal!.caseId));
+    await page.clock.runFor(15_000);
+    await expect.poll(() => text.textContent()).toBe(said(proposal!.supportCount + 1));
+    expect(await page.locator("[data-module=proposal-support] progress").getAttribute("value")).toBe(
+      String(Math.min(proposal!.supportCount + 1, proposal!.threshold)),
+    );
+    expect(problems).toEqual([]);
+  });
+});
+
+async function caseIdOf(code: string): Promise<number> {
+  const [row] = await db.select({ id: cases.id }).from(cases).where(eq(cases.trackingCode, code));
+  return row!.id;
+}

@@ -193,7 +193,7 @@ export function SupportBar(p: { ctx: PageContext; id: string; count: number; thr
   const { t } = p.ctx;
   return (
     <div class="proposal-support">
-      <p id={`${p.id}-text`} data-support-count safe>
+      <p id={`${p.id}-text`} data-support-count aria-live="polite" safe>
         {t("proposals.support.count", { count: p.count, threshold: p.threshold })}
       </p>
       <progress
