@@ -192,7 +192,7 @@ export function publicCaseSummary(
  * A text as anyone may read it. Callers that read only the columns they need leave the others null (a map
  * point has no description), so a text that is not there stays as it is instead of failing.
  */
-function publicText<T extends string | null>(text: T): T {
+export function publicText<T extends string | null>(text: T): T {
   return (text ? redactPersonalData(text) : text) as T;
 }
 

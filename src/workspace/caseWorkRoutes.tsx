@@ -430,7 +430,9 @@ export async function caseWorkRoutes(app: FastifyInstance) {
       firstResponseAt: kase.firstResponseAt,
     });
     const due = { ack: kase.ackDueAt, firstResponse: kase.responseDueAt, resolution: kase.resolutionDueAt };
-    const paused = status === "awaiting_citizen";
+    // As the SLA engine reads it (slaTracking.ts): awaiting the citizen, or a pause of its own running (a
+    // proposal collecting support).
+    const paused = status === "awaiting_citizen" || kase.slaPauses.some((p) => !p.to);
     const sla: SlaView = {
       clocks: CLOCKS.map((name) => {
         const r = readings?.[name];

@@ -428,6 +428,29 @@ describe("the demo consultations and who may see what", () => {
     lirije = await signIn("lirije.shala");
   });
 
+  it("keeps a published report as it is: its comments can no longer be hidden or shown again", async () => {
+    const [comment] = await db()
+      .select()
+      .from(consultationComments)
+      .where(eq(consultationComments.consultationId, reported));
+    const before = (await coordinator.get(`/consultations/${reported}/report.json`)).body;
+    const hide = await coordinator.postWithToken(
+      `/m/prishtine/participation/comments/${comment!.id}/hide`,
+      { [`reason-${comment!.id}`]: "Vonë" },
+      "/m/prishtine/participation/moderation",
+    );
+    expect(hide.statusCode).toBe(303);
+    expect(hide.headers.location).toContain("done=locked_by_report");
+    const [after] = await db()
+      .select()
+      .from(consultationComments)
+      .where(eq(consultationComments.id, comment!.id));
+    expect(after!.hiddenAt).toBeNull();
+    expect((await coordinator.get(`/consultations/${reported}/report.json`)).body).toBe(before);
+    const page = await coordinator.get(hide.headers.location as string);
+    expect(text(page.body)).toContain("can no longer be hidden or shown again");
+  });
+
   it("shows the open budget consultation and the published report in the three languages", async () => {
     for (const lang of ["sq", "sr", "en"]) {
       const web = new WebClient(p.app, { "accept-language": lang });

@@ -260,6 +260,21 @@ describe("scheduling a meeting", () => {
 });
 
 describe("editing and cancelling", () => {
+  it("refuses an edit that does not say which version it changes, even of a meeting never changed", async () => {
+    const id = await schedule(coordinator, S);
+    expect((await meeting(id)).sequence).toBe(0);
+    // An empty field reads as the number 0: it must not pass for the form of version 0.
+    for (const sequence of [undefined, ""]) {
+      const res = await coordinator.postWithToken(
+        `${S}/${id}`,
+        { ...(sequence === undefined ? {} : { sequence }), ...validForm({ date: "2027-05-05" }) },
+        S,
+      );
+      expect(res.statusCode).toBe(409);
+    }
+    expect((await meeting(id)).sequence).toBe(0);
+  });
+
   it("raises the sequence with each change, and refuses a form that is out of date", async () => {
     const id = await schedule(coordinator, S, { date: "2027-03-10" });
     const edit = `${S}/${id}`;

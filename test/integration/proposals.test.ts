@@ -79,19 +79,19 @@ const text = (html: string) =>
     .replace(/\s+/g, " ");
 
 /** A proposal sent by Lirije Shala in Prishtinë, as the journey would; its tracking code. */
-async function submitted(category = "infrastructure-proposal") {
+async function submitted(category = "infrastructure-proposal", title = `Propozimi ${n + 1}`) {
   const made = await submitCase(
     {
       municipality: "prishtine",
       type: "proposal",
       category,
       answers: {},
-      title: `Propozimi ${++n}`,
+      title,
       description: "Një stol në çdo stacion autobusi.",
       contact: { showName: false },
       language: "sq",
       channel: "web",
-      idempotencyKey: `proposals-test-${n}`,
+      idempotencyKey: `proposals-test-${++n}`,
     },
     {
       db: db(),
@@ -568,5 +568,57 @@ describe("the expiry pass", () => {
     const page = await new WebClient(p.app, { "accept-language": "en" }).get(`/proposals/${code}`);
     expect(text(page.body)).toContain("Expired: not enough support in time");
     expect((await supportAnyway("drejtori.prishtine", code)).statusCode).toBe(409);
+  });
+});
+
+describe("found by review", () => {
+  it("lists a proposal publicly without the phone number or email its title carries", async () => {
+    const code = await submitted("infrastructure-proposal", "Stola te stacioni, thirrni 044 123 456");
+    await publish(code);
+    const list = await new WebClient(p.app).get("/m/prishtine/proposals");
+    expect(list.body).toContain(code);
+    expect(list.body).not.toContain("044 123 456");
+    expect(text(list.body)).toContain("Stola te stacioni, thirrni […]");
+  });
+
+  it("shows staff the deadlines of a proposal collecting support as paused, never overdue", async () => {
+    const code = await submitted();
+    await publish(code);
+    p.clock.advance(45 * 86_400_000);
+    const page = text(
+      (await (await as("koordinatori.prishtine")).get(`/m/prishtine/workspace/cases/${code}`)).body,
+    );
+    expect(page).toContain("Paused");
+    expect(page).not.toMatch(/days? overdue|Overdue/);
+  });
+
+  it("records one decision when two are given at once, and the case and proposal agree", async () => {
+    const code = await submitted();
+    await publish(code);
+    // Two supports reach it, whatever the rules the tests above left in force.
+    await db()
+      .update(proposals)
+      .set({ threshold: 2 })
+      .where(eq(proposals.caseId, (await caseOf(code)).id));
+    for (const local of ["stefan.ilic", "zyrtari.prishtine"]) await support(local, code);
+    expect((await proposalOf(code))!.thresholdReachedAt).not.toBeNull();
+    const coordinator = await as("koordinatori.prishtine");
+    const [a, b] = await Promise.all([
+      coordinator.submit(
+        staffPage(code),
+        { decision: "accepted", decisionMessage: "Po." },
+        `${staffPage(code)}/decision`,
+      ),
+      coordinator.submit(
+        staffPage(code),
+        { decision: "rejected", decisionMessage: "Jo.", decisionReason: "not-feasible" },
+        `${staffPage(code)}/decision`,
+      ),
+    ]);
+    expect([a.statusCode, b.statusCode].filter((s) => s === 303)).toHaveLength(1);
+    const decided = (await proposalOf(code))!.decision;
+    const kase = await caseOf(code);
+    expect(kase.status).toBe(decided === "accepted" ? "answered" : "rejected");
+    expect(await audits("proposal.decide", code)).toHaveLength(1);
   });
 });

@@ -71,6 +71,11 @@ export interface StaffDeps {
   ip?: string | undefined;
   baseUrl: string;
   poke: () => void;
+  /**
+   * More work in the action's transaction, before it (a proposal's decision, recorded with its answer and
+   * under the proposal's lock); whatever it throws undoes both and reaches the caller.
+   */
+  alsoInTransaction?: (tx: Tx) => Promise<void>;
 }
 
 /** The policy action behind each staff action. */
@@ -133,6 +138,7 @@ export async function actOnCase(
   try {
     const result = await db.transaction(async (tx): Promise<StaffResult> => {
       const ctx: Ctx = { tx, deps, kase, actorId, sla };
+      await deps.alsoInTransaction?.(tx);
       const done = await perform(ctx, action);
       if (!done.ok) {
         if (done.reason === "case_changed") throw new Changed();

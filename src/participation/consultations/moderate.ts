@@ -76,21 +76,25 @@ export async function hiddenComments(db: Db, municipalityId: number) {
     .limit(200);
 }
 
-export type ModerationResult = { ok: true } | { ok: false; reason: "not_found" };
+export type ModerationResult = { ok: true } | { ok: false; reason: "not_found" | "report_published" };
 
-/** The comment, locked, when it belongs to one of the municipality's consultations. */
+/**
+ * The comment, locked with its consultation, when it belongs to one of the municipality's consultations.
+ * The consultation's lock orders a hide or unhide against publishing the report (dispositions.ts), which
+ * takes the same lock: a comment cannot join or leave a report while it is being published.
+ */
 async function lockedComment(
   tx: Parameters<Parameters<Db["transaction"]>[0]>[0],
   d: ModerateDeps,
   commentId: number,
 ) {
   const [row] = await tx
-    .select({ comment: consultationComments, municipalityId: consultations.municipalityId })
+    .select({ comment: consultationComments, reportPublishedAt: consultations.reportPublishedAt })
     .from(consultationComments)
     .innerJoin(consultations, eq(consultations.id, consultationComments.consultationId))
     .where(and(eq(consultationComments.id, commentId), eq(consultations.municipalityId, d.municipalityId)))
-    .for("update", { of: consultationComments });
-  return row?.comment;
+    .for("update");
+  return row;
 }
 
 const closeReports = (tx: Parameters<Parameters<Db["transaction"]>[0]>[0], commentId: number, now: Date) =>
@@ -103,8 +107,11 @@ const closeReports = (tx: Parameters<Parameters<Db["transaction"]>[0]>[0], comme
 
 export function hideComment(d: ModerateDeps, commentId: number, reason: string): Promise<ModerationResult> {
   return d.db.transaction(async (tx) => {
-    const comment = await lockedComment(tx, d, commentId);
-    if (!comment) return { ok: false, reason: "not_found" } as const;
+    const found = await lockedComment(tx, d, commentId);
+    if (!found) return { ok: false, reason: "not_found" } as const;
+    // A published report is the municipality's record: no comment joins or leaves it afterwards.
+    if (found.reportPublishedAt) return { ok: false, reason: "report_published" } as const;
+    const comment = found.comment;
     await tx
       .update(consultationComments)
       .set({ hiddenAt: d.now, hiddenReason: reason, hiddenBy: d.actorId })
@@ -144,8 +151,11 @@ export function hideComment(d: ModerateDeps, commentId: number, reason: string):
 
 export function unhideComment(d: ModerateDeps, commentId: number): Promise<ModerationResult> {
   return d.db.transaction(async (tx) => {
-    const comment = await lockedComment(tx, d, commentId);
-    if (!comment) return { ok: false, reason: "not_found" } as const;
+    const found = await lockedComment(tx, d, commentId);
+    if (!found) return { ok: false, reason: "not_found" } as const;
+    // A published report is the municipality's record: no comment joins or leaves it afterwards.
+    if (found.reportPublishedAt) return { ok: false, reason: "report_published" } as const;
+    const comment = found.comment;
     await tx
       .update(consultationComments)
       .set({ hiddenAt: null, hiddenReason: null, hiddenBy: null })
@@ -166,7 +176,7 @@ export function unhideComment(d: ModerateDeps, commentId: number): Promise<Moder
 /** The reports were not founded: they are closed and the comment stays. */
 export function dismissReports(d: ModerateDeps, commentId: number): Promise<ModerationResult> {
   return d.db.transaction(async (tx) => {
-    const comment = await lockedComment(tx, d, commentId);
+    const comment = (await lockedComment(tx, d, commentId))?.comment;
     if (!comment) return { ok: false, reason: "not_found" } as const;
     await closeReports(tx, commentId, d.now);
     await appendAudit(tx, {

@@ -203,7 +203,9 @@ export async function reportData(db: Db, c: ConsultationRow, participant: (n: nu
       body: k.body,
       language: k.language,
       supportCount: k.supportCount,
-      disposition: (k.disposition ?? "noted") as Disposition,
+      // Publishing refuses a report with a comment lacking one (dispositions.ts), and no comment joins it
+      // afterwards (moderate.ts): a missing one here is a broken invariant, not a "noted".
+      disposition: dispositionOf(k),
       reason: k.dispositionReason ?? "",
       createdAt: k.createdAt,
     };
@@ -220,4 +222,9 @@ export async function dispositionRows(db: Db, id: number) {
     .from(consultationComments)
     .where(and(eq(consultationComments.consultationId, id), isNull(consultationComments.hiddenAt)))
     .orderBy(asc(consultationComments.createdAt), asc(consultationComments.id));
+}
+
+function dispositionOf(k: { id: number; disposition: string | null }): Disposition {
+  if (!k.disposition) throw new Error(`Comment ${k.id} is in a published report without a disposition.`);
+  return k.disposition as Disposition;
 }

@@ -76,6 +76,7 @@ const DONE = new Set([
   "dismissed",
   "dispositions_saved",
   "report_published",
+  "locked_by_report",
 ]);
 
 const localizedText = (base: string, max: number) => ({
@@ -595,6 +596,8 @@ export async function staffRoutes(app: FastifyInstance) {
         422,
       );
     const result = await hideComment(moderationDeps(req, m), commentId, reason.data);
+    if (!result.ok && result.reason === "report_published")
+      return reply.redirect(`${moderationPath(m.slug)}?done=locked_by_report`, 303);
     if (!result.ok) return notFound(req, reply);
     return reply.redirect(`${moderationPath(m.slug)}?done=hidden`, 303);
   });
@@ -608,6 +611,8 @@ export async function staffRoutes(app: FastifyInstance) {
       if (!m) return reply;
       if (!BIG_ID.test(req.params.commentId)) return notFound(req, reply);
       const result = await command(moderationDeps(req, m), Number(req.params.commentId));
+      if (!result.ok && result.reason === "report_published")
+        return reply.redirect(`${moderationPath(m.slug)}?done=locked_by_report`, 303);
       if (!result.ok) return notFound(req, reply);
       return reply.redirect(`${moderationPath(m.slug)}?done=${done}`, 303);
     });

@@ -281,7 +281,9 @@ export async function meetingRoutes(app: FastifyInstance): Promise<void> {
       consultations: await allowedConsultations(m, meeting.consultationId),
     });
     if (!form.ok) return sendForm(req, reply, m, meeting, { values, errors: form.errors }, 422);
-    const seen = Number((req.body as { sequence?: unknown } | undefined)?.sequence);
+    // The version the form showed; none (or an empty field, which Number would read as 0) matches nothing.
+    const sent = (req.body as { sequence?: unknown } | undefined)?.sequence;
+    const seen = typeof sent === "string" && /^\d{1,9}$/.test(sent) ? Number(sent) : -1;
     const result = await updateMeeting(
       acting(req),
       { id: meeting.id, municipalityId: m.id, sequence: Number.isInteger(seen) ? seen : -1 },

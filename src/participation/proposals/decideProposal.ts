@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { can } from "../../access/policy.ts";
 import { appendAudit } from "../../audit/audit.ts";
 import { actOnCase, type StaffAction, type StaffRefusal } from "../../cases/commands/staffAction.ts";
+import type { Tx } from "../../db/client.ts";
 import { proposals } from "../../db/schema.ts";
 import type { ProposalDeps } from "./moderateProposal.ts";
 import { loadProposal } from "./proposalQueries.ts";
@@ -31,21 +32,20 @@ export async function decideProposal(
     input.decision === "rejected"
       ? { kind: "change_status", action: "reject", reasonCode: input.reasonCode, message: input.message }
       : { kind: "answer", message: input.message, final: input.decision === "accepted" };
-  const done = await actOnCase(
-    {
-      db: deps.db,
-      now: deps.now,
-      calendar: deps.calendar,
-      actor: deps.actor,
-      ip: deps.ip,
-      baseUrl: deps.baseUrl,
-      poke: deps.poke,
-    },
-    { code: input.code, action },
-  );
-  if (!done.ok) return { ok: false, reason: done.reason };
   const actorId = deps.actor.kind === "user" ? deps.actor.userId : null;
-  await deps.db.transaction(async (tx) => {
+  // The decision is written in the answer's transaction, under the proposal's lock and checked again
+  // there: two decisions at once, or a crash between answer and decision, cannot leave them disagreeing.
+  const recordDecision = async (tx: Tx) => {
+    const [locked] = await tx
+      .select()
+      .from(proposals)
+      .where(eq(proposals.caseId, found.kase.id))
+      .for("update");
+    if (
+      !locked?.thresholdReachedAt ||
+      (locked.decision !== null && locked.decision !== "under_consideration")
+    )
+      throw new NotDecidable();
     await tx
       .update(proposals)
       .set({
@@ -65,6 +65,30 @@ export async function decideProposal(
       ip: deps.ip ?? null,
       data: { decision: input.decision, ...(input.reasonCode ? { reason: input.reasonCode } : {}) },
     });
-  });
+  };
+  try {
+    const done = await actOnCase(
+      {
+        db: deps.db,
+        now: deps.now,
+        calendar: deps.calendar,
+        actor: deps.actor,
+        ip: deps.ip,
+        baseUrl: deps.baseUrl,
+        poke: deps.poke,
+        alsoInTransaction: recordDecision,
+      },
+      { code: input.code, action },
+    );
+    if (!done.ok) return { ok: false, reason: done.reason };
+  } catch (e) {
+    if (e instanceof NotDecidable) return { ok: false, reason: "not_decidable" };
+    throw e;
+  }
   return { ok: true };
+}
+
+/** The proposal was decided meanwhile (or is not awaiting a decision): nothing is written. */
+class NotDecidable extends Error {
+  override readonly name = "NotDecidable";
 }

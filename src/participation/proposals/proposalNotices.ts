@@ -1,7 +1,9 @@
 // Who hears of a proposal's own moments (published, threshold reached, support window ended), worded in
 // each recipient's language and written through notify() in the transaction of the change. Status changes
 // made through the case commands (a rejection, an answer) are told by the case's own notices.
+
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { publicText } from "../../cases/publicView.ts";
 import { formatDay } from "../../cases/web/casePages.tsx";
 import type { Db } from "../../db/client.ts";
 import {
@@ -38,7 +40,8 @@ function valuesFor(
   values: Record<string, unknown>,
 ): Record<string, unknown> {
   const t = translator(lang);
-  const out: Record<string, unknown> = { code: kase.trackingCode, title: kase.title };
+  // Supporters and followers are third parties: the title as the public reads it.
+  const out: Record<string, unknown> = { code: kase.trackingCode, title: publicText(kase.title) };
   for (const [k, v] of Object.entries(values)) {
     if (v instanceof Date) out[k] = formatDay({ lang, timeZone: ctx.timeZone }, v, true);
     else if (k.endsWith("Key") && typeof v === "string") out[k.slice(0, -3)] = t(v);

@@ -1,10 +1,12 @@
 // What the proposal routes share: the municipality of a page and who may see it, the command context,
 // the notice after a redirect, and the form helpers. Each route file reads top to bottom with these.
+
 import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type Action, can } from "../../access/policy.ts";
 import { baseUrl } from "../../app.ts";
+import { publicText } from "../../cases/publicView.ts";
 import { type LocalizedText, municipalities } from "../../db/schema.ts";
 import { localized } from "../../kernel/localized.ts";
 import { notFound } from "../../web/errors.tsx";
@@ -59,7 +61,8 @@ export const stageFor = (p: PublishedProposal["proposal"], caseStatus: string, n
 export function listItem(row: PublishedProposal, now: Date): ListItem {
   return {
     trackingCode: row.trackingCode,
-    title: row.title,
+    // The list is public: the title as the public view shows it (no phone or email the citizen typed).
+    title: publicText(row.title),
     language: row.language,
     categoryName: row.categoryName,
     count: row.proposal.supportCount,
