@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
 import { actOnCase } from "../../src/cases/commands/staffAction.ts";
 import { type SubmitCaseInput, submitCase } from "../../src/cases/commands/submitCase.ts";
-import { users } from "../../src/db/schema.ts";
+import { consultations, municipalities, users } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
 import { runStatsPass } from "../../src/stats/aggregator.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
@@ -227,6 +227,39 @@ describe("CSV downloads", () => {
   it("gives a trend month by month", async () => {
     const res = await get(`/m/prishtine/statistics?${PERIOD}&format=csv&table=received`);
     expect(res.body.replace(/^\uFEFF/, "")).toBe("month,received\r\n2025-03,8\r\n2025-04,3\r\n2025-05,0\r\n");
+  });
+
+  it("counts a municipality's consultations: held in the period, and a report overdue 30 days after closing", async () => {
+    const [prizren] = await db().select().from(municipalities).where(eq(municipalities.slug, "prizren"));
+    const text = { sq: "Plani rregullues", sr: "Regulacioni plan" };
+    await db()
+      .insert(consultations)
+      .values({
+        municipalityId: prizren!.id,
+        kind: "urban_plan",
+        title: text,
+        summary: text,
+        opensOn: "2025-03-10",
+        closesOn: "2025-03-31",
+        publishedAt: new Date("2025-03-01T09:00:00Z"),
+      });
+    const res = await get(`/m/prizren/statistics?${PERIOD}&format=csv&table=consultations`);
+    expect(res.statusCode).toBe(200);
+    expect(
+      res.body
+        .replace(/^\uFEFF/, "")
+        .trimEnd()
+        .split("\r\n"),
+    ).toEqual([
+      "figure,name,value",
+      "held,Consultations held,1",
+      "comments,Comments received,0",
+      "with_disposition,Comments with the municipality's disposition,0",
+      "reports_published,Reports published,0",
+      "reports_overdue,Reports overdue (more than 30 days after closing),1",
+    ]);
+    const page = await get(`/m/prizren/statistics?${PERIOD}`);
+    expect(page.body).toContain("<caption>Public consultations, March 2025 to May 2025</caption>");
   });
 
   it("refuses a table the page does not have, and a bad period, with the reason in the page's language", async () => {

@@ -226,6 +226,7 @@ describe("a municipality's page", () => {
     ],
     breakdowns: [{ by: "channel" as const, rows: [row("web", 6), row("phone", 3)] }],
     updatedAt: new Date("2026-12-01T13:05:00Z"),
+    consultations: { held: 2, comments: 7, withDisposition: 3, reportsPublished: 1, reportsOverdue: 0 },
   };
 
   it("puts each chart in a figure with a heading, a labelled image, its table and its CSV link", async () => {
@@ -248,6 +249,14 @@ describe("a municipality's page", () => {
     );
     expect(html).toContain('href="/m/prishtine/statistics?from=2026-10&to=2026-11&format=csv&table=channel"');
     expect(html).toContain("<caption>Inputs by channel, October 2026 to November 2026</caption>");
+    // Consultations count too, as a table with its CSV.
+    expect(html).toContain("<caption>Public consultations, October 2026 to November 2026</caption>");
+    expect(html).toMatch(
+      /Comments with the municipality&#39;s disposition<\/span><\/th><td class="number"><span>3</,
+    );
+    expect(html).toContain(
+      'href="/m/prishtine/statistics?from=2026-10&to=2026-11&format=csv&table=consultations"',
+    );
     // How fresh the figures are, in the profile's time zone (Prishtinë: UTC+1 in December).
     expect(html).toContain("Figures as of Dec 1, 2026, 2:05 PM.");
     // The small-count rule is told, with a link to the definitions.

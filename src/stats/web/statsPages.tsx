@@ -5,6 +5,7 @@
 import { formatDateTime } from "../../cases/web/casePages.tsx";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang } from "../../kernel/localized.ts";
+import type { ConsultationFigures } from "../../participation/consultations/figures.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
@@ -175,6 +176,32 @@ export function indicatorsTable(ctx: PageContext, period: Period, ind: Indicator
       { text: key, raw: csvKey(key) },
       { text: indicatorLabel(ctx, key), raw: ctx.t(`stats.indicator.${key}`) },
       valueCell(ctx.lang, INDICATOR_KINDS[key], ind[key]),
+    ]),
+  };
+}
+
+const CONSULTATION_FIGURES = [
+  "held",
+  "comments",
+  "withDisposition",
+  "reportsPublished",
+  "reportsOverdue",
+] as const satisfies readonly (keyof ConsultationFigures)[];
+
+/** Consultations in the period: held, comments and their dispositions, reports published and overdue. */
+export function consultationsTable(ctx: PageContext, period: Period, f: ConsultationFigures): DataTable {
+  return {
+    name: "consultations",
+    caption: ctx.t("stats.consultations.caption", { period: periodText(ctx, period) }),
+    columns: [
+      { key: "figure", label: "", csvOnly: true },
+      { key: "name", label: ctx.t("stats.column.indicator") },
+      { key: "value", label: ctx.t("stats.column.value"), numeric: true },
+    ],
+    rows: CONSULTATION_FIGURES.map((key) => [
+      { text: key, raw: csvKey(key) },
+      { text: ctx.t(`stats.consultations.${key}`), raw: ctx.t(`stats.consultations.${key}`) },
+      valueCell(ctx.lang, "count", f[key]),
     ]),
   };
 }
@@ -548,6 +575,8 @@ export interface ScopeData {
   breakdowns: { by: BreakdownBy; rows: NamedRow[] }[];
   /** When the aggregates last took in the cases' events (null before the first pass). */
   updatedAt: Date | null;
+  /** Public consultations in the period (src/participation/consultations/figures.ts). */
+  consultations: ConsultationFigures;
 }
 
 export interface ScopePageProps {
@@ -573,6 +602,7 @@ export function scopeTables(ctx: PageContext, data: ScopeData): Map<string, Data
     indicatorsTable(ctx, data.period, data.indicators),
     ...TRENDS.map((trend) => trendTable(ctx, data.period, trend, data.monthly)),
     ...data.breakdowns.map((b) => breakdownTable(ctx, data.period, b.by, b.rows)),
+    consultationsTable(ctx, data.period, data.consultations),
   ];
   return new Map(tables.map((table) => [table.name, table]));
 }
@@ -667,6 +697,13 @@ export function ScopePage(p: ScopePageProps) {
                 csvHref={csvHref(p.path, data.period, b.by)}
               />
             ))}
+          </section>
+          <section aria-labelledby="consultations-heading">
+            <h2 id="consultations-heading" safe>
+              {t("stats.consultations.heading")}
+            </h2>
+            <TableView ctx={ctx} table={tables.get("consultations")!} labelledBy="consultations-heading" />
+            <CsvLink ctx={ctx} href={csvHref(p.path, data.period, "consultations")} />
           </section>
         </>
       ) : null}

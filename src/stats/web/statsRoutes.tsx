@@ -5,10 +5,12 @@
 // through the page cache for visitors.
 import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { startOfLocalDay } from "../../calendar/zone.ts";
 import { CASE_TYPES, CHANNELS } from "../../cases/statuses.ts";
 import { departments } from "../../db/schema.ts";
 import { csvLine } from "../../kernel/csv.ts";
 import { localized } from "../../kernel/localized.ts";
+import { consultationFigures } from "../../participation/consultations/figures.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
 import type { PageContext } from "../../web/context.ts";
 import { sendPage } from "../../web/context.ts";
@@ -26,7 +28,7 @@ import {
   type Scope,
   statsUpdatedAt,
 } from "../query.ts";
-import { parseStatsQuery, type RawQuery, type StatsQuery } from "./period.ts";
+import { addMonths, parseStatsQuery, type RawQuery, type StatsQuery } from "./period.ts";
 import {
   COMPARISON_COLUMNS,
   ComparisonPage,
@@ -52,6 +54,7 @@ const tablesOf = (breakdowns: BreakdownBy[]) => [
   "indicators",
   ...TRENDS.map((trend) => trend.name),
   ...breakdowns,
+  "consultations",
 ];
 
 /** The error states' samples for the browser suite: an impossible month, and a period backwards. */
@@ -142,8 +145,18 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     breakdowns: BreakdownBy[],
   ): Promise<ScopeData> {
     const municipalityId = "municipalityId" in scope ? scope.municipalityId : undefined;
-    const [updatedAt, ind, months, ...parts] = await Promise.all([
+    // The period's months as instants: from the first local day of its first month to that of the month after.
+    const range = {
+      from: startOfLocalDay(`${period.from}-01`, timeZone),
+      to: startOfLocalDay(`${addMonths(period.to, 1)}-01`, timeZone),
+    };
+    const [updatedAt, consultations, ind, months, ...parts] = await Promise.all([
       statsUpdatedAt(db),
+      consultationFigures(db, {
+        ...(municipalityId === undefined ? {} : { municipalityId }),
+        ...range,
+        timeZone,
+      }),
       indicators(db, scope, period),
       monthly(db, scope, period),
       ...breakdowns.map((by) => breakdown(db, scope, period, by)),
@@ -151,6 +164,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     return {
       period,
       updatedAt,
+      consultations,
       indicators: ind,
       monthly: months,
       breakdowns: await Promise.all(
