@@ -69,6 +69,9 @@ describe("the stage of a proposal", () => {
   it("is rejected or closed when the case was ended by other means", () => {
     expect(stageOf({ ...base, caseStatus: "rejected" }, now)).toBe("rejected");
     expect(stageOf({ ...base, caseStatus: "merged" }, now)).toBe("closed");
+    // Answered through the case's own page while collecting: it takes no more support (found by review).
+    expect(stageOf({ ...base, caseStatus: "answered" }, now)).toBe("closed");
+    expect(stageOf({ ...base, caseStatus: "answered", decision: "under_consideration" }, now)).toBe("closed");
     expect(stageOf({ ...base, caseStatus: "closed", expiredAt: now }, now)).toBe("expired");
   });
 });

@@ -63,7 +63,8 @@ export function stageOf(p: StageInput, now: Date): Stage {
   if (p.decision === "accepted" || p.decision === "rejected") return p.decision;
   if (p.caseStatus === "rejected") return "rejected";
   if (p.expiredAt) return "expired";
-  if (["closed", "referred", "merged"].includes(p.caseStatus)) return "closed";
+  // Answered or resolved without a recorded decision: staff ended it through the case's own page.
+  if (["closed", "referred", "merged", "answered", "resolved"].includes(p.caseStatus)) return "closed";
   if (p.decision === "under_consideration") return "under_consideration";
   if (p.thresholdReachedAt) return "threshold_reached";
   // The window has passed and the expiry pass has not come yet: no longer collecting all the same.
