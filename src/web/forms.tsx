@@ -116,48 +116,202 @@ export function ErrorSummary({
   );
 }
 
-export interface FieldProps {
+/** What every field takes: its name (the control's id is `field-<name>`), label, hint and the page's errors. */
+interface FieldBase {
   t: Translate;
   name: string;
   label: string;
-  hint?: string;
-  type?: "text" | "email" | "password" | "tel" | "number";
-  value?: string;
+  hint?: string | undefined;
   errors: FieldErrors;
+  /** The id of the control when one name appears in several forms of a page (errors still go by name). */
+  id?: string | undefined;
+}
+
+/** The hint and error ids a control is described by, if any. */
+const describedBy = (id: string, hint: unknown, error: unknown) =>
+  [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+
+/** A field's label, hint and error message (ids `<id>-hint`, `<id>-error`), then its control. */
+function FieldGroup(p: FieldBase & { id: string; children: Children }) {
+  const error = p.errors[p.name];
+  return (
+    <div class={error ? "form-group form-group--error" : "form-group"}>
+      <label class="label" for={p.id} safe>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <div class="hint" id={`${p.id}-hint`} safe>
+          {p.hint}
+        </div>
+      ) : null}
+      {error ? <ErrorMessage t={p.t} id={`${p.id}-error`} error={error} /> : null}
+      {p.children}
+    </div>
+  );
+}
+
+export interface FieldProps extends FieldBase {
+  /** "number" is a text input with a numeric keyboard (GOV.UK's advice: no spinners, no scroll changes). */
+  type?: "text" | "email" | "password" | "tel" | "number" | "date" | "time";
+  value?: string;
   autocomplete?: string;
   required?: boolean;
-  width?: "full" | "medium";
+  width?: "full" | "medium" | "short";
   spellcheck?: boolean;
+  /** The language of what is typed, when it is not the page's. */
+  lang?: string | undefined;
 }
 
 /** A labelled input with its hint and error tied to it by aria-describedby. */
 export function Field(p: FieldProps) {
-  const id = fieldId(p.name);
+  const id = p.id ?? fieldId(p.name);
   const error = p.errors[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
   return (
-    <div class={error ? "form-group form-group--error" : "form-group"}>
-      <label class="label" for={id} safe>
+    <FieldGroup {...p} id={id}>
+      <input
+        class={`input input--${p.width ?? "full"}${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        type={p.type === "number" ? "text" : (p.type ?? "text")}
+        inputmode={p.type === "number" ? "numeric" : undefined}
+        value={p.type === "password" || p.value === undefined ? undefined : attributeText(p.value)}
+        lang={p.lang}
+        autocomplete={p.autocomplete}
+        aria-describedby={describedBy(id, p.hint, error)}
+        aria-invalid={error ? "true" : undefined}
+        required={p.required}
+        spellcheck={p.spellcheck === false ? "false" : undefined}
+      />
+    </FieldGroup>
+  );
+}
+
+/** A labelled textarea, its text kept; `lang` when the text is in a language other than the page's. */
+export function TextAreaField(p: FieldBase & { value: string; rows?: number; lang?: string | undefined }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <FieldGroup {...p} id={id}>
+      <textarea
+        class={`input textarea${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        rows={String(p.rows ?? 5)}
+        lang={p.lang}
+        aria-describedby={describedBy(id, p.hint, error)}
+        aria-invalid={error ? "true" : undefined}
+        safe
+      >
+        {p.value}
+      </textarea>
+    </FieldGroup>
+  );
+}
+
+/** One choice of a select or radios; `lang` when its label is in a language other than the page's. */
+export interface Choice {
+  value: string;
+  label: string;
+  lang?: string | undefined;
+}
+
+/** A labelled select; `none` adds a first, empty choice ("Choose…", "All"). */
+export function SelectField(p: FieldBase & { value: string; options: readonly Choice[]; none?: string }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <FieldGroup {...p} id={id}>
+      <select
+        class={`input input--medium${error ? " input--error" : ""}`}
+        id={id}
+        name={p.name}
+        aria-describedby={describedBy(id, p.hint, error)}
+        aria-invalid={error ? "true" : undefined}
+      >
+        {p.none !== undefined ? (
+          <option value="" selected={p.value === ""} safe>
+            {p.none}
+          </option>
+        ) : null}
+        {p.options.map((c) => (
+          <option value={attributeText(c.value)} selected={p.value === c.value} lang={c.lang} safe>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </FieldGroup>
+  );
+}
+
+/** Radios in a fieldset (id `field-<name>`, which the error summary links to); `heading` for a larger legend. */
+export function RadiosField(p: FieldBase & { value: string; options: readonly Choice[]; heading?: boolean }) {
+  const id = p.id ?? fieldId(p.name);
+  const error = p.errors[p.name];
+  return (
+    <fieldset
+      class={error ? "form-group form-group--error" : "form-group"}
+      id={id}
+      aria-describedby={describedBy(id, p.hint, error)}
+    >
+      <legend class={p.heading ? "label legend--heading" : "label"} safe>
         {p.label}
-      </label>
+      </legend>
       {p.hint ? (
         <div class="hint" id={`${id}-hint`} safe>
           {p.hint}
         </div>
       ) : null}
       {error ? <ErrorMessage t={p.t} id={`${id}-error`} error={error} /> : null}
-      <input
-        class={`input input--${p.width ?? "full"}${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        type={p.type ?? "text"}
-        value={p.type === "password" || p.value === undefined ? undefined : attributeText(p.value)}
-        autocomplete={p.autocomplete}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? "true" : undefined}
-        required={p.required}
-        spellcheck={p.spellcheck === false ? "false" : undefined}
-      />
+      <div class="choice-list">
+        {p.options.map((c, i) => (
+          <div class="radio">
+            <input
+              class="radio__input"
+              type="radio"
+              id={`${id}-${i}`}
+              name={p.name}
+              value={attributeText(c.value)}
+              checked={p.value === c.value}
+            />
+            <label class="radio__label" for={`${id}-${i}`} safe>
+              {c.label}
+            </label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A single checkbox sending "yes" when ticked, with its hint. */
+export function CheckboxField(p: {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  checked: boolean;
+}) {
+  const id = fieldId(p.name);
+  return (
+    <div class="form-group">
+      <div class="checkbox">
+        <input
+          class="checkbox__input"
+          type="checkbox"
+          id={id}
+          name={p.name}
+          value="yes"
+          checked={p.checked}
+          aria-describedby={p.hint ? `${id}-hint` : undefined}
+        />
+        <label class="checkbox__label" for={id} safe>
+          {p.label}
+        </label>
+        {p.hint ? (
+          <div class="checkbox__hint hint" id={`${id}-hint`} safe>
+            {p.hint}
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }

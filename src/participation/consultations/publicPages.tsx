@@ -6,7 +6,16 @@ import type { consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
-import { Button, ErrorSummary, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
+import {
+  Button,
+  CheckboxField,
+  ErrorSummary,
+  type FieldErrors,
+  formTitle,
+  PostForm,
+  SelectField,
+  TextAreaField,
+} from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import type { ConsultationFigures } from "./figures.ts";
 import {
@@ -21,7 +30,7 @@ import {
   staffPath,
 } from "./model.ts";
 import type { CommentView, ListRow, ReportComment } from "./queries.ts";
-import { Day, K, Lines, Loc, Select, StageTag, TextArea, type Values } from "./ui.tsx";
+import { Day, K, Lines, Loc, StageTag, type Values } from "./ui.tsx";
 
 type Municipality = { name: string; slug: string };
 type Section = { id: number; heading: LocalizedText; body: LocalizedText };
@@ -385,8 +394,8 @@ export function CommentForm(p: {
   return (
     <PostForm action={p.action} csrf={p.ctx.csrf}>
       {p.sections ? (
-        <Select
-          ctx={p.ctx}
+        <SelectField
+          t={t}
           name="sectionId"
           label={t(`${K}.form.on`)}
           value={p.form.values.sectionId ?? ""}
@@ -397,8 +406,8 @@ export function CommentForm(p: {
           ]}
         />
       ) : null}
-      <TextArea
-        ctx={p.ctx}
+      <TextAreaField
+        t={t}
         name="body"
         label={t(`${K}.form.body`)}
         hint={t(`${K}.form.bodyHint`, { max: MAX_COMMENT_CHARS })}
@@ -406,21 +415,11 @@ export function CommentForm(p: {
         errors={p.form.errors}
         rows={6}
       />
-      <div class="form-group">
-        <div class="checkbox">
-          <input
-            class="checkbox__input"
-            type="checkbox"
-            id="field-showName"
-            name="showName"
-            value="yes"
-            checked={p.form.values.showName === "yes"}
-          />
-          <label class="checkbox__label" for="field-showName" safe>
-            {t(`${K}.form.showName`)}
-          </label>
-        </div>
-      </div>
+      <CheckboxField
+        name="showName"
+        label={t(`${K}.form.showName`)}
+        checked={p.form.values.showName === "yes"}
+      />
       <Button label={t(`${K}.form.send`)} />
     </PostForm>
   );
@@ -488,8 +487,8 @@ export function AbusePage(p: {
       <h1 safe>{title}</h1>
       <Quoted ctx={p.ctx} k={p.k} />
       <PostForm action={`${consultationPath(p.c.id)}/comments/${p.k.id}/report`} csrf={p.ctx.csrf}>
-        <TextArea
-          ctx={p.ctx}
+        <TextAreaField
+          t={t}
           name="reason"
           label={t(`${K}.abuse.reason`)}
           hint={t(`${K}.abuse.reasonHint`)}

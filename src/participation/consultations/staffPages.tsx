@@ -4,7 +4,16 @@ import type { consultationComments, consultationDocuments, LocalizedText } from 
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
-import { Button, ErrorSummary, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
+import {
+  Button,
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  formTitle,
+  PostForm,
+  SelectField,
+  TextAreaField,
+} from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import {
   CONSULTATION_KINDS,
@@ -20,18 +29,7 @@ import {
 import type { hiddenComments, QueueItem } from "./moderate.ts";
 import { documentPath } from "./publicPages.tsx";
 import type { ListRow } from "./queries.ts";
-import {
-  Day,
-  Input,
-  K,
-  Lines,
-  Loc,
-  LocalizedFields,
-  Select,
-  StageTag,
-  TextArea,
-  type Values,
-} from "./ui.tsx";
+import { Day, K, Lines, Loc, LocalizedFields, StageTag, type Values } from "./ui.tsx";
 
 type Municipality = { name: string; slug: string };
 type Form = { values: Values; errors: FieldErrors };
@@ -146,8 +144,8 @@ export function ConsultationFormPage(p: {
       </a>
       <h1 safe>{title}</h1>
       <PostForm action={action} csrf={p.ctx.csrf}>
-        <Select
-          ctx={p.ctx}
+        <SelectField
+          t={t}
           name="kind"
           label={t(`${S}.form.kind`)}
           value={v.kind ?? ""}
@@ -172,8 +170,8 @@ export function ConsultationFormPage(p: {
           errors={p.form.errors}
           multiline
         />
-        <Select
-          ctx={p.ctx}
+        <SelectField
+          t={t}
           name="departmentId"
           label={t(`${S}.form.department`)}
           value={v.departmentId ?? ""}
@@ -183,9 +181,10 @@ export function ConsultationFormPage(p: {
             ...p.departments.map((d) => ({ value: String(d.id), label: localized(d.name, lang) })),
           ]}
         />
-        <Input
-          ctx={p.ctx}
+        <Field
+          t={t}
           name="opensOn"
+          autocomplete="off"
           type="date"
           width="medium"
           label={t(`${S}.form.opensOn`)}
@@ -193,9 +192,10 @@ export function ConsultationFormPage(p: {
           value={v.opensOn ?? ""}
           errors={p.form.errors}
         />
-        <Input
-          ctx={p.ctx}
+        <Field
+          t={t}
           name="closesOn"
+          autocomplete="off"
           type="date"
           width="medium"
           label={t(`${S}.form.closesOn`)}
@@ -412,9 +412,10 @@ export function ManagePage(p: {
         <form method="post" action={`${base}/documents`} enctype="multipart/form-data" novalidate>
           <input type="hidden" name="_csrf" value={p.ctx.csrf} />
           <h3 safe>{t(`${S}.manage.upload`)}</h3>
-          <Input
-            ctx={p.ctx}
+          <Field
+            t={t}
             name="title"
+            autocomplete="off"
             label={t(`${S}.manage.documentTitle`)}
             value={p.upload.values.title ?? ""}
             errors={p.upload.errors}
@@ -495,8 +496,8 @@ export function ModerationPage(p: {
           </ul>
           {q.hiddenAt ? null : (
             <PostForm action={`${base}/${q.commentId}/hide`} csrf={p.ctx.csrf}>
-              <TextArea
-                ctx={p.ctx}
+              <TextAreaField
+                t={t}
                 id={`field-reason-${q.commentId}`}
                 name={`reason-${q.commentId}`}
                 label={t(`${S}.moderation.reason`)}
@@ -604,8 +605,8 @@ export function DispositionsPage(p: {
                   </dl>
                 ) : (
                   <>
-                    <Select
-                      ctx={p.ctx}
+                    <SelectField
+                      t={t}
                       name={`disposition-${k.id}`}
                       label={t(`${S}.dispositions.disposition`)}
                       value={v("disposition")}
@@ -615,8 +616,8 @@ export function DispositionsPage(p: {
                         ...DISPOSITIONS.map((d) => ({ value: d, label: t(`${K}.disposition.${d}`) })),
                       ]}
                     />
-                    <TextArea
-                      ctx={p.ctx}
+                    <TextAreaField
+                      t={t}
                       name={`reason-${k.id}`}
                       label={t(`${S}.dispositions.reason`)}
                       value={v("reason")}

@@ -1,111 +1,14 @@
-// Small pieces the consultation pages share: fields with their hint and error tied by aria-describedby,
-// a staff text in the page's language, text with its line breaks, a local day.
-import type { Children } from "@kitajs/html";
+// Small pieces the consultation pages share (the form fields are src/web/forms.tsx's): a staff text in
+// the page's language, text with its line breaks, a local day.
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
-import { attributeText, ErrorMessage, type FieldErrors, fieldId } from "../../web/forms.tsx";
+import { Field, type FieldErrors, TextAreaField } from "../../web/forms.tsx";
 import { daysLeft, type Stage } from "./model.ts";
 
 export const K = "consultations";
 export type Values = Record<string, string>;
-
-const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
-
-interface FieldBase {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  value: string;
-  errors: FieldErrors;
-  /** The id of the control when one name appears in several forms of a page. */
-  id?: string;
-  lang?: string;
-}
-
-function Group(p: FieldBase & { children: Children }) {
-  const id = p.id ?? fieldId(p.name);
-  const error = p.errors[p.name];
-  return (
-    <div class={error ? "form-group form-group--error" : "form-group"}>
-      <label class="label" for={id} safe>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <div class="hint" id={`${id}-hint`} safe>
-          {p.hint}
-        </div>
-      ) : null}
-      {error ? <ErrorMessage t={p.ctx.t} id={`${id}-error`} error={error} /> : null}
-      {p.children}
-    </div>
-  );
-}
-
-export function Input(p: FieldBase & { type?: "text" | "date"; width?: "full" | "medium" }) {
-  const id = p.id ?? fieldId(p.name);
-  const error = p.errors[p.name];
-  return (
-    <Group {...p}>
-      <input
-        class={`input input--${p.width ?? "full"}${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        type={p.type ?? "text"}
-        value={attributeText(p.value)}
-        lang={p.lang}
-        autocomplete="off"
-        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
-        aria-invalid={error ? "true" : undefined}
-      />
-    </Group>
-  );
-}
-
-export function TextArea(p: FieldBase & { rows?: number }) {
-  const id = p.id ?? fieldId(p.name);
-  const error = p.errors[p.name];
-  return (
-    <Group {...p}>
-      <textarea
-        class={`textarea${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        rows={String(p.rows ?? 5)}
-        lang={p.lang}
-        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
-        aria-invalid={error ? "true" : undefined}
-        safe
-      >
-        {p.value}
-      </textarea>
-    </Group>
-  );
-}
-
-export function Select(p: FieldBase & { options: readonly { value: string; label: string }[] }) {
-  const id = p.id ?? fieldId(p.name);
-  const error = p.errors[p.name];
-  return (
-    <Group {...p}>
-      <select
-        class={`input input--medium${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        aria-describedby={describedBy(p.hint && `${id}-hint`, error && `${id}-error`)}
-        aria-invalid={error ? "true" : undefined}
-      >
-        {p.options.map((o) => (
-          <option value={attributeText(o.value)} selected={o.value === p.value} safe>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Group>
-  );
-}
 
 /** A staff text in the page's language (Albanian when that one is missing), marked with its language. */
 export function Loc({ text, lang }: { text: LocalizedText; lang: Language }) {
@@ -201,7 +104,7 @@ export function LocalizedFields(p: {
         const name = `${p.base}${l[0]!.toUpperCase()}${l[1]}`;
         const label = t(`${K}.form.inLanguage.${l}`);
         const common = {
-          ctx: p.ctx,
+          t,
           name,
           label,
           value: p.values[name] ?? "",
@@ -209,7 +112,7 @@ export function LocalizedFields(p: {
           lang: htmlLang(l),
           hint: l === "en" ? t(`${K}.form.optional`) : undefined,
         };
-        return p.multiline ? <TextArea {...common} /> : <Input {...common} />;
+        return p.multiline ? <TextAreaField {...common} /> : <Field {...common} autocomplete="off" />;
       })}
     </fieldset>
   );

@@ -8,7 +8,6 @@ import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
-  attributeText,
   Button,
   ErrorMessage,
   ErrorSummary,
@@ -17,6 +16,9 @@ import {
   fieldId,
   formTitle,
   PostForm,
+  RadiosField,
+  SelectField,
+  TextAreaField,
 } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import { MEETING_FIELDS, MEETING_KINDS } from "./meetingForm.ts";
@@ -434,78 +436,6 @@ export function StaffMeetingsPage(p: {
 
 // ── Staff: the form.
 
-function TextArea(p: {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string;
-  value: string;
-  errors: FieldErrors;
-  rows?: number;
-}) {
-  const id = fieldId(p.name);
-  const error = p.errors[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
-  return (
-    <div class={error ? "form-group form-group--error" : "form-group"}>
-      <label class="label" for={id} safe>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <div class="hint" id={`${id}-hint`} safe>
-          {p.hint}
-        </div>
-      ) : null}
-      {error ? <ErrorMessage t={p.ctx.t} id={`${id}-error`} error={error} /> : null}
-      <textarea
-        class={`input textarea${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        rows={String(p.rows ?? 5)}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? "true" : undefined}
-        safe
-      >
-        {p.value}
-      </textarea>
-    </div>
-  );
-}
-
-/** A native date or time input: works without JavaScript, sends YYYY-MM-DD or HH:MM. */
-function WhenInput(p: {
-  ctx: PageContext;
-  name: string;
-  type: "date" | "time";
-  label: string;
-  hint: string;
-  value: string;
-  errors: FieldErrors;
-}) {
-  const id = fieldId(p.name);
-  const error = p.errors[p.name];
-  return (
-    <div class={error ? "form-group form-group--error" : "form-group"}>
-      <label class="label" for={id} safe>
-        {p.label}
-      </label>
-      <div class="hint" id={`${id}-hint`} safe>
-        {p.hint}
-      </div>
-      {error ? <ErrorMessage t={p.ctx.t} id={`${id}-error`} error={error} /> : null}
-      <input
-        class={`input input--short${error ? " input--error" : ""}`}
-        id={id}
-        name={p.name}
-        type={p.type}
-        value={attributeText(p.value)}
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-        aria-invalid={error ? "true" : undefined}
-      />
-    </div>
-  );
-}
-
 /** The three languages of one staff text: Albanian and Serbian required (unless optional), English optional. */
 function Trilingual(p: {
   ctx: PageContext;
@@ -526,14 +456,17 @@ function Trilingual(p: {
       {(["Sq", "Sr", "En"] as const).map((l) => {
         const name = `${p.base}${l}`;
         const label = t(`${K}.form.language${l}`);
+        // What is typed here is in that language, whatever the page's (WCAG 3.1.2).
+        const lang = htmlLang(l.toLowerCase() as Language);
         return p.area ? (
-          <TextArea
-            ctx={p.ctx}
+          <TextAreaField
+            t={t}
             name={name}
             label={label}
             value={p.values[name] ?? ""}
             errors={p.errors}
             rows={p.base === "agenda" ? 8 : 3}
+            lang={lang}
           />
         ) : (
           <Field
@@ -543,6 +476,7 @@ function Trilingual(p: {
             value={p.values[name] ?? ""}
             errors={p.errors}
             autocomplete="off"
+            lang={lang}
           />
         );
       })}
@@ -597,59 +531,45 @@ export function MeetingFormPage(p: {
       {editable ? (
         <PostForm action={action} csrf={ctx.csrf}>
           {m ? <input type="hidden" name="sequence" value={String(m.sequence)} /> : null}
-          <fieldset
-            class={p.errors.kind ? "form-group form-group--error" : "form-group"}
-            id={fieldId("kind")}
-          >
-            <legend class="label legend--heading" safe>
-              {t(`${K}.form.kindLegend`)}
-            </legend>
-            {p.errors.kind ? (
-              <ErrorMessage t={t} id={`${fieldId("kind")}-error`} error={p.errors.kind} />
-            ) : null}
-            {MEETING_KINDS.map((k) => (
-              <div class="radio">
-                <input
-                  type="radio"
-                  class="radio__input"
-                  id={`kind-${k}`}
-                  name="kind"
-                  value={k}
-                  checked={p.values.kind === k}
-                />
-                <label class="radio__label" for={`kind-${k}`} safe>
-                  {t(`${K}.kind.${k}`)}
-                </label>
-              </div>
-            ))}
-          </fieldset>
+          <RadiosField
+            t={t}
+            name="kind"
+            label={t(`${K}.form.kindLegend`)}
+            heading
+            value={p.values.kind ?? ""}
+            options={MEETING_KINDS.map((k) => ({ value: k, label: t(`${K}.kind.${k}`) }))}
+            errors={p.errors}
+          />
           <Trilingual ctx={ctx} base="title" values={p.values} errors={p.errors} />
           <fieldset class="form-group">
             <legend class="label legend--heading" safe>
               {t(`${K}.form.whenLegend`)}
             </legend>
-            <WhenInput
-              ctx={ctx}
+            <Field
+              t={t}
               name="date"
               type="date"
+              width="short"
               label={t(`${K}.form.date`)}
               hint={t(`${K}.form.dateHint`)}
               value={p.values.date ?? ""}
               errors={p.errors}
             />
-            <WhenInput
-              ctx={ctx}
+            <Field
+              t={t}
               name="startTime"
               type="time"
+              width="short"
               label={t(`${K}.form.startTime`)}
               hint={t(`${K}.form.timeHint`)}
               value={p.values.startTime ?? ""}
               errors={p.errors}
             />
-            <WhenInput
-              ctx={ctx}
+            <Field
+              t={t}
               name="endTime"
               type="time"
+              width="short"
               label={t(`${K}.form.endTime`)}
               hint={t(`${K}.form.timeHint`)}
               value={p.values.endTime ?? ""}
@@ -659,10 +579,17 @@ export function MeetingFormPage(p: {
           <Trilingual ctx={ctx} base="place" values={p.values} errors={p.errors} />
           <Trilingual ctx={ctx} base="accessibility" values={p.values} errors={p.errors} area />
           <Trilingual ctx={ctx} base="agenda" values={p.values} errors={p.errors} area />
-          <ConsultationSelect
-            ctx={ctx}
-            options={p.consultations}
+          <SelectField
+            t={t}
+            name="consultation"
+            label={t(`${K}.form.consultation`)}
+            hint={t(`${K}.form.consultationHint`)}
+            none={t(`${K}.form.consultationNone`)}
             value={p.values.consultation ?? ""}
+            options={p.consultations.map((c) => ({
+              value: String(c.id),
+              label: c.published ? c.title : t(`${K}.form.consultationUnpublished`, { title: c.title }),
+            }))}
             errors={p.errors}
           />
           <Button label={t(m ? `${K}.form.save` : `${K}.form.create`)} />
@@ -687,44 +614,6 @@ export function MeetingFormPage(p: {
         </>
       ) : null}
     </Layout>
-  );
-}
-
-function ConsultationSelect(p: {
-  ctx: PageContext;
-  options: ConsultationOption[];
-  value: string;
-  errors: FieldErrors;
-}) {
-  const { t } = p.ctx;
-  const id = fieldId("consultation");
-  const error = p.errors.consultation;
-  return (
-    <div class={error ? "form-group form-group--error" : "form-group"}>
-      <label class="label" for={id} safe>
-        {t(`${K}.form.consultation`)}
-      </label>
-      <div class="hint" id={`${id}-hint`} safe>
-        {t(`${K}.form.consultationHint`)}
-      </div>
-      {error ? <ErrorMessage t={t} id={`${id}-error`} error={error} /> : null}
-      <select
-        class={`input input--medium${error ? " input--error" : ""}`}
-        id={id}
-        name="consultation"
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-        aria-invalid={error ? "true" : undefined}
-      >
-        <option value="" selected={!p.value} safe>
-          {t(`${K}.form.consultationNone`)}
-        </option>
-        {p.options.map((c) => (
-          <option value={String(c.id)} selected={p.value === String(c.id)} safe>
-            {c.published ? c.title : t(`${K}.form.consultationUnpublished`, { title: c.title })}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 

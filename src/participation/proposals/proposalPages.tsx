@@ -7,12 +7,12 @@ import { formatDay } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
-import { attributeText, Button, PostForm } from "../../web/forms.tsx";
+import { attributeText, Button, PostForm, SelectField } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import { CaseMap } from "../../web/map.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { daysLeft, type Stage } from "./proposalRules.ts";
-import { Select, SupportBar } from "./proposalWidgets.tsx";
+import { SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals";
 type Municipality = { name: string; slug: string };
@@ -93,8 +93,8 @@ export function ProposalListPage(p: {
         </a>
       </p>
       <form method="get" action={proposalListPath(p.municipality.slug)} class="case-filters">
-        <Select
-          ctx={ctx}
+        <SelectField
+          t={t}
           name="stage"
           label={t(`${K}.list.filter`)}
           value={p.filter}

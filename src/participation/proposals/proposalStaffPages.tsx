@@ -6,13 +6,24 @@ import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
-import { Button, ErrorSummary, type FieldErrors, formTitle, PostForm } from "../../web/forms.tsx";
+import {
+  Button,
+  CheckboxField,
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  formTitle,
+  PostForm,
+  RadiosField,
+  SelectField,
+  TextAreaField,
+} from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import type { ParticipationSettings } from "../settings.ts";
 import { type ListItem, proposalPath, type StageFacts, stageLine } from "./proposalPages.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { DECISIONS, PROGRESS_STATUSES } from "./proposalRules.ts";
-import { Checkbox, Input, Radios, Select, SupportBar, TextArea } from "./proposalWidgets.tsx";
+import { SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals.staff";
 type Municipality = { name: string; slug: string };
@@ -241,8 +252,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
           </PostForm>
           <h2 safe>{t(`${K}.reject.heading`)}</h2>
           <PostForm action={action("reject")} csrf={ctx.csrf}>
-            <Select
-              ctx={ctx}
+            <SelectField
+              t={t}
               name="reasonCode"
               label={t(`${K}.reject.reason`)}
               none={t(`${K}.reject.choose`)}
@@ -250,8 +261,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
               options={reasonOptions}
               errors={p.errors}
             />
-            <TextArea
-              ctx={ctx}
+            <TextAreaField
+              t={t}
               name="message"
               label={t(`${K}.reject.message`)}
               hint={t(`${K}.reject.messageHint`)}
@@ -267,8 +278,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
         <>
           <h2 safe>{t(`${K}.decision.heading`)}</h2>
           <PostForm action={action("decision")} csrf={ctx.csrf}>
-            <Radios
-              ctx={ctx}
+            <RadiosField
+              t={t}
               name="decision"
               label={t(`${K}.decision.label`)}
               value={v("decision")}
@@ -277,16 +288,16 @@ export function StaffProposalPage(p: StaffProposalProps) {
               ).map((d) => ({ value: d, label: t(`proposals.stage.${d}`) }))}
               errors={p.errors}
             />
-            <TextArea
-              ctx={ctx}
+            <TextAreaField
+              t={t}
               name="decisionMessage"
               label={t(`${K}.decision.message`)}
               hint={t(`${K}.decision.messageHint`)}
               value={v("decisionMessage")}
               errors={p.errors}
             />
-            <Select
-              ctx={ctx}
+            <SelectField
+              t={t}
               name="decisionReason"
               label={t(`${K}.decision.reason`)}
               hint={t(`${K}.decision.reasonHint`)}
@@ -304,8 +315,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
         <>
           <h2 safe>{t(`${K}.progress.heading`)}</h2>
           <PostForm action={action("progress")} csrf={ctx.csrf}>
-            <Select
-              ctx={ctx}
+            <SelectField
+              t={t}
               name="progressStatus"
               label={t("proposals.progress.status.label")}
               value={v("progressStatus") || (proposal.progressStatus ?? "planned")}
@@ -315,9 +326,10 @@ export function StaffProposalPage(p: StaffProposalProps) {
               }))}
               errors={p.errors}
             />
-            <Input
-              ctx={ctx}
+            <Field
+              t={t}
               name="progressPercent"
+              autocomplete="off"
               type="number"
               width="short"
               label={t("proposals.progress.percent")}
@@ -325,9 +337,10 @@ export function StaffProposalPage(p: StaffProposalProps) {
               value={p.values.progressPercent ?? String(proposal.progressPercent ?? 0)}
               errors={p.errors}
             />
-            <Input
-              ctx={ctx}
+            <Field
+              t={t}
               name="budgetLine"
+              autocomplete="off"
               label={t("proposals.progress.budgetLine")}
               hint={t(`${K}.progress.budgetHint`)}
               value={p.values.budgetLine ?? proposal.budgetLine ?? ""}
@@ -351,9 +364,10 @@ export function StaffProposalPage(p: StaffProposalProps) {
             </ul>
           ) : null}
           <PostForm action={action("milestones")} csrf={ctx.csrf}>
-            <Input
-              ctx={ctx}
+            <Field
+              t={t}
               name="on"
+              autocomplete="off"
               type="date"
               width="medium"
               label={t(`${K}.milestone.on`)}
@@ -361,8 +375,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
               value={v("on")}
               errors={p.errors}
             />
-            <TextArea
-              ctx={ctx}
+            <TextAreaField
+              t={t}
               name="textSq"
               lang="sq"
               rows={2}
@@ -370,8 +384,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
               value={v("textSq")}
               errors={p.errors}
             />
-            <TextArea
-              ctx={ctx}
+            <TextAreaField
+              t={t}
               name="textSr"
               lang="sr-Latn"
               rows={2}
@@ -379,8 +393,8 @@ export function StaffProposalPage(p: StaffProposalProps) {
               value={v("textSr")}
               errors={p.errors}
             />
-            <TextArea
-              ctx={ctx}
+            <TextAreaField
+              t={t}
               name="textEn"
               lang="en"
               rows={2}
@@ -388,9 +402,10 @@ export function StaffProposalPage(p: StaffProposalProps) {
               value={v("textEn")}
               errors={p.errors}
             />
-            <Input
-              ctx={ctx}
+            <Field
+              t={t}
               name="milestonePercent"
+              autocomplete="off"
               type="number"
               width="short"
               label={t(`${K}.milestone.percent`)}
@@ -432,9 +447,10 @@ export function SettingsPage(p: {
     >
       <p safe>{t(p.own ? `${S}.own` : `${S}.national`)}</p>
       <PostForm action={settingsPath(p.municipality.slug)} csrf={ctx.csrf}>
-        <Input
-          ctx={ctx}
+        <Field
+          t={t}
           name="proposalWindowDays"
+          autocomplete="off"
           type="number"
           width="short"
           label={t(`${S}.window`)}
@@ -442,9 +458,10 @@ export function SettingsPage(p: {
           value={v("proposalWindowDays", String(current.proposalWindowDays))}
           errors={p.errors}
         />
-        <Input
-          ctx={ctx}
+        <Field
+          t={t}
           name="proposalThreshold"
+          autocomplete="off"
           type="number"
           width="short"
           label={t(`${S}.threshold`)}
@@ -452,9 +469,10 @@ export function SettingsPage(p: {
           value={v("proposalThreshold", String(current.proposalThreshold))}
           errors={p.errors}
         />
-        <Input
-          ctx={ctx}
+        <Field
+          t={t}
           name="registeredVoters"
+          autocomplete="off"
           type="number"
           width="medium"
           label={t(`${S}.voters`)}
@@ -465,8 +483,7 @@ export function SettingsPage(p: {
           )}
           errors={p.errors}
         />
-        <Checkbox
-          ctx={ctx}
+        <CheckboxField
           name="supportRequiresVerified"
           label={t(`${S}.verified`)}
           hint={t(`${S}.verifiedHint`)}
@@ -475,11 +492,11 @@ export function SettingsPage(p: {
               ? p.values.supportRequiresVerified === "yes"
               : current.supportRequiresVerified
           }
-          errors={p.errors}
         />
-        <Input
-          ctx={ctx}
+        <Field
+          t={t}
           name="consultationMinDays"
+          autocomplete="off"
           type="number"
           width="short"
           label={t(`${S}.consultation`)}
