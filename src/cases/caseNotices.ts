@@ -42,7 +42,7 @@ const TOPIC: Record<CitizenNotice["kind"], Topic> = {
 };
 
 /** The one who sent the case: their account if they had one, the contact address they gave for updates. */
-async function submitterOf(tx: Tx, kase: CaseRow): Promise<Recipient | undefined> {
+export async function submitterOf(tx: Tx, kase: CaseRow): Promise<Recipient | undefined> {
   let account: { email: string; name: string } | undefined;
   if (kase.submitterId) {
     [account] = await tx

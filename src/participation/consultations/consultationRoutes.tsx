@@ -296,7 +296,9 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  async function sendReply(
+  /** A page about one comment (the reply form, the abuse report form), or not found. */
+  async function sendCommentPage(
+    Page: typeof ReplyPage | typeof AbusePage,
     req: FastifyRequest<CommentParams>,
     reply: FastifyReply,
     form: Form,
@@ -306,10 +308,14 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     if (!found) return notFound(req, reply);
     return sendPage(
       reply,
-      <ReplyPage ctx={pageContext(req, reply)} municipality={found.m} c={found.c} k={found.k} form={form} />,
+      <Page ctx={pageContext(req, reply)} municipality={found.m} c={found.c} k={found.k} form={form} />,
       status,
     );
   }
+  const sendReply = (req: FastifyRequest<CommentParams>, reply: FastifyReply, form: Form, status = 200) =>
+    sendCommentPage(ReplyPage, req, reply, form, status);
+  const sendAbuse = (req: FastifyRequest<CommentParams>, reply: FastifyReply, form: Form, status = 200) =>
+    sendCommentPage(AbusePage, req, reply, form, status);
 
   app.get<CommentParams>("/consultations/:id/comments/:commentId/reply", async (req, reply) => {
     if (!(await citizen(req, reply))) return reply;
@@ -373,21 +379,6 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
       );
     },
   );
-
-  async function sendAbuse(
-    req: FastifyRequest<CommentParams>,
-    reply: FastifyReply,
-    form: Form,
-    status = 200,
-  ) {
-    const found = await commentOf(req);
-    if (!found) return notFound(req, reply);
-    return sendPage(
-      reply,
-      <AbusePage ctx={pageContext(req, reply)} municipality={found.m} c={found.c} k={found.k} form={form} />,
-      status,
-    );
-  }
 
   app.get<CommentParams>("/consultations/:id/comments/:commentId/report", async (req, reply) => {
     if (!(await citizen(req, reply))) return reply;

@@ -3,6 +3,7 @@
 // made through the case commands (a rejection, an answer) are told by the case's own notices.
 
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { submitterOf } from "../../cases/caseNotices.ts";
 import { publicText } from "../../cases/publicView.ts";
 import { formatDay } from "../../cases/web/casePages.tsx";
 import type { Db } from "../../db/client.ts";
@@ -16,7 +17,7 @@ import {
 } from "../../db/schema.ts";
 import { type Language, translator } from "../../kernel/i18n.ts";
 import { localized } from "../../kernel/localized.ts";
-import { languageOf, type NotifyContext, notify, type Recipient } from "../../notifications/notify.ts";
+import { languageOf, type NotifyContext, notify } from "../../notifications/notify.ts";
 
 type Tx = Pick<Db, "select" | "selectDistinct" | "insert" | "execute">;
 type CaseRow = typeof cases.$inferSelect;
@@ -49,25 +50,6 @@ function valuesFor(
     else out[k] = v;
   }
   return out;
-}
-
-/** The one who submitted it: the contact address they gave, or their account's; in the case's language. */
-async function submitterOf(tx: Tx, kase: CaseRow): Promise<Recipient | undefined> {
-  let account: { email: string; name: string } | undefined;
-  if (kase.submitterId) {
-    [account] = await tx
-      .select({ email: users.email, name: users.name })
-      .from(users)
-      .where(and(eq(users.id, kase.submitterId), sql`${users.deletedAt} is null`));
-  }
-  const email = kase.contactEmail ?? account?.email ?? null;
-  if (!account && !email) return undefined;
-  return {
-    userId: account ? kase.submitterId : null,
-    email,
-    name: kase.contactName ?? account?.name ?? null,
-    language: kase.language,
-  };
 }
 
 /** Tells the submitter (topic case_status, as any case's status news); whether anything was written. */
