@@ -460,6 +460,8 @@ async function startBackground(
   const { startDigestScheduler } = await import("./notifications/digest.ts");
   const { startStatsAggregator } = await import("./stats/aggregator.ts");
   const { startParticipationScheduler } = await import("./participation/scheduler.ts");
+  const { startOversightScheduler } = await import("./ministry/oversightScheduler.ts");
+  const { startStandardsScheduler } = await import("./standards/standardsScheduler.ts");
   const channels = [
     emailChannel(deps.mailer),
     webhookChannel(database.db, { log: (message, details) => deps.log(details, message) }),
@@ -487,11 +489,21 @@ async function startBackground(
   const participation = startParticipationScheduler(database.db, deps.calendar, deps.baseUrl, {
     log: (err) => deps.log(err, "participation pass failed"),
   });
+  // Alerts on systematic lateness for the ministry's monitors (src/ministry).
+  const oversight = startOversightScheduler(database.db, deps.calendar, deps.baseUrl, {
+    log: (err) => deps.log(err, "oversight pass failed"),
+  });
+  // National standards' changes dated for a later day take effect on that day (src/standards).
+  const standards = startStandardsScheduler(database.db, deps.calendar, {
+    log: (err) => deps.log(err, "standards pass failed"),
+  });
   return {
     poke: outbox.poke,
     async stop(options) {
       const { abandoned } = await outbox.stop(options);
       for (const channel of channels) channel.close?.();
+      await standards.stop();
+      await oversight.stop();
       await participation.stop();
       await stats.stop();
       await digests.stop();

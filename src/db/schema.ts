@@ -42,6 +42,10 @@ export const municipalities = pgTable("municipalities", {
   languages: text("languages").array().notNull().default(sql`ARRAY['sq','sr','en']::text[]`),
   majority: text("majority"),
   active: boolean("active").notNull().default(true),
+  /** Taking part in the pilot (issue 9): its set-up is checked before it goes live. */
+  pilot: boolean("pilot").notNull().default(false),
+  /** When the ministry or its admin turned it live, once its onboarding checklist was complete. */
+  liveAt: ts("live_at"),
   createdAt: createdAt(),
 });
 
@@ -1188,3 +1192,96 @@ export const proposalMilestones = pgTable(
   },
   (t) => [index("proposal_milestones_case").on(t.caseId, t.on)],
 );
+
+/**
+ * The national standards' history (issue 9): each change the ministry makes to a category or its
+ * questions, a response standard, a reason code, a standard response template, the working-day calendar
+ * or the participation defaults — what it was and became, who, when, why and from which day it applies,
+ * so that past statistics stay interpretable and municipalities see what changed. A change that applies
+ * from a later day waits here (applied_at null) until that day.
+ */
+export const standardChanges = pgTable(
+  "standard_changes",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").notNull(), // category | question | sla | reason_code | template | calendar | participation
+    /** What was changed, stable across its versions: "category:potholes", "sla:issue_report:*:urgent". */
+    subject: text("subject").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    reason: text("reason").notNull(),
+    appliesFrom: date("applies_from").notNull(),
+    appliedAt: ts("applied_at"),
+    changedBy: uuid("changed_by").references(() => users.id, { onDelete: "set null" }),
+    changedAt: ts("changed_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("standard_changes_subject").on(t.kind, t.subject, t.changedAt),
+    index("standard_changes_recent").on(t.changedAt),
+    index("standard_changes_pending").on(t.appliesFrom).where(sql`${t.appliedAt} is null`),
+  ],
+);
+
+/** The ministry's monitoring levels (one row): when lateness becomes an alert. */
+export const oversightSettings = pgTable("oversight_settings", {
+  id: smallint("id").primaryKey().default(1),
+  /** An alert when the share answered on time is below this (percent) for `onTimeMonths` months running. */
+  onTimeMinPercent: smallint("on_time_min_percent").notNull().default(80),
+  onTimeMonths: smallint("on_time_months").notNull().default(2),
+  /** An alert when the backlog grew in each of this many months running. */
+  backlogMonths: smallint("backlog_months").notNull().default(3),
+  /** An alert when a case escalated to the ministry has had no staff action for this many working days. */
+  untouchedWorkingDays: smallint("untouched_working_days").notNull().default(5),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * An alert on systematic lateness (issue 9): a municipality, or one of its departments, below the on-time
+ * level, with a growing backlog, or leaving escalated cases untouched — with the evidence that raised it.
+ * One per kind, place and month; ministry monitors are told once (notified_at) and close it with a note.
+ */
+export const ministryAlerts = pgTable(
+  "ministry_alerts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").notNull(), // on_time_low | backlog_growing | escalations_untouched
+    municipalityId: integer("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    departmentId: integer("department_id").references(() => departments.id, { onDelete: "cascade" }),
+    /** The first day of the last month the evidence covers. */
+    month: date("month").notNull(),
+    evidence: jsonb("evidence").notNull(),
+    raisedAt: ts("raised_at").notNull().defaultNow(),
+    notifiedAt: ts("notified_at"),
+    closedAt: ts("closed_at"),
+    closedBy: uuid("closed_by").references(() => users.id, { onDelete: "set null" }),
+    closingNote: text("closing_note"),
+  },
+  (t) => [
+    uniqueIndex("ministry_alerts_key").on(
+      t.kind,
+      t.municipalityId,
+      sql`coalesce(${t.departmentId}, 0)`,
+      t.month,
+    ),
+    index("ministry_alerts_open").on(t.raisedAt).where(sql`${t.closedAt} is null`),
+  ],
+);
+
+/** A pilot evaluation (issue 9): a chosen set of municipalities over a period, publishable as a public page. */
+export const pilotEvaluations = pgTable("pilot_evaluations", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  title: jsonb("title").$type<LocalizedText>().notNull(),
+  /** What the evaluation is for, and what it found: shown above the figures. */
+  summary: jsonb("summary").$type<LocalizedText>(),
+  municipalityIds: integer("municipality_ids").array().notNull(),
+  /** Months, "YYYY-MM-01", inclusive. */
+  fromMonth: date("from_month").notNull(),
+  toMonth: date("to_month").notNull(),
+  publishedAt: ts("published_at"),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
