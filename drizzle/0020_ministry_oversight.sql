@@ -48,6 +48,7 @@ CREATE TABLE "standard_changes" (
 	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "sla_standard" jsonb;--> statement-breakpoint
 ALTER TABLE "municipalities" ADD COLUMN "pilot" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "municipalities" ADD COLUMN "live_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "ministry_alerts" ADD CONSTRAINT "ministry_alerts_municipality_id_municipalities_id_fk" FOREIGN KEY ("municipality_id") REFERENCES "public"."municipalities"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -244,6 +244,18 @@ export const cases = pgTable(
     /** When the running clock is due (acknowledgement, first response or resolution); null: none runs. */
     slaDueAt: ts("sla_due_at"),
     /**
+     * The response standard the case is measured against, fixed when it is received (and again when its
+     * priority is set), so that a later change of the national or municipal standards applies to the cases
+     * received from the day it applies and never moves a date already promised. Null on cases received
+     * before it was kept: the standard in force is used.
+     */
+    slaStandard: jsonb("sla_standard").$type<{
+      unit: "working_days" | "calendar_days" | "hours";
+      ackWithin: number;
+      firstResponseWithin: number;
+      resolutionWithin: number;
+    }>(),
+    /**
      * The times the case awaited the citizen ({from, to}, ISO instants; `to` absent while it still does):
      * the clocks stand still then (sla.ts). Kept on the case so that the scheduler needs no other row.
      */
