@@ -9,6 +9,15 @@ import { openInboxHref } from "../../workspace/inboxQuery.ts";
 /** The participation pages a coordinator runs, linked beside their inbox. */
 const PARTICIPATION_PAGES = ["consultations", "proposals", "meetings"] as const;
 
+/** The ministry's pages, linked beside a ministry monitor's role (issue 9). */
+const MINISTRY_PAGES = [
+  ["dashboard", "/ministry"],
+  ["standards", "/ministry/standards"],
+  ["reports", "/reports"],
+  ["onboarding", "/ministry/onboarding"],
+  ["calendar", "/ministry/calendar"],
+] as const;
+
 export interface AccountView {
   name: string;
   email: string;
@@ -118,6 +127,16 @@ export function AccountPage({
                       : null}
                   </>
                 ) : null}
+                {r.role === "ministry_monitor"
+                  ? MINISTRY_PAGES.map(([page, href]) => (
+                      <>
+                        {" – "}
+                        <a href={href} safe>
+                          {t(`account.ministry.${page}`)}
+                        </a>
+                      </>
+                    ))
+                  : null}
               </li>
             ))}
           </ul>
