@@ -167,15 +167,20 @@ function apiCreateRoute(key: string): Route {
   };
 }
 
+/** BENCH_CREATE=only: case creation alone (PostgreSQL), the route of issue 4's target, without the others. */
+const CREATE_ONLY = process.env.BENCH_CREATE === "only";
+
 async function benchApp(s: Settings, db: Db, hello: Measurement) {
   const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
   const seedMs = await seedCases(s, db, env);
   // Paths are loaded as a visitor; the inbox's views by name, signed in as a member of staff.
-  const routes: Route[] = s.routes.map((p) => (isInboxView(p) ? inboxRoute(p) : { label: p, path: p }));
+  const routes: Route[] = CREATE_ONLY
+    ? []
+    : s.routes.map((p) => (isInboxView(p) ? inboxRoute(p) : { label: p, path: p }));
   // The same case page over and over is what a page cache answers best; 1,000 different ones in turn is
   // closer to many readers of many cases (seeded cases only: the demo data alone has too few).
-  if (s.apiCreate && s.cases >= 10_000)
+  if (s.apiCreate && !CREATE_ONLY && s.cases >= 10_000)
     routes.push({
       label: `/cases/:code (${lib.CASES_IN_TURN} cases in turn)`,
       path: "/cases/PRI-2025-000001",
@@ -184,7 +189,9 @@ async function benchApp(s: Settings, db: Db, hello: Measurement) {
   // Writes on the embedded database go one at a time through its single connection (with the outbox and
   // the audit sealer in the same process): 50 concurrent submitters time out there, by design. Measured on
   // PostgreSQL, where the target applies.
-  if (s.apiCreate && db.name === "postgres") routes.push(apiCreateRoute(await createApiKey(env)));
+  if ((s.apiCreate || CREATE_ONLY) && db.name === "postgres")
+    routes.push(apiCreateRoute(await createApiKey(env)));
+  if (routes.length === 0) throw new Error("BENCH_CREATE=only measures case creation, on PostgreSQL only");
   return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs) => {
     console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
     const results: RouteResult[] = [];

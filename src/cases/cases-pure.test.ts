@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildCalendar } from "../calendar/calendar.ts";
 import type { CategoryQuestion } from "../db/schema.ts";
+import { pausesAfter } from "./commands/applyTransition.ts";
 import { coarsen, distanceMetres, pointInArea } from "./geo.ts";
 import { publicCaseView } from "./publicView.ts";
 import { checkAnswers } from "./questions.ts";
@@ -265,5 +266,32 @@ describe("dates on case pages", () => {
     expect(formatDay({ lang: "en", timeZone: "Europe/Belgrade" }, d)).toBe("December 1, 2026");
     expect(formatDay({ lang: "en", timeZone: "America/New_York" }, d)).toBe("November 30, 2026");
     expect(formatDateTime({ lang: "en", timeZone: "Europe/Belgrade" }, d)).toBe("Dec 1, 2026, 12:30 AM");
+  });
+});
+
+describe("the pauses of a case's clocks across a move", () => {
+  const at = new Date("2026-11-20T10:00:00Z");
+  const kase = (status: string, pauses: { from: string; to?: string }[]) =>
+    ({ status, slaPauses: pauses }) as unknown as Parameters<typeof pausesAfter>[0];
+
+  it("opens one on awaiting the citizen and closes it when the case moves on", () => {
+    expect(pausesAfter(kase("in_progress", []), "awaiting_citizen", at)).toEqual([
+      { from: at.toISOString() },
+    ]);
+    expect(
+      pausesAfter(kase("awaiting_citizen", [{ from: "2026-11-18T09:00:00.000Z" }]), "in_progress", at),
+    ).toEqual([{ from: "2026-11-18T09:00:00.000Z", to: at.toISOString() }]);
+  });
+
+  it("closes a pause still open when the case ends, whatever opened it (a proposal collecting support)", () => {
+    const collecting = kase("acknowledged", [{ from: "2026-09-01T08:00:00.000Z" }]);
+    expect(pausesAfter(collecting, "closed", at)).toEqual([
+      { from: "2026-09-01T08:00:00.000Z", to: at.toISOString() },
+    ]);
+    expect(pausesAfter(collecting, "rejected", at)).toEqual([
+      { from: "2026-09-01T08:00:00.000Z", to: at.toISOString() },
+    ]);
+    // Still open, still collecting: the pause stays open.
+    expect(pausesAfter(collecting, "in_progress", at)).toEqual([{ from: "2026-09-01T08:00:00.000Z" }]);
   });
 });

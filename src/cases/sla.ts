@@ -98,8 +98,12 @@ interface Interval {
   to: number; // Infinity while open
 }
 
+const NO_INTERVALS: readonly Interval[] = Object.freeze([]);
+
 /** Pauses clipped to after receipt, sorted, overlapping or touching ones merged, empty ones dropped. */
-function normalise(receivedAt: Date, pauses: readonly Pause[]): Interval[] {
+function normalise(receivedAt: Date, pauses: readonly Pause[]): readonly Interval[] {
+  // Most cases never paused: nothing to allocate (the review of every open case runs this for each).
+  if (pauses.length === 0) return NO_INTERVALS;
   const start = receivedAt.getTime();
   const list = pauses
     .map((p) => ({ from: Math.max(p.from.getTime(), start), to: p.to ? p.to.getTime() : Infinity }))
@@ -221,43 +225,74 @@ export function readClock(clock: Clock, at: Date, cal: WorkingCalendar): ClockRe
  * several of these (the SLA scheduler and its review, once per open case), so the deadline is not worked
  * out again for each.
  */
-export function prepareClock(clock: Clock, cal: WorkingCalendar) {
-  const run = runClock(clock.receivedAt, clock.amount, clock.unit, clock.pauses, cal);
-  // Worked out only when asked for: a clock long overdue (most of a backlog) needs neither.
-  let allowed: number | undefined;
-  const allowedNow = () => {
-    const closed = run.pauses.filter((p) => p.to !== Infinity);
-    allowed ??= runningTime(clock.receivedAt.getTime(), run.lastDue.getTime(), closed, clock.unit, cal);
-    return allowed;
-  };
-  let marks:
-    | { dueSoonAt: Date | undefined; warning90At: Date | undefined; dueAt: Date | undefined }
-    | undefined;
-  const marksNow = () => {
-    marks ??= { ...marksOf(clock, run, allowedNow(), cal), dueAt: run.dueAt };
-    return marks;
-  };
-  return {
-    run,
-    /** The running time allowed (working days of working time, or milliseconds). */
-    allowed: allowedNow,
-    /** The instants a scheduler warns at, and the deadline (clockMarks). */
-    marks: marksNow,
-    /** The state at `at` of the clock still running then, and its deadline as it stands (undefined while paused). */
-    stateAt(at: Date): { state: Exclude<ClockState, "met" | "missed">; dueAt: Date | undefined } {
-      const t = at.getTime();
-      if (run.pauses.some((p) => p.from <= t && t < p.to)) return { state: "paused", dueAt: undefined };
-      if (t >= run.lastDue.getTime()) return { state: "overdue", dueAt: run.lastDue };
-      // The warnings follow the same instants the scheduler is given (`clockMarks`), not a rounded share.
-      const m = marksNow();
-      const reached = (mark: Date | undefined) => mark !== undefined && t >= mark.getTime();
-      const state = reached(m.warning90At) ? "warning_90" : reached(m.dueSoonAt) ? "due_soon" : "on_track";
-      return { state, dueAt: run.lastDue };
-    },
-  };
+export function prepareClock(clock: Clock, cal: WorkingCalendar): PreparedClock {
+  return new PreparedClock(clock, cal);
 }
 
-export type PreparedClock = ReturnType<typeof prepareClock>;
+type Marks = { dueSoonAt: Date | undefined; warning90At: Date | undefined; dueAt: Date | undefined };
+
+// A class, not closures: the review builds one per open case, and functions made per call cost more than
+// the arithmetic (each is also named at run time by the TypeScript loader).
+export class PreparedClock {
+  readonly run: Run;
+  // Worked out only when asked for: a clock long overdue (most of a backlog) needs neither.
+  #allowed: number | undefined;
+  #marks: Marks | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly cal: WorkingCalendar,
+  ) {
+    this.run = runClock(clock.receivedAt, clock.amount, clock.unit, clock.pauses, cal);
+  }
+
+  /** The running time allowed (working days of working time, or milliseconds). */
+  allowed(): number {
+    if (this.#allowed === undefined) {
+      const { clock, run } = this;
+      const closed = run.pauses.length === 0 ? run.pauses : run.pauses.filter((p) => p.to !== Infinity);
+      this.#allowed = runningTime(
+        clock.receivedAt.getTime(),
+        run.lastDue.getTime(),
+        closed,
+        clock.unit,
+        this.cal,
+      );
+    }
+    return this.#allowed;
+  }
+
+  /** The instants a scheduler warns at, and the deadline (clockMarks). */
+  marks(): Marks {
+    if (this.#marks === undefined) {
+      const { clock, run, cal } = this;
+      const allowed = this.allowed();
+      this.#marks = {
+        dueSoonAt: instantOfRunningTime(clock, run, DUE_SOON_SHARE * allowed, cal),
+        warning90At: instantOfRunningTime(clock, run, WARNING_90_SHARE * allowed, cal),
+        dueAt: run.dueAt,
+      };
+    }
+    return this.#marks;
+  }
+
+  /** The state at `at` of the clock still running then, and its deadline as it stands (undefined while paused). */
+  stateAt(at: Date): { state: Exclude<ClockState, "met" | "missed">; dueAt: Date | undefined } {
+    const t = at.getTime();
+    const { run } = this;
+    for (const p of run.pauses) if (p.from <= t && t < p.to) return { state: "paused", dueAt: undefined };
+    if (t >= run.lastDue.getTime()) return { state: "overdue", dueAt: run.lastDue };
+    // The warnings follow the same instants the scheduler is given (`clockMarks`), not a rounded share.
+    const m = this.marks();
+    const state =
+      m.warning90At !== undefined && t >= m.warning90At.getTime()
+        ? "warning_90"
+        : m.dueSoonAt !== undefined && t >= m.dueSoonAt.getTime()
+          ? "due_soon"
+          : "on_track";
+    return { state, dueAt: run.lastDue };
+  }
+}
 
 /**
  * The instants a scheduler warns at (75% and 90% of the allowed running time) and the deadline.
@@ -268,11 +303,6 @@ export function clockMarks(
   cal: WorkingCalendar,
 ): { dueSoonAt: Date | undefined; warning90At: Date | undefined; dueAt: Date | undefined } {
   return prepareClock(clock, cal).marks();
-}
-
-function marksOf(clock: Clock, run: Run, allowed: number, cal: WorkingCalendar) {
-  const mark = (share: number) => instantOfRunningTime(clock, run, share * allowed, cal);
-  return { dueSoonAt: mark(DUE_SOON_SHARE), warning90At: mark(WARNING_90_SHARE) };
 }
 
 /** The running segments between receipt and `end`: the time outside the pauses. */

@@ -11,6 +11,7 @@
 import { asc, inArray, lte, sql } from "drizzle-orm";
 import { addWorkingTime, type WorkingCalendar } from "../calendar/calendar.ts";
 import type { Db } from "../db/client.ts";
+import { executeNamed } from "../db/named.ts";
 import { cases, municipalities } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { platformKey, sign } from "../notifications/keys.ts";
@@ -20,7 +21,7 @@ import { effectiveMode, type Mode } from "../notifications/topics.ts";
 import { type ReferenceData, referenceData } from "../reference/referenceCache.ts";
 import { publishCase } from "./caseNotices.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
-import type { ClockName } from "./sla.ts";
+import { CLOCKS, type ClockName, type Standard } from "./sla.ts";
 import {
   type CaseScope,
   escalationRecipients,
@@ -74,11 +75,29 @@ export interface SlaPlan {
   dueAt: Date | undefined;
 }
 
+/** Every mark a clock can be given, by clock: the keys of cases.sla_marks ("firstResponse.warning_90"). */
+const MARKS_OF = Object.fromEntries(
+  CLOCKS.map((clock) => [
+    clock,
+    {
+      dueSoon: `${clock}.due_soon`,
+      warning90: `${clock}.warning_90`,
+      escalations: ESCALATION_LADDER.map((rung) => `${clock}.escalation_${rung.level}`),
+    },
+  ]),
+) as Record<ClockName, { dueSoon: string; warning90: string; escalations: string[] }>;
+
+/** Every key of cases.sla_marks, in a fixed order: the review reads which are made as bits of one number. */
+export const MARK_KEYS: readonly string[] = CLOCKS.flatMap((clock) => {
+  const m = MARKS_OF[clock];
+  return [m.dueSoon, m.warning90, ...m.escalations];
+});
+
 /**
  * The plan for one case at `now`, given the marks already made. Pure. A warning overtaken by a later mark
- * of its clock (found at 95 %, or after the deadline: the scheduler was stopped, or the standard changed)
- * is recorded without a message, so it is never sent late; escalations are always sent, each to other
- * people. The next check is the earliest mark not made yet, or null when none remains.
+ * of its clock (found at 95 %, or after the deadline: the scheduler was stopped, or a new priority gave the
+ * case a shorter standard) is recorded without a message, so it is never sent late; escalations are always
+ * sent, each to other people. The next check is the earliest mark not made yet, or null when none remains.
  */
 export function planSla(
   r: SlaRecord,
@@ -88,60 +107,56 @@ export function planSla(
 ): SlaPlan {
   const reader = slaReader(r, cal);
   const clock = reader.clock;
-  if (!clock || !reader.running) {
-    return { columns: { ...reader.columnsAt(now), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
-  }
   const running = reader.running;
-  const dueAt = running.run.dueAt;
-  // No deadline: a pause still open (the status says otherwise); the clock stands still, nothing is due.
-  if (!dueAt) {
-    return { columns: { ...reader.columnsAt(now), nextSlaCheckAt: null }, steps: [], dueAt: undefined };
+  // No running clock, or no deadline (a pause still open while the status says otherwise): the clock
+  // stands still, nothing is due.
+  if (!clock || !running?.run.dueAt) {
+    const columns = reader.columnsAt(now);
+    columns.nextSlaCheckAt = null;
+    return { columns, steps: [], dueAt: undefined };
   }
-  const reached = (at: Date | undefined) => at !== undefined && at.getTime() <= now.getTime();
-  const breached = reached(dueAt);
+  const dueAt = running.run.dueAt;
+  const t = now.getTime();
+  const breached = dueAt.getTime() <= t;
   // Past the deadline the columns no longer change as time goes on (overdue, due at the deadline), so they
   // are read at the deadline: read at `now`, the clock walks every day since receipt, months for a backlog.
   const columns = reader.columnsAt(breached ? dueAt : now);
   const steps: Step[] = [];
-  const ahead: number[] = [];
+  let next = Number.POSITIVE_INFINITY;
   // A mark already made is passed over before its instant is worked out: for a case long overdue with its
-  // warnings and escalations made (most of a backlog) none is.
-  const consider = (key: string, at: () => Date | undefined, step: () => Step) => {
-    if (made[key] !== undefined) return;
-    const when = at();
-    if (when === undefined) return;
-    if (reached(when)) steps.push(step());
-    else ahead.push(when.getTime());
-  };
-  const key = (mark: string) => `${clock}.${mark}`;
-  consider(
-    key("due_soon"),
-    () => running.marks().dueSoonAt,
-    () => ({
-      key: key("due_soon"),
-      kind: "warning",
-      clock,
-      mark: "due_soon",
-      notify: !reached(running.marks().warning90At) && !breached,
-    }),
-  );
-  consider(
-    key("warning_90"),
-    () => running.marks().warning90At,
-    () => ({ key: key("warning_90"), kind: "warning", clock, mark: "warning_90", notify: !breached }),
-  );
-  for (const rung of ESCALATION_LADDER) {
+  // warnings and escalations made (most of a backlog) none is. Written out without helper closures: the
+  // review runs this for every open case.
+  const keys = MARKS_OF[clock];
+  if (made[keys.dueSoon] === undefined) {
+    const at = running.marks().dueSoonAt;
+    if (at !== undefined && at.getTime() <= t) {
+      const overtaken = running.marks().warning90At;
+      const notify = !(overtaken !== undefined && overtaken.getTime() <= t) && !breached;
+      steps.push({ key: keys.dueSoon, kind: "warning", clock, mark: "due_soon", notify });
+    } else if (at !== undefined) next = Math.min(next, at.getTime());
+  }
+  if (made[keys.warning90] === undefined) {
+    const at = running.marks().warning90At;
+    if (at !== undefined && at.getTime() <= t) {
+      steps.push({ key: keys.warning90, kind: "warning", clock, mark: "warning_90", notify: !breached });
+    } else if (at !== undefined) next = Math.min(next, at.getTime());
+  }
+  for (let i = 0; i < ESCALATION_LADDER.length; i++) {
+    const rung = ESCALATION_LADDER[i]!;
     // Before the breach only the first step's time (the deadline itself) can be the next check.
     if (!breached && rung.afterWorkingDays > 0) break;
-    const k = key(`escalation_${rung.level}`);
-    consider(
-      k,
-      () => (rung.afterWorkingDays === 0 ? dueAt : addWorkingTime(dueAt, rung.afterWorkingDays, cal)),
-      () => ({ key: k, kind: "escalation", clock, level: rung.level, to: rung.to }),
-    );
+    const k = keys.escalations[i]!;
+    if (made[k] !== undefined) continue;
+    const at =
+      rung.afterWorkingDays === 0
+        ? dueAt.getTime()
+        : addWorkingTime(dueAt, rung.afterWorkingDays, cal).getTime();
+    if (at <= t) steps.push({ key: k, kind: "escalation", clock, level: rung.level, to: rung.to });
+    else next = Math.min(next, at);
   }
-  const next = ahead.length > 0 ? new Date(Math.min(...ahead)) : null;
-  return { columns: { ...columns, nextSlaCheckAt: next }, steps, dueAt };
+  // Set on the object columnsAt made for this plan (spreading it into a new one costs more than the engine).
+  columns.nextSlaCheckAt = next === Number.POSITIVE_INFINITY ? null : new Date(next);
+  return { columns, steps, dueAt };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,6 +195,7 @@ export async function runSlaPass(deps: SlaPassDeps): Promise<SlaPassResult> {
           ackDueAt: cases.ackDueAt,
           responseDueAt: cases.responseDueAt,
           resolutionDueAt: cases.resolutionDueAt,
+          slaStandard: cases.slaStandard,
           slaPauses: cases.slaPauses,
           slaMarks: cases.slaMarks,
         })
@@ -208,9 +224,10 @@ export async function runSlaPass(deps: SlaPassDeps): Promise<SlaPassResult> {
 async function passContext(db: Pick<Db, "select">, ref: ReferenceData) {
   const slugs = await db.select({ id: municipalities.id, slug: municipalities.slug }).from(municipalities);
   return {
-    // The standard the commands use too (category, national rules, municipal tightening).
+    // The standard fixed when the case was received (or its priority set); for a case received before it
+    // was kept, the standard in force (category, national rules, municipal tightening).
     standardOf: (k: Claimed) => {
-      const standard = ref.standardFor(k.municipalityId, k.categoryId, k.priority);
+      const standard = k.slaStandard ?? ref.standardFor(k.municipalityId, k.categoryId, k.priority);
       if (!standard) throw new Error(`category ${k.categoryId} has no response standard`);
       return standard;
     },
@@ -239,6 +256,7 @@ type Claimed = CaseScope & {
   ackDueAt: Date | null;
   responseDueAt: Date | null;
   resolutionDueAt: Date | null;
+  slaStandard: Standard | null;
   slaPauses: { from: string; to?: string }[];
   slaMarks: Record<string, string>;
 };
@@ -551,9 +569,10 @@ export function startSlaScheduler(
   const clock = options.clock ?? systemClock;
   let stopped = false;
   let running: Promise<SlaPassResult | undefined> | undefined;
-  // The review catches what the passes cannot see: deadlines moved by a change of the working calendar or
-  // of a standard (a holiday added for Bajram moves every deadline that spans it). Before the pass that
-  // follows it, so that what it finds is done at once.
+  // The review catches what the passes cannot see: deadlines moved by a change of the working calendar (a
+  // holiday added for Bajram moves every running deadline that spans it). A change of a standard does not
+  // move them: it applies to the cases received from its date, each keeping the standard it was received
+  // under (cases.sla_standard). Before the pass that follows it, so that what it finds is done at once.
   const reviewEvery = options.reviewEveryMs ?? 6 * 3_600_000;
   let reviewedAt = reviewEvery > 0 ? clock.now().getTime() : Number.POSITIVE_INFINITY;
   const run = () => {
@@ -612,10 +631,17 @@ export interface SlaReviewResult {
 /**
  * Looks at every open case, without locking anything, and makes due a pass at once each one whose stored
  * SLA columns differ from what the engine computes now or that has a mark to make — after a change of the
- * working calendar or of a standard, or to catch anything a pass missed. The pass (runSlaPass) then does
- * what is due, with its locks and exactly once. Reads page by page in id order, the next page asked for
- * while the engine works on this one (timestamps as numbers: parsing dates costs more than the engine).
- * Writes nothing when all is as it should be.
+ * working calendar, or to catch anything a pass missed. Each case is computed under its own standard
+ * (cases.sla_standard; the standard in force for a case received before it was kept), so a change of the
+ * standards moves no running case. The pass (runSlaPass) then does what is due, with its locks and exactly
+ * once. Writes nothing when all is as it should be.
+ *
+ * It reads, page by page in id order (the next page asked for while the engine works on this one), only
+ * what the engine needs, through the partial index of open cases that holds those columns
+ * (cases_open_sla, schema.ts), so that PostgreSQL answers from the index alone: timestamps as epoch
+ * seconds, the marks made as bits of one number (MARK_KEYS), the pauses only where there are some, the
+ * standard as text (a few distinct ones, each parsed once). The engine itself makes no function per case
+ * (sla.ts PreparedClock).
  */
 export async function reviewOpenCases(deps: {
   db: Db;
@@ -627,61 +653,24 @@ export async function reviewOpenCases(deps: {
   const { db, now, calendar } = deps;
   const pageSize = deps.pageSize ?? 5_000;
   const ref = await referenceData(db);
-  const open = sql.join(
-    OPEN_STATUSES.map((s) => sql`${s}`),
-    sql`, `,
-  );
-  const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8 as ${column}`);
   const page = (after: number) =>
-    db.execute(sql`
-      select id, municipality_id, category_id, priority, status, ${ms("received_at")}, ${ms("acknowledged_at")},
-        ${ms("first_response_at")}, ${ms("resolved_at")}, ${ms("ack_due_at")}, ${ms("response_due_at")},
-        ${ms("resolution_due_at")}, sla_state, ${ms("sla_due_at")}, ${ms("next_sla_check_at")}, sla_pauses,
-        sla_marks
-      from cases where status in (${open}) and id > ${after} order by id limit ${pageSize}`) as unknown as Promise<{
-      rows: ReviewRow[];
-    }>;
+    executeNamed<ReviewRow>(
+      db,
+      REVIEW_PAGE,
+      sql`${REVIEW_SELECT} and id > ${after} order by id limit ${pageSize}`,
+    );
   const result: SlaReviewResult = { reviewed: 0, corrected: 0 };
-  const date = (v: number | null) => (v === null ? null : new Date(v));
-  const same = (a: Date | null, b: number | null) => (a === null ? b === null : a.getTime() === b);
+  const inputs = new ReviewInputs(ref);
   let next = page(0);
   for (;;) {
-    const { rows } = await next;
+    const rows = await next;
     if (rows.length === 0) break;
     // The database reads the next page while this one is computed.
     next = page(Number(rows[rows.length - 1]!.id));
     const off: number[] = [];
     for (const r of rows) {
       try {
-        const standard = ref.standardFor(r.municipality_id, r.category_id, r.priority);
-        if (!standard) throw new Error(`category ${r.category_id} has no response standard`);
-        const plan = planSla(
-          {
-            status: r.status as CaseStatus,
-            receivedAt: new Date(r.received_at),
-            standard,
-            pauses: r.sla_pauses,
-            acknowledgedAt: date(r.acknowledged_at),
-            firstResponseAt: date(r.first_response_at),
-            resolvedAt: date(r.resolved_at),
-            ackDueAt: date(r.ack_due_at),
-            responseDueAt: date(r.response_due_at),
-            resolutionDueAt: date(r.resolution_due_at),
-          },
-          r.sla_marks,
-          now,
-          calendar,
-        );
-        const c = plan.columns;
-        const right =
-          plan.steps.length === 0 &&
-          c.slaState === r.sla_state &&
-          same(c.ackDueAt, r.ack_due_at) &&
-          same(c.responseDueAt, r.response_due_at) &&
-          same(c.resolutionDueAt, r.resolution_due_at) &&
-          same(c.slaDueAt, r.sla_due_at) &&
-          same(c.nextSlaCheckAt, r.next_sla_check_at);
-        if (!right) off.push(Number(r.id));
+        if (!rightNow(r, inputs, now, calendar)) off.push(Number(r.id));
       } catch (e) {
         deps.log?.(new Error(`SLA review of case ${r.id} failed`, { cause: e }));
       }
@@ -699,12 +688,30 @@ export async function reviewOpenCases(deps: {
   return result;
 }
 
+const REVIEW_PAGE = "sla_review_page";
+// The statuses are written out, not sent as parameters: the partial index's condition must be seen to hold
+// in the plan made once for the named statement.
+const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(", ");
+// Seconds as float8 (date_part), made milliseconds here (msOf): extract() answers numeric, whose arithmetic
+// cost PostgreSQL more than reading the index.
+const epochSeconds = (column: string) => `date_part('epoch', ${column}) as ${column}`;
+const REVIEW_SELECT = sql.raw(`select id, municipality_id, category_id, priority, status,
+  sla_standard::text as sla_standard, ${epochSeconds("received_at")}, ${epochSeconds("acknowledged_at")},
+  ${epochSeconds("first_response_at")}, ${epochSeconds("resolved_at")}, ${epochSeconds("ack_due_at")},
+  ${epochSeconds("response_due_at")}, ${epochSeconds("resolution_due_at")}, sla_state, ${epochSeconds("sla_due_at")},
+  ${epochSeconds("next_sla_check_at")}, nullif(sla_pauses, '[]'::jsonb) as sla_pauses,
+  ${MARK_KEYS.map((key, bit) => `((sla_marks ? '${key}')::int << ${bit})`).join(" | ")} as sla_marks
+  from cases where status in (${OPEN_LIST})`);
+
 interface ReviewRow {
   id: number | string;
   municipality_id: number;
   category_id: number;
   priority: string;
   status: string;
+  /** cases.sla_standard as JSON text, or null. */
+  sla_standard: string | null;
+  /** The timestamps in epoch seconds (msOf). */
   received_at: number;
   acknowledged_at: number | null;
   first_response_at: number | null;
@@ -715,6 +722,99 @@ interface ReviewRow {
   sla_state: string;
   sla_due_at: number | null;
   next_sla_check_at: number | null;
-  sla_pauses: { from: string; to?: string }[];
-  sla_marks: Record<string, string>;
+  /** Null when the case never paused. */
+  sla_pauses: { from: string; to?: string }[] | null;
+  /** Bit i set: mark MARK_KEYS[i] made. */
+  sla_marks: number;
+}
+
+const NO_PAUSES: readonly { from: string; to?: string }[] = Object.freeze([]);
+
+/**
+ * What the review's rows share, each made once per review: the standards (stored ones by their text, the
+ * ones in force by municipality, category and priority) and the marks made (by their bits; planSla only
+ * asks whether a key is there).
+ */
+class ReviewInputs {
+  readonly #stored = new Map<string, Standard>();
+  readonly #inForce = new Map<string, Standard | undefined>();
+  readonly #marks = new Map<number, Readonly<Record<string, string>>>();
+  constructor(private readonly ref: ReferenceData) {}
+
+  standard(r: ReviewRow): Standard {
+    let standard: Standard | undefined;
+    if (r.sla_standard !== null) {
+      standard = this.#stored.get(r.sla_standard);
+      if (!standard) {
+        standard = JSON.parse(r.sla_standard) as Standard;
+        this.#stored.set(r.sla_standard, standard);
+      }
+      return standard;
+    }
+    const key = `${r.municipality_id} ${r.category_id} ${r.priority}`;
+    standard = this.#inForce.get(key);
+    if (standard === undefined && !this.#inForce.has(key)) {
+      standard = this.ref.standardFor(r.municipality_id, r.category_id, r.priority);
+      this.#inForce.set(key, standard);
+    }
+    if (!standard) throw new Error(`category ${r.category_id} has no response standard`);
+    return standard;
+  }
+
+  made(bits: number): Readonly<Record<string, string>> {
+    let made = this.#marks.get(bits);
+    if (!made) {
+      made = Object.fromEntries(MARK_KEYS.flatMap((key, bit) => ((bits >> bit) & 1 ? [[key, "made"]] : [])));
+      this.#marks.set(bits, made);
+    }
+    return made;
+  }
+}
+
+/** Whether a case's stored SLA columns are what the engine computes now, with no mark to make. */
+function rightNow(r: ReviewRow, inputs: ReviewInputs, now: Date, calendar: WorkingCalendar): boolean {
+  const plan = planSla(
+    {
+      status: r.status as CaseStatus,
+      receivedAt: new Date(msOf(r.received_at)),
+      standard: inputs.standard(r),
+      pauses: r.sla_pauses ?? NO_PAUSES,
+      acknowledgedAt: dateOf(r.acknowledged_at),
+      firstResponseAt: dateOf(r.first_response_at),
+      resolvedAt: dateOf(r.resolved_at),
+      ackDueAt: dateOf(r.ack_due_at),
+      responseDueAt: dateOf(r.response_due_at),
+      resolutionDueAt: dateOf(r.resolution_due_at),
+    },
+    inputs.made(r.sla_marks),
+    now,
+    calendar,
+  );
+  const c = plan.columns;
+  return (
+    plan.steps.length === 0 &&
+    c.slaState === r.sla_state &&
+    sameInstant(c.ackDueAt, r.ack_due_at) &&
+    sameInstant(c.responseDueAt, r.response_due_at) &&
+    sameInstant(c.resolutionDueAt, r.resolution_due_at) &&
+    sameInstant(c.slaDueAt, r.sla_due_at) &&
+    sameInstant(c.nextSlaCheckAt, r.next_sla_check_at)
+  );
+}
+
+/**
+ * Epoch seconds (date_part: microseconds / 10^6 in float8) to the whole millisecond a Date of the same
+ * timestamp holds (microseconds cut off, as the driver reads it). The float8 is off by less than 0.00025 ms
+ * either way, and microseconds are thousandths of a millisecond: adding 0.0005 before cutting off is exact.
+ */
+function msOf(seconds: number): number {
+  return Math.floor(seconds * 1000 + 0.0005);
+}
+
+function dateOf(seconds: number | null): Date | null {
+  return seconds === null ? null : new Date(msOf(seconds));
+}
+
+function sameInstant(a: Date | null, seconds: number | null): boolean {
+  return a === null ? seconds === null : seconds !== null && a.getTime() === msOf(seconds);
 }

@@ -10,6 +10,7 @@ import {
   type ClockState,
   dueAfterPauses,
   type Pause,
+  type PreparedClock,
   prepareClock,
   type Standard,
 } from "./sla.ts";
@@ -88,52 +89,79 @@ export function slaColumns(r: SlaRecord, now: Date, cal: WorkingCalendar): SlaCo
  * The SLA columns of one record at any instant, its deadlines worked out once: for the scheduler, which
  * reads a case at two instants and needs the running clock's marks too (slaScheduler.ts planSla).
  */
-export function slaReader(r: SlaRecord, cal: WorkingCalendar) {
-  const pauses = pausesOf(r.pauses);
-  const clock = runningClock(r);
-  // Paused while the case awaits the citizen, or while a pause opened by other means runs (a proposal
-  // collecting support: its formal answer is owed only once it reaches the threshold).
-  const paused = isPaused(r.status) || r.pauses.some((p) => !p.to);
-  const unit = r.standard.unit;
-  const running =
-    clock && !paused
-      ? prepareClock({ receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit, pauses }, cal)
-      : undefined;
-  const due = (name: ClockName) =>
-    name === clock && running
-      ? running.run.dueAt
-      : dueAfterPauses(r.receivedAt, r.standard[AMOUNT[name]], unit, pauses, cal);
-  const dates = {
-    ackDueAt: due("ack") ?? r.ackDueAt,
-    responseDueAt: due("firstResponse") ?? r.responseDueAt,
-    resolutionDueAt: due("resolution") ?? r.resolutionDueAt,
-  };
-  const dueOf = {
-    ack: dates.ackDueAt,
-    firstResponse: dates.responseDueAt,
-    resolution: dates.resolutionDueAt,
-  };
-  return {
-    clock,
-    /** The running clock, run once (undefined when none runs or the case awaits the citizen). */
-    running,
-    columnsAt(now: Date): SlaColumns {
-      if (!clock) return { ...dates, slaState: "done", slaDueAt: null, nextSlaCheckAt: null };
-      if (!running) return { ...dates, slaState: "paused", slaDueAt: dueOf[clock], nextSlaCheckAt: null };
-      const reading = running.stateAt(now);
-      // The next instant at which something is due to happen: a warning, the breach, or (once overdue) the
-      // scheduler's look at the escalation ladder, which it plans itself (slaScheduler.ts). Overdue, every
-      // mark (all at or before the deadline) has passed: no need to work them out.
-      const marks = reading.state === "overdue" ? undefined : running.marks();
-      const next =
-        marks &&
-        [marks.dueSoonAt, marks.warning90At, marks.dueAt].find((m) => m && m.getTime() > now.getTime());
-      return {
-        ...dates,
-        slaState: STATE_OF[reading.state],
-        slaDueAt: reading.dueAt ?? dueOf[clock],
-        nextSlaCheckAt: next ?? (reading.state === "overdue" ? now : null),
-      };
-    },
-  };
+export function slaReader(r: SlaRecord, cal: WorkingCalendar): SlaReader {
+  return new SlaReader(r, cal);
+}
+
+const NO_PAUSES: readonly Pause[] = Object.freeze([]);
+
+// A class, not closures: the review of every open case builds one per case (see sla.ts PreparedClock).
+export class SlaReader {
+  /** The clock that runs (undefined once answered or closed). */
+  readonly clock: ClockName | undefined;
+  /** The running clock, run once (undefined when none runs or the case awaits the citizen). */
+  readonly running: PreparedClock | undefined;
+  readonly #dates: Pick<SlaColumns, "ackDueAt" | "responseDueAt" | "resolutionDueAt">;
+
+  constructor(r: SlaRecord, cal: WorkingCalendar) {
+    const pauses = r.pauses.length === 0 ? NO_PAUSES : pausesOf(r.pauses);
+    const clock = runningClock(r);
+    // Paused while the case awaits the citizen, or while a pause opened by other means runs (a proposal
+    // collecting support: its formal answer is owed only once it reaches the threshold).
+    const paused = isPaused(r.status) || r.pauses.some((p) => !p.to);
+    const unit = r.standard.unit;
+    const running =
+      clock && !paused
+        ? prepareClock({ receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit, pauses }, cal)
+        : undefined;
+    this.clock = clock;
+    this.running = running;
+    this.#dates = {
+      ackDueAt: this.#due(r, "ack", pauses, cal) ?? r.ackDueAt,
+      responseDueAt: this.#due(r, "firstResponse", pauses, cal) ?? r.responseDueAt,
+      resolutionDueAt: this.#due(r, "resolution", pauses, cal) ?? r.resolutionDueAt,
+    };
+  }
+
+  /** A clock's deadline: the running one's as already run, the others run now. */
+  #due(r: SlaRecord, name: ClockName, pauses: readonly Pause[], cal: WorkingCalendar): Date | undefined {
+    if (name === this.clock && this.running) return this.running.run.dueAt;
+    return dueAfterPauses(r.receivedAt, r.standard[AMOUNT[name]], r.standard.unit, pauses, cal);
+  }
+
+  #dueOf(clock: ClockName): Date | null {
+    const d = this.#dates;
+    return clock === "ack" ? d.ackDueAt : clock === "firstResponse" ? d.responseDueAt : d.resolutionDueAt;
+  }
+
+  columnsAt(now: Date): SlaColumns {
+    const { clock, running } = this;
+    if (!clock) return this.#columns("done", null, null);
+    if (!running) return this.#columns("paused", this.#dueOf(clock), null);
+    const reading = running.stateAt(now);
+    // The next instant at which something is due to happen: a warning, the breach, or (once overdue) the
+    // scheduler's look at the escalation ladder, which it plans itself (slaScheduler.ts). Overdue, every
+    // mark (all at or before the deadline) has passed: no need to work them out.
+    let next: Date | null = reading.state === "overdue" ? now : null;
+    if (reading.state !== "overdue") {
+      const marks = running.marks();
+      const t = now.getTime();
+      if (marks.dueSoonAt && marks.dueSoonAt.getTime() > t) next = marks.dueSoonAt;
+      else if (marks.warning90At && marks.warning90At.getTime() > t) next = marks.warning90At;
+      else if (marks.dueAt && marks.dueAt.getTime() > t) next = marks.dueAt;
+    }
+    return this.#columns(STATE_OF[reading.state], reading.dueAt ?? this.#dueOf(clock), next);
+  }
+
+  #columns(slaState: SlaState, slaDueAt: Date | null, nextSlaCheckAt: Date | null): SlaColumns {
+    const d = this.#dates;
+    return {
+      ackDueAt: d.ackDueAt,
+      responseDueAt: d.responseDueAt,
+      resolutionDueAt: d.resolutionDueAt,
+      slaState,
+      slaDueAt,
+      nextSlaCheckAt,
+    };
+  }
 }

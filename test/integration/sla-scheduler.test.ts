@@ -1,9 +1,12 @@
 // The SLA scheduler on a real database, with the real working-day calendar and a fixed clock: warnings at
 // 75 % and 90 %, the escalation ladder after a breach, each made once (also when passes repeat or run at the
-// same moment on two connections), each with its event, audit entry and emails in the recipient's language.
+// same moment on two connections), each with its event, audit entry and emails in the recipient's language;
+// each case under the standard it was received under.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildCalendar, type WorkingCalendar } from "../../src/calendar/calendar.ts";
+import { actOnCase } from "../../src/cases/commands/staffAction.ts";
+import type { Standard } from "../../src/cases/sla.ts";
 import { reviewOpenCases, runSlaPass, startSlaScheduler } from "../../src/cases/slaScheduler.ts";
 import { slaColumns } from "../../src/cases/slaTracking.ts";
 import type { CaseStatus } from "../../src/cases/statuses.ts";
@@ -24,6 +27,7 @@ import {
   users,
   webhookEndpoints,
 } from "../../src/db/schema.ts";
+import { loadActor } from "../../src/identity/actor.ts";
 import { fixedClock } from "../../src/kernel/clock.ts";
 import type { MailMessage } from "../../src/notifications/mailer.ts";
 import { loadCalendar } from "../../src/reference/loadCalendar.ts";
@@ -101,6 +105,8 @@ async function newCase(o: {
   assignee?: boolean;
   municipality?: number;
   pauses?: { from: string; to?: string }[];
+  /** The standard fixed at receipt (cases.sla_standard); none: a case received before it was kept. */
+  standard?: Standard;
 }) {
   const receivedAt = new Date(o.receivedAt ?? "2026-11-02T09:00:00Z");
   const ack = o.acknowledgedAt === undefined ? "2026-11-02T12:00:00Z" : o.acknowledgedAt;
@@ -120,6 +126,7 @@ async function newCase(o: {
       departmentId: o.department === false ? null : ids.department,
       assigneeId: o.assignee === false || o.department === false ? null : staff.assignee,
       slaPauses: o.pauses ?? [],
+      slaStandard: o.standard ?? null,
       nextSlaCheckAt: receivedAt,
     })
     .returning({ id: cases.id });
@@ -550,6 +557,105 @@ describe("reviewOpenCases", () => {
     await runSlaPass({ db: db(), now, calendar: moved, baseUrl: BASE });
     expect(await row(k.id)).toMatchObject({ responseDueAt: new Date("2026-11-10T23:00:00Z") });
     expect((await reviewOpenCases({ db: db(), now, calendar: moved })).corrected).toBe(0);
+  });
+});
+
+describe("reviewOpenCases reads what the pass reads", () => {
+  it("takes instants to the millisecond, microseconds cut off, as the pass does", async () => {
+    const k = await newCase({
+      standard: { unit: "hours", ackWithin: 24, firstResponseWithin: 72, resolutionWithin: 240 },
+    });
+    // Written by SQL, as an import might: microseconds that rounding would carry to the next millisecond.
+    await db().execute(sql`update cases set received_at = '2026-11-02T09:00:00.000999Z',
+      acknowledged_at = '2026-11-02T12:00:00.000999Z' where id = ${k.id}`);
+    await pass("2026-11-03T08:00:00Z");
+    expect((await row(k.id)).responseDueAt).toEqual(new Date("2026-11-05T09:00:00.000Z"));
+    const check = (await row(k.id)).nextSlaCheckAt;
+    await reviewOpenCases({ db: db(), now: new Date("2026-11-03T09:00:00Z"), calendar });
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(check);
+  });
+});
+
+describe("the standard a case was received under", () => {
+  /** Illegal dumping's national standard, as fixed on a case received under it. */
+  const DUMPING: Standard = {
+    unit: "working_days",
+    ackWithin: 2,
+    firstResponseWithin: 5,
+    resolutionWithin: 20,
+  };
+
+  it("keeps its deadlines when the national standard changes; a case from before standards were kept follows the change", async () => {
+    const kept = await newCase({ standard: DUMPING });
+    const earlier = await newCase({});
+    await pass("2026-11-03T08:00:00Z");
+    const firstAnswerDue = new Date("2026-11-09T23:00:00Z");
+    expect(await row(kept.id)).toMatchObject({ responseDueAt: firstAnswerDue, slaDueAt: firstAnswerDue });
+    expect(await row(earlier.id)).toMatchObject({ responseDueAt: firstAnswerDue });
+    const keptCheck = (await row(kept.id)).nextSlaCheckAt;
+    // The ministry shortens the first answer to 3 working days, for the cases received from now on.
+    await db().update(categories).set({ firstResponseWithin: 3 }).where(eq(categories.id, ids.dumping));
+    forgetReferenceData(db());
+    try {
+      const now = new Date("2026-11-03T09:00:00Z");
+      await reviewOpenCases({ db: db(), now, calendar });
+      expect((await row(kept.id)).nextSlaCheckAt).toEqual(keptCheck);
+      expect((await row(earlier.id)).nextSlaCheckAt).toEqual(now);
+      await runSlaPass({ db: db(), now, calendar, baseUrl: BASE });
+      expect(await row(kept.id)).toMatchObject({ responseDueAt: firstAnswerDue, slaDueAt: firstAnswerDue });
+      // Received before the standard was kept on the case: the standard in force, end of Thursday 5 November.
+      expect(await row(earlier.id)).toMatchObject({ responseDueAt: new Date("2026-11-05T23:00:00Z") });
+      expect((await reviewOpenCases({ db: db(), now, calendar })).corrected).toBe(0);
+    } finally {
+      await db().update(categories).set({ firstResponseWithin: 5 }).where(eq(categories.id, ids.dumping));
+      forgetReferenceData(db());
+    }
+  });
+
+  it("is resolved again when staff set its priority, stored with the new deadlines, and kept from then on", async () => {
+    const URGENT: Standard = {
+      unit: "working_days",
+      ackWithin: 1,
+      firstResponseWithin: 2,
+      resolutionWithin: 10,
+    };
+    await db()
+      .insert(slaStandards)
+      .values({ type: "issue_report", categoryId: ids.dumping, priority: "urgent", ...URGENT });
+    forgetReferenceData(db());
+    try {
+      const k = await newCase({ standard: DUMPING });
+      const [head] = await db().select().from(users).where(eq(users.id, staff.head));
+      const done = await actOnCase(
+        {
+          db: db(),
+          now: new Date("2026-11-03T08:00:00Z"),
+          calendar,
+          actor: await loadActor(db(), head!),
+          baseUrl: BASE,
+          poke: () => {},
+        },
+        { code: k.code, action: { kind: "set_priority", priority: "urgent" } },
+      );
+      expect(done.ok).toBe(true);
+      // Two working days from Monday 2 November: the end of Wednesday 4 November.
+      const urgentDue = new Date("2026-11-04T23:00:00Z");
+      expect(await row(k.id)).toMatchObject({
+        priority: "urgent",
+        slaStandard: URGENT,
+        responseDueAt: urgentDue,
+        slaDueAt: urgentDue,
+      });
+      // The national row for urgent cases is withdrawn: the case keeps the standard it was given.
+      await db().delete(slaStandards);
+      forgetReferenceData(db());
+      const check = (await row(k.id)).nextSlaCheckAt;
+      await reviewOpenCases({ db: db(), now: new Date("2026-11-03T09:00:00Z"), calendar });
+      expect((await row(k.id)).nextSlaCheckAt).toEqual(check);
+    } finally {
+      await db().delete(slaStandards);
+      forgetReferenceData(db());
+    }
   });
 });
 

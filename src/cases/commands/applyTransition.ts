@@ -8,7 +8,12 @@ import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
 import { caseEvents, cases, reasonCodes } from "../../db/schema.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
-import { decideTransition, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
+import {
+  decideTransition,
+  type LifecycleAction,
+  OPEN_STATUSES,
+  type TransitionRefusal,
+} from "../lifecycle.ts";
 import type { Standard } from "../sla.ts";
 import { slaColumns } from "../slaTracking.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
@@ -38,23 +43,32 @@ export interface ApplyInput {
   set?: Partial<CaseRow>;
 }
 
-/** What applyTransition needs to keep a case's SLA columns current: the calendar and the case's standard. */
+/**
+ * What applyTransition needs to keep a case's SLA columns current: the calendar and the case's standard —
+ * the one fixed when it was received (a later change of the standards never moves its dates), or for a
+ * case received before standards were kept on cases (or given `slaStandard: null` to re-resolve, as
+ * setting a priority does), the one in force.
+ */
 export async function slaFor(
   db: Db,
   calendar: WorkingCalendar,
-  kase: Pick<CaseRow, "municipalityId" | "categoryId" | "priority">,
+  kase: Pick<CaseRow, "municipalityId" | "categoryId" | "priority" | "slaStandard">,
 ): Promise<{ calendar: WorkingCalendar; standard: Standard }> {
-  const standard = (await referenceData(db)).standardFor(kase.municipalityId, kase.categoryId, kase.priority);
+  const standard =
+    kase.slaStandard ??
+    (await referenceData(db)).standardFor(kase.municipalityId, kase.categoryId, kase.priority);
   if (!standard) throw new Error(`no category ${kase.categoryId}`);
   return { calendar, standard };
 }
 
-/** The case's pauses after a move: one opens on entering awaiting_citizen and closes on leaving it. */
+/** The case's pauses after a move: one opens on entering awaiting_citizen and closes on leaving it or on ending. */
 export function pausesAfter(kase: CaseRow, to: CaseStatus, now: Date): CaseRow["slaPauses"] {
   const pauses = [...kase.slaPauses];
   if (to === "awaiting_citizen" && kase.status !== "awaiting_citizen")
     pauses.push({ from: now.toISOString() });
-  if (kase.status === "awaiting_citizen" && to !== "awaiting_citizen") {
+  // Leaving "awaiting the citizen", or ending (a proposal that stops collecting support is closed or
+  // rejected while its support window, an open pause, still runs): the pause ends now.
+  if ((kase.status === "awaiting_citizen" && to !== "awaiting_citizen") || !OPEN_STATUSES.includes(to)) {
     const open = pauses.findLastIndex((p) => p.to === undefined);
     if (open >= 0) pauses[open] = { from: pauses[open]!.from, to: now.toISOString() };
   }

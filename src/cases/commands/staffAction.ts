@@ -127,9 +127,11 @@ export async function actOnCase(
   if (input.version !== undefined && input.version !== kase.version)
     return changedSince(db, kase, input.version);
   const action = input.action;
+  // A new priority is the one change that gives a case a new standard: resolved again under the standards
+  // in force now (not the one stored when it was received), and stored with the deadlines it gives.
   const sla = await slaFor(db, deps.calendar, {
     ...kase,
-    ...(action.kind === "set_priority" ? { priority: action.priority } : {}),
+    ...(action.kind === "set_priority" ? { priority: action.priority, slaStandard: null } : {}),
   });
   const actorId = deps.actor.kind === "user" ? deps.actor.userId : null;
   let told = false;
@@ -222,7 +224,7 @@ async function perform(ctx: Ctx, action: StaffAction): Promise<StaffResult> {
       if (action.priority === kase.priority) return { ok: false, reason: "nothing_changed" };
       return update(
         ctx,
-        { priority: action.priority },
+        { priority: action.priority, slaStandard: ctx.sla.standard },
         { type: "priority_set", isPublic: false, data: { from: kase.priority, to: action.priority } },
         "case.priority_set",
       );

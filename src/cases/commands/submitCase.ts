@@ -2,11 +2,11 @@
 // deadlines, the "submitted" event, the audit entry and the acknowledgement email in the outbox.
 // The same idempotency key always finds the same case: a double click, a refresh or a retry never
 // makes a second one.
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Actor } from "../../access/policy.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
+import { localDateOf } from "../../calendar/zone.ts";
 import type { Db } from "../../db/client.ts";
-import { executeNamed } from "../../db/named.ts";
 import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
@@ -16,9 +16,10 @@ import { caseAcknowledgementEmail, caseAcknowledgementNotice } from "../emails.t
 import { pointInArea } from "../geo.ts";
 import { publicCaseView } from "../publicView.ts";
 import { checkAnswers } from "../questions.ts";
+import type { Standard } from "../sla.ts";
 import { slaColumns } from "../slaTracking.ts";
 import type { CaseType, Channel } from "../statuses.ts";
-import { nextTrackingCode } from "../trackingCode.ts";
+import { runStatement, takeTrackingCode } from "../trackingCode.ts";
 
 export interface SubmitCaseInput {
   municipality: string;
@@ -192,13 +193,14 @@ async function write(
 
   // The number is taken in a statement of its own, before the one that writes: the counter's row is
   // locked for that one statement, not for the whole submission, so submissions to one municipality do
-  // not queue behind each other. A number is never given twice; a submission that fails after taking one
-  // (or loses an idempotency race) leaves a gap in the sequence. The same statement sees whether the
-  // idempotency key already made a case (a retry), and then takes no number.
-  const trackingCode = await nextTrackingCode(
+  // not queue behind each other; submissions arriving together share that statement (trackingCode.ts). A
+  // number is never given twice; a submission that fails after taking one (or loses an idempotency race)
+  // leaves a gap in the sequence. The same statement sees whether the idempotency key already made a case
+  // (a retry), and then takes no number.
+  const trackingCode = await takeTrackingCode(
     db,
     municipality,
-    Number(localYear(receivedAt, deps.calendar.timeZone)),
+    Number(localDateOf(receivedAt, deps.calendar.timeZone).slice(0, 4)),
     input.idempotencyKey,
   );
   if (trackingCode === undefined) {
@@ -267,91 +269,94 @@ async function write(
         toStatus: "submitted",
       })
     : undefined;
-  const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-  // Every varying part is a parameter: the text of a named statement never changes (src/db/named.ts).
-  const at = (d: Date | null) => sql`${d ? d.toISOString() : null}::timestamptz`;
+  // The statement is written as text with numbered parameters, not built with drizzle's sql``: building
+  // and flattening its ~50 parameters through drizzle cost a fifth of the command's time in the event loop
+  // (docs/PERFORMANCE.md). `p` keeps a value and answers its placeholder; the text depends only on the
+  // statement's shape (its name), never on a value, as a named statement's must (src/db/named.ts).
+  const values: unknown[] = [];
+  const p = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const json = (v: unknown) => `${p(JSON.stringify(v))}::jsonb`;
+  const at = (d: Date | null) => `${p(d ? d.toISOString() : null)}::timestamptz`;
   // One statement writes the case, its "submitted" event, its photos, the acknowledgement in the outbox
   // and the audit entry: atomic as a transaction, in one round trip (the API's case creation is
   // benchmarked; docs/PERFORMANCE.md). A retry that lost the race on the idempotency key inserts nothing:
-  // every later part selects from the case the first part inserted.
+  // every later part selects from the case the first part inserted. The case keeps the standard its
+  // deadlines were computed from (sla_standard), so a later change of the standards moves no date of it.
   const statement = `submit_case${email ? "_mail" : ""}${inApp ? "_inapp" : ""}${hook ? "_hook" : ""}${input.draftId ? "_photos" : ""}`;
-  const written = await executeNamed<{ id: number | string }>(
-    db,
-    statement,
-    sql`
+  const text = `
     with kase as (
       insert into cases (tracking_code, municipality_id, type, category_id, channel, status, language,
         title, description, latitude, longitude, address, attributes, submitter_id, contact_name,
         contact_email, contact_phone, show_name, department_id, received_at, ack_due_at, response_due_at,
-        resolution_due_at, sla_state, sla_due_at, next_sla_check_at, tracking_token_hash, idempotency_key,
-        created_at, updated_at)
-      values (${trackingCode}, ${municipality.id}, ${input.type}, ${cat.id}, ${input.channel}, 'submitted',
-        ${input.language}, ${input.title}, ${input.description},
-        ${input.location?.latitude ?? null}::double precision, ${input.location?.longitude ?? null}::double precision,
-        ${input.address?.trim() || null}, ${json(answers)},
-        ${deps.actor.kind === "user" ? deps.actor.userId : null}::uuid, ${contactName}, ${contactEmail},
-        ${input.contact.phone?.trim() || null}, ${input.contact.showName}, ${departmentId}::integer, ${at(receivedAt)},
-        ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},
-        ${sla.slaState}, ${at(sla.slaDueAt)}, ${at(sla.nextSlaCheckAt)},
-        ${tokenHash}, ${input.idempotencyKey}, ${at(now)}, ${at(now)})
+        resolution_due_at, sla_state, sla_due_at, next_sla_check_at, sla_standard, tracking_token_hash,
+        idempotency_key, created_at, updated_at)
+      values (${p(trackingCode)}, ${p(municipality.id)}, ${p(input.type)}, ${p(cat.id)}, ${p(input.channel)},
+        'submitted', ${p(input.language)}, ${p(input.title)}, ${p(input.description)},
+        ${p(input.location?.latitude ?? null)}::double precision,
+        ${p(input.location?.longitude ?? null)}::double precision,
+        ${p(input.address?.trim() || null)}, ${json(answers)},
+        ${p(deps.actor.kind === "user" ? deps.actor.userId : null)}::uuid, ${p(contactName)}, ${p(contactEmail)},
+        ${p(input.contact.phone?.trim() || null)}, ${p(input.contact.showName)}, ${p(departmentId)}::integer,
+        ${at(receivedAt)}, ${at(due.ackDueAt)}, ${at(due.responseDueAt)}, ${at(due.resolutionDueAt)},
+        ${p(sla.slaState)}, ${at(sla.slaDueAt)}, ${at(sla.nextSlaCheckAt)}, ${json(slaStandardOf(standard))},
+        ${p(tokenHash)}, ${p(input.idempotencyKey)}, ${at(now)}, ${at(now)})
       on conflict (idempotency_key) do nothing
       returning id, tracking_code
     ),
     event as (
       insert into case_events (case_id, municipality_id, type, to_status, actor_id, is_public, data, at)
-      select id, ${municipality.id}, 'submitted', 'submitted', ${actorId}::uuid, true,
+      select id, ${p(municipality.id)}, 'submitted', 'submitted', ${p(actorId)}::uuid, true,
         ${json({ channel: input.channel, ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) })},
         ${at(receivedAt)}
       from kase
     ),
     audit as (
       insert into audit_log (at, actor_id, action, subject_type, subject_id, municipality_id, ip, data)
-      select ${at(now)}, ${actorId}::uuid, ${input.enteredBy ? "case.entered_for_citizen" : "case.submitted"},
-        'case', tracking_code, ${municipality.id}, ${deps.ip ?? null},
+      select ${at(now)}, ${p(actorId)}::uuid, ${p(input.enteredBy ? "case.entered_for_citizen" : "case.submitted")},
+        'case', tracking_code, ${p(municipality.id)}, ${p(deps.ip ?? null)},
         ${json({ channel: input.channel, type: input.type, category: cat.code })}
       from kase
-    )
-    ${
+    )${
       email
-        ? sql`, mail as (
+        ? `, mail as (
       insert into outbox (kind, topic, payload, created_at, available_at)
       select 'email', 'case_acknowledged', ${json(email)}, ${at(now)}, ${at(now)} from kase
     )`
-        : sql``
-    }
-    ${
+        : ""
+    }${
       inApp
-        ? sql`, in_app as (
+        ? `, in_app as (
       insert into notifications (user_id, topic, case_id, subject, body, link, created_at)
-      select ${actorId}::uuid, 'case_acknowledged', id, ${inApp.subject}, ${inApp.lines.join("\n\n")},
+      select ${p(actorId)}::uuid, 'case_acknowledged', id, ${p(inApp.subject)}, ${p(inApp.lines.join("\n\n"))},
         '/cases/' || tracking_code, ${at(now)}
       from kase
     )`
-        : sql``
-    }
-    ${
+        : ""
+    }${
       hook
-        ? sql`, hooks as (
+        ? `, hooks as (
       insert into outbox (kind, topic, payload, created_at, available_at)
       select 'webhook', 'case.submitted',
         jsonb_build_object('endpointId', e.id, 'event', 'case.submitted', 'id', gen_random_uuid(),
-          'occurredAt', ${now.toISOString()}::text, 'data', ${json(hook)}),
+          'occurredAt', ${p(now.toISOString())}::text, 'data', ${json(hook)}),
         ${at(now)}, ${at(now)}
       from webhook_endpoints e, kase
-      where e.active and (e.municipality_id = ${municipality.id} or e.municipality_id is null)
+      where e.active and (e.municipality_id = ${p(municipality.id)} or e.municipality_id is null)
         and 'case.submitted' = any(e.events)
     )`
-        : sql``
-    }
-    ${
+        : ""
+    }${
       input.draftId
-        ? sql`, photos as (
-      update case_photos set case_id = kase.id, draft_id = null from kase where draft_id = ${input.draftId}
+        ? `, photos as (
+      update case_photos set case_id = kase.id, draft_id = null from kase where draft_id = ${p(input.draftId)}
     )`
-        : sql``
+        : ""
     }
-    select id from kase`,
-  );
+    select id from kase`;
+  const written = await runStatement<{ id: number | string }>(db, statement, text, values);
   const created = written[0];
   const result = created ? { id: Number(created.id), trackingCode } : undefined;
   if (!result) {
@@ -371,6 +376,16 @@ async function write(
   };
 }
 
+/** The standard as cases.sla_standard keeps it: its four figures and nothing else. */
+function slaStandardOf(s: Standard): NonNullable<typeof cases.$inferInsert.slaStandard> {
+  return {
+    unit: s.unit,
+    ackWithin: s.ackWithin,
+    firstResponseWithin: s.firstResponseWithin,
+    resolutionWithin: s.resolutionWithin,
+  };
+}
+
 function replayed(row: typeof cases.$inferSelect): SubmitCaseResult {
   return {
     ok: true,
@@ -380,15 +395,4 @@ function replayed(row: typeof cases.$inferSelect): SubmitCaseResult {
     responseDueAt: row.responseDueAt!,
     resolutionDueAt: row.resolutionDueAt!,
   };
-}
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs more than using it. */
-const yearFormats = new Map<string, Intl.DateTimeFormat>();
-function localYear(d: Date, timeZone: string): string {
-  let format = yearFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" });
-    yearFormats.set(timeZone, format);
-  }
-  return format.format(d);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_ministry_queue" ON "cases" USING btree ("municipality_id") WHERE escalation_level = 3 and status in ('submitted', 'acknowledged', 'assigned', 'in_progress', 'awaiting_citizen', 'reopened');
