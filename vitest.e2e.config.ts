@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // npm run test:e2e: the browser suite (test/e2e), on Chromium through playwright-core, against the app
-// started in-process on PGlite. One browser at a time: files run one after another.
+// started in-process on PGlite. Each file starts its own app and browser; two files run side by side
+// (a page check mostly waits on one Chromium renderer, so two keep both cores busy).
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.e2e.test.ts"],
@@ -9,6 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    fileParallelism: false,
+    maxWorkers: 2,
   },
 });
