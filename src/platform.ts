@@ -50,6 +50,9 @@ export async function prepareDatabase(database: Database, options: PrepareOption
   let seededDemo = false;
   if (options.demo && !(await hasDemoData(database.db))) {
     await seedDemo(database.db, calendar, options.now, options.baseUrl);
+    // The ministry's view of it: a case escalated to the ministry and an alert (src/ministry).
+    const { seedDemoOversight } = await import("./ministry/demo.ts");
+    await seedDemoOversight(database.db, calendar, options.now, options.baseUrl);
     seededDemo = true;
   }
   return { profile, calendar, seededReference, seededDemo };

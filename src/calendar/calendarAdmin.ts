@@ -9,6 +9,8 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { appendAudit } from "../audit/audit.ts";
 import type { Db } from "../db/client.ts";
 import { auditLog, holidays, type LocalizedText, users } from "../db/schema.ts";
+import { subjectOf } from "../standards/model.ts";
+import { recordAppliedChange } from "../standards/recordChange.ts";
 import { forgetCalendarAnswers, type LocalDate, observedDate, type WorkingCalendar } from "./calendar.ts";
 import { dayOfWeek, isValidLocalDate } from "./zone.ts";
 
@@ -35,6 +37,8 @@ export interface CalendarChangeDeps {
   calendar: { code: string; weekend: readonly number[] };
   actorId: string;
   ip?: string | undefined;
+  /** The country's time zone: the national standards' history dates the change by its local day. */
+  timeZone?: string | undefined;
 }
 
 export type CalendarChangeResult =
@@ -171,6 +175,17 @@ async function change(
         reason,
         moved,
       },
+    });
+    // The national standards' history (src/standards, issue 9) lists the calendar's changes with the others.
+    await recordAppliedChange(tx, {
+      kind: "calendar",
+      subject: subjectOf.calendar(code, changed.date),
+      before: decision.before ? described(decision.before) : null,
+      after: decision.changed ? described(changed) : null,
+      reason,
+      now: deps.now,
+      timeZone: deps.timeZone,
+      actorId: deps.actorId,
     });
     return { ok: true as const, holiday: changed, moved };
   });

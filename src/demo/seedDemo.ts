@@ -19,10 +19,13 @@ import {
   roleAssignments,
   users,
 } from "../db/schema.ts";
+import { seedDemoOnboarding } from "../onboarding/seedDemoOnboarding.ts";
 import { seedDemoConsultations } from "../participation/consultations/demo.ts";
 import { seedDemoMeetings } from "../participation/meetings/seedDemoMeetings.ts";
 import { seedDemoProposals } from "../participation/proposals/seedDemoProposals.ts";
 import { categoryStandard } from "../reference/referenceCache.ts";
+import { seedDemoEvaluations } from "../reports/demo.ts";
+import { seedStandardsDemo } from "../standards/demo.ts";
 import { DEMO_CASES, DEMO_DEPARTMENTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_USERS } from "./demoContent.ts";
 
 const HOUR = 3_600_000;
@@ -236,7 +239,11 @@ export async function seedDemo(
     await seedDemoConsultations(tx, participation);
     await seedDemoMeetings(tx, participation);
     await seedDemoProposals(tx, participation);
+    await seedDemoEvaluations(tx, participation);
+    await seedDemoOnboarding(tx);
   });
+  // The national standards' history: a few past changes and one dated for next month (src/standards).
+  await seedStandardsDemo(db, now, calendar.timeZone);
 }
 
 /** The demo logins, as `npm start` prints them. */

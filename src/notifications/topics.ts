@@ -16,6 +16,8 @@ export const TOPICS = [
   "sla_warning",
   "sla_escalation",
   "open_work_digest",
+  // The ministry's monitors
+  "oversight_alert",
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
@@ -35,6 +37,7 @@ export const STAFF_TOPICS: ReadonlySet<Topic> = new Set<Topic>([
   "sla_warning",
   "sla_escalation",
   "open_work_digest",
+  "oversight_alert",
 ]);
 
 /** The daily digest of one's open work is a digest or nothing: "at once" has no meaning for it. */

@@ -1,15 +1,19 @@
 // The participation work nobody asks for: proposals whose support window ended without the threshold are
-// closed as expired (proposals/expiry.ts), and from October a municipality with fewer than two public
+// closed as expired (proposals/expiry.ts), the support pause of a proposal staff ended otherwise is closed
+// (proposals/endedProposals.ts), and from October a municipality with fewer than two public
 // meetings in the year has its admins warned once (meetings/minimum.ts). Once a minute, in the server or
 // a worker; both are safe with several processes (conditional updates, a once-per-year record).
 import type { WorkingCalendar } from "../calendar/calendar.ts";
 import type { Db } from "../db/client.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { checkMeetingMinimum } from "./meetings/minimum.ts";
+import { closeEndedSupportPauses } from "./proposals/endedProposals.ts";
 import { expireProposals } from "./proposals/expiry.ts";
 
 export interface ParticipationPass {
   expired: number;
+  /** Support pauses closed on proposals staff ended before their threshold. */
+  pausesClosed: number;
   warned: number;
 }
 
@@ -19,11 +23,12 @@ export async function runParticipationPass(
   ctx: { calendar: WorkingCalendar; baseUrl: string; poke?: () => void },
 ): Promise<ParticipationPass> {
   const expired = await expireProposals(db, now, ctx);
+  const pausesClosed = await closeEndedSupportPauses(db, now, ctx);
   const warned = await checkMeetingMinimum(db, now, {
     baseUrl: ctx.baseUrl,
     timeZone: ctx.calendar.timeZone,
   });
-  return { expired, warned };
+  return { expired, pausesClosed, warned };
 }
 
 export function startParticipationScheduler(

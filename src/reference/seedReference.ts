@@ -19,6 +19,7 @@ import {
   municipalities,
   participationSettings,
   reasonCodes,
+  standardChanges,
 } from "../db/schema.ts";
 import { translator } from "../kernel/i18n.ts";
 import { seedResponseTemplates } from "../workspace/templates.ts";
@@ -53,33 +54,48 @@ export async function seedReference(db: Db, profile: Profile): Promise<void> {
         set: { name: excluded("name"), open311: excluded("open311"), position: excluded("position") },
       });
 
-    await tx
-      .insert(reasonCodes)
-      .values(profile.reasonCodes)
-      .onConflictDoUpdate({
-        target: reasonCodes.code,
-        set: { appliesTo: excluded("applies_to"), name: excluded("name") },
-      });
+    // What the ministry has changed since (src/standards: a category, its standard, a reason code) is
+    // theirs: a re-seed adds what is new in the profile and neither undoes an edit nor revives a retired one.
+    const changed = new Set(
+      (await tx.selectDistinct({ subject: standardChanges.subject }).from(standardChanges)).map(
+        (c) => c.subject,
+      ),
+    );
+    const ministryEdited = (subjects: string[]) => subjects.some((s) => changed.has(s));
+    const seededReasons = profile.reasonCodes.filter((r) => !ministryEdited([`reason_code:${r.code}`]));
+    const seededCategories = profile.categories.filter(
+      (c) => !ministryEdited([`category:${c.code}`, `sla:${c.type}:${c.code}:*`]),
+    );
+
+    if (seededReasons.length > 0)
+      await tx
+        .insert(reasonCodes)
+        .values(seededReasons)
+        .onConflictDoUpdate({
+          target: reasonCodes.code,
+          set: { appliesTo: excluded("applies_to"), name: excluded("name") },
+        });
 
     // National categories have no municipality: their code is unique through a partial index.
-    await tx
-      .insert(categories)
-      .values(profile.categories.map(withLegalStandard))
-      .onConflictDoUpdate({
-        target: categories.code,
-        targetWhere: sql`municipality_id is null`,
-        set: {
-          type: excluded("type"),
-          group: excluded("group_code"),
-          name: excluded("name"),
-          sensitive: excluded("sensitive"),
-          anonymousAllowed: excluded("anonymous_allowed"),
-          slaUnit: excluded("sla_unit"),
-          ackWithin: excluded("ack_within"),
-          firstResponseWithin: excluded("first_response_within"),
-          resolutionWithin: excluded("resolution_within"),
-        },
-      });
+    if (seededCategories.length > 0)
+      await tx
+        .insert(categories)
+        .values(seededCategories.map(withLegalStandard))
+        .onConflictDoUpdate({
+          target: categories.code,
+          targetWhere: sql`municipality_id is null`,
+          set: {
+            type: excluded("type"),
+            group: excluded("group_code"),
+            name: excluded("name"),
+            sensitive: excluded("sensitive"),
+            anonymousAllowed: excluded("anonymous_allowed"),
+            slaUnit: excluded("sla_unit"),
+            ackWithin: excluded("ack_within"),
+            firstResponseWithin: excluded("first_response_within"),
+            resolutionWithin: excluded("resolution_within"),
+          },
+        });
     await seedAccessToDocumentsRules(tx);
 
     // The national participation rules, once: after that they are the ministry's to change (issue 9).

@@ -1,15 +1,18 @@
-// The statistics' reading side: indicators for a municipality or the nation over a period of months,
-// read from the aggregates (stats_month, stats_breakdown) that src/stats/aggregator.ts keeps current.
+// The statistics' reading side: indicators for a municipality, a set of municipalities (a pilot
+// evaluation's) or the nation over a period of months, and for a department or a category of a municipality
+// (the ministry's drill-down), read from the aggregates (stats_month, stats_breakdown) that
+// src/stats/aggregator.ts keeps current.
 // Each indicator is defined once in docs/INDICATORS.md. CONTRACT for the pages (src/stats/web) and open
 // data: keep these signatures.
 //
 // Nothing here reads a case: the overdue count too comes from the facts. Sums of months are made here,
-// from the rows of the period: a municipality has twelve a year, the nation 456.
+// from the rows of the period: a municipality has twelve a year, the nation 456. A set and the nation are
+// sums like any period: their medians and percentiles come from the summed histograms, never averaged.
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { executeNamed } from "../db/named.ts";
 import { BUCKET_COUNT, emptyHistogram, percentile } from "./buckets.ts";
-import { addInto, C, emptyCounters, sqlIndex } from "./counters.ts";
+import { addInto, C, COUNTER_COUNT, emptyCounters, sqlIndex } from "./counters.ts";
 
 /** Months, inclusive, as "YYYY-MM" (local months of the calendar's time zone). */
 export interface Period {
@@ -41,7 +44,8 @@ export interface Indicators {
   escalations: number;
 }
 
-export type Scope = { municipalityId: number } | { national: true };
+/** One municipality, several together (each counted once, however often listed), or all of them. */
+export type Scope = { municipalityId: number } | { municipalityIds: readonly number[] } | { national: true };
 
 export type BreakdownBy = "type" | "category" | "channel" | "department";
 
@@ -65,10 +69,26 @@ function checked(period: Period): { from: string; to: string } {
   return { from: `${period.from}-01`, to: `${period.to}-01` };
 }
 
-function municipalityOf(scope: Scope): number | undefined {
-  if ("national" in scope) return undefined;
+/**
+ * Which rows a scope reads: the condition on municipality_id, and the shape's name. Each shape is its own
+ * named statement (src/db/named.ts); a set's ids are one array parameter, so its text is the same for any set.
+ */
+interface Target {
+  shape: "one" | "set" | "all";
+  where: SQL;
+}
+
+function targetOf(scope: Scope): Target {
+  if ("national" in scope) return { shape: "all", where: sql.raw("true") };
+  if ("municipalityIds" in scope) {
+    const ids = scope.municipalityIds;
+    if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id)))
+      throw new RangeError("Not a set of municipality ids");
+    // An empty set reads no rows: every count 0, every share and time empty.
+    return { shape: "set", where: sql`municipality_id = any(${`{${ids.join(",")}}`}::int[])` };
+  }
   if (!Number.isSafeInteger(scope.municipalityId)) throw new RangeError("Not a municipality id");
-  return scope.municipalityId;
+  return { shape: "one", where: sql`municipality_id = ${scope.municipalityId}::int` };
 }
 
 /** The sums of stats_month rows: counters, finishes and the three histograms. */
@@ -116,31 +136,62 @@ function entry<K>(map: Map<K, Sums>, key: K): Sums {
   return s;
 }
 
-const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+/**
+ * The indicators that counters alone give: all but the times (kept in stats_month's histograms only) and the
+ * backlog (its finishes by month, likewise). What a breakdown's group or a slice of a municipality has.
+ */
+export type CountedIndicators = Pick<
+  Indicators,
+  | "received"
+  | "acknowledged"
+  | "ackWithinShare"
+  | "answeredWithinShare"
+  | "resolutionWithinShare"
+  | "resolutionRate"
+  | "overdue"
+  | "reopenRate"
+  | "satisfactionAverage"
+  | "satisfactionCount"
+  | "escalations"
+>;
 
-/** The indicators of summed rows (docs/INDICATORS.md), with the backlog and overdue counts given. */
-function indicatorsOf(s: Sums, backlog: number, overdue: number): Indicators {
-  const c = s.counters;
+/**
+ * The indicators of summed counters, each computed the one way docs/INDICATORS.md defines it. `finer`: the
+ * counters are a group finer than municipality × month, whose shares and average of 1 to 4 cases are not
+ * given (1 of 1 answered late names the case). `overdue` is the counters' own: of the cases counted, those
+ * overdue now.
+ */
+function countedOf(c: readonly number[], finer: boolean): CountedIndicators {
   const n = (i: number) => c[i] ?? 0;
+  const share = (part: number, whole: number) =>
+    whole > 0 && !(finer && isSmall(whole)) ? part / whole : null;
   return {
     received: n(C.received),
     acknowledged: n(C.acknowledged),
     ackWithinShare: share(n(C.ack_met), n(C.ack_decided)),
-    ackMedianDays: percentile(s.ack, 0.5),
-    ackP90Days: percentile(s.ack, 0.9),
-    firstResponseMedianDays: percentile(s.response, 0.5),
-    firstResponseP90Days: percentile(s.response, 0.9),
     answeredWithinShare: share(n(C.response_met), n(C.response_decided)),
-    resolutionMedianDays: percentile(s.resolution, 0.5),
-    resolutionP90Days: percentile(s.resolution, 0.9),
     resolutionWithinShare: share(n(C.resolution_met), n(C.resolution_decided)),
     resolutionRate: share(n(C.resolved), n(C.received) - n(C.merged)),
-    backlog,
-    overdue,
+    overdue: n(C.overdue),
     reopenRate: share(n(C.reopened), n(C.resolved_ever)),
     satisfactionAverage: share(n(C.satisfaction_sum), n(C.satisfaction_count)),
     satisfactionCount: n(C.satisfaction_count),
     escalations: n(C.escalations),
+  };
+}
+
+/** The indicators of summed rows (docs/INDICATORS.md), with the backlog and overdue counts given. */
+function indicatorsOf(s: Sums, backlog: number, overdue: number): Indicators {
+  return {
+    ...countedOf(s.counters, false),
+    ackMedianDays: percentile(s.ack, 0.5),
+    ackP90Days: percentile(s.ack, 0.9),
+    firstResponseMedianDays: percentile(s.response, 0.5),
+    firstResponseP90Days: percentile(s.response, 0.9),
+    resolutionMedianDays: percentile(s.resolution, 0.5),
+    resolutionP90Days: percentile(s.resolution, 0.9),
+    backlog,
+    overdue,
   };
 }
 
@@ -159,42 +210,24 @@ function ints(text: string): number[] {
 // Received minus finished, over every month up to the end of the period: the cases open then.
 const BACKLOG = sql.raw("(coalesce(sum(counters[1]), 0) - coalesce(sum(finished_in_month), 0))::int");
 
-/** The period's stats_month rows of one municipality or all. */
-function periodRows(db: Db, municipality: number | undefined, from: string, to: string) {
-  return municipality === undefined
-    ? executeNamed<MonthRowData>(
-        db,
-        "stats_period_rows_all",
-        sql`select ${ROW_COLUMNS} from stats_month where month between ${from}::date and ${to}::date`,
-      )
-    : executeNamed<MonthRowData>(
-        db,
-        "stats_period_rows",
-        sql`select ${ROW_COLUMNS} from stats_month
-          where municipality_id = ${municipality}::int and month between ${from}::date and ${to}::date`,
-      );
+/** The period's stats_month rows of the scope. */
+function periodRows(db: Db, target: Target, from: string, to: string) {
+  return executeNamed<MonthRowData>(
+    db,
+    `stats_period_rows_${target.shape}`,
+    sql`select ${ROW_COLUMNS} from stats_month
+      where ${target.where} and month between ${from}::date and ${to}::date`,
+  );
 }
 
 /** Cases open at the end of the month `to` (or, with `before`, at the start of that month). */
-async function backlogAt(
-  db: Db,
-  municipality: number | undefined,
-  month: string,
-  before = false,
-): Promise<number> {
+async function backlogAt(db: Db, target: Target, month: string, before = false): Promise<number> {
   const op = sql.raw(before ? "<" : "<=");
-  const rows =
-    municipality === undefined
-      ? await executeNamed<{ n: number }>(
-          db,
-          `stats_backlog_all_${before ? "before" : "to"}`,
-          sql`select ${BACKLOG} as n from stats_month where month ${op} ${month}::date`,
-        )
-      : await executeNamed<{ n: number }>(
-          db,
-          `stats_backlog_${before ? "before" : "to"}`,
-          sql`select ${BACKLOG} as n from stats_month where municipality_id = ${municipality}::int and month ${op} ${month}::date`,
-        );
+  const rows = await executeNamed<{ n: number }>(
+    db,
+    `stats_backlog_${target.shape}_${before ? "before" : "to"}`,
+    sql`select ${BACKLOG} as n from stats_month where ${target.where} and month ${op} ${month}::date`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -206,29 +239,22 @@ async function backlogAt(
  */
 const OVERDUE = sql.raw(`coalesce(sum(counters[${sqlIndex("overdue")}]), 0)::int`);
 
-async function overdueNow(db: Db, municipality: number | undefined): Promise<number> {
-  const rows =
-    municipality === undefined
-      ? await executeNamed<{ n: number }>(
-          db,
-          "stats_overdue_all",
-          sql`select ${OVERDUE} as n from stats_month`,
-        )
-      : await executeNamed<{ n: number }>(
-          db,
-          "stats_overdue",
-          sql`select ${OVERDUE} as n from stats_month where municipality_id = ${municipality}::int`,
-        );
+async function overdueNow(db: Db, target: Target): Promise<number> {
+  const rows = await executeNamed<{ n: number }>(
+    db,
+    `stats_overdue_${target.shape}`,
+    sql`select ${OVERDUE} as n from stats_month where ${target.where}`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 export async function indicators(db: Db, scope: Scope, period: Period): Promise<Indicators> {
   const { from, to } = checked(period);
-  const municipality = municipalityOf(scope);
+  const target = targetOf(scope);
   const [rows, backlog, overdue] = await Promise.all([
-    periodRows(db, municipality, from, to),
-    backlogAt(db, municipality, to),
-    overdueNow(db, municipality),
+    periodRows(db, target, from, to),
+    backlogAt(db, target, to),
+    overdueNow(db, target),
   ]);
   const sums = emptySums();
   for (const r of rows) addRow(sums, r);
@@ -242,7 +268,7 @@ export async function comparison(
 ): Promise<Array<{ municipalityId: number } & Indicators>> {
   const { from, to } = checked(period);
   const [rows, each] = await Promise.all([
-    periodRows(db, undefined, from, to),
+    periodRows(db, targetOf({ national: true }), from, to),
     executeNamed<{ id: number; backlog: number; overdue: number }>(
       db,
       "stats_comparison_each",
@@ -273,10 +299,10 @@ export async function monthly(
   period: Period,
 ): Promise<Array<{ month: string } & Indicators>> {
   const { from, to } = checked(period);
-  const municipality = municipalityOf(scope);
+  const target = targetOf(scope);
   const [rows, openBefore] = await Promise.all([
-    periodRows(db, municipality, from, to),
-    backlogAt(db, municipality, from, true),
+    periodRows(db, target, from, to),
+    backlogAt(db, target, from, true),
   ]);
   const byMonth = new Map<string, Sums>();
   for (const r of rows) {
@@ -308,8 +334,8 @@ const BREAKDOWN_KEY: Record<BreakdownBy, SQL> = {
 };
 
 /**
- * Counts per type, category, channel or department, most received first (the small-count rule is the
- * caller's: see isSmall).
+ * Counts per type, category, channel or department, most received first, with no share of 1 to 4 cases;
+ * hiding the small counts themselves is the caller's (protectSmall in src/stats/web/statsPages.tsx).
  */
 export async function breakdown(
   db: Db,
@@ -318,16 +344,12 @@ export async function breakdown(
   by: BreakdownBy,
 ): Promise<BreakdownRow[]> {
   const { from, to } = checked(period);
-  const municipality = municipalityOf(scope);
+  const target = targetOf(scope);
   const key = BREAKDOWN_KEY[by];
   if (!key) throw new RangeError(`Not a breakdown: ${String(by)}`);
   // An element past a stored array's end (trailing zeros are not stored) reads as null: summed as 0.
   const sum = (name: Parameters<typeof sqlIndex>[0]) =>
     sql.raw(`coalesce(sum(counters[${sqlIndex(name)}]), 0)::int`);
-  const where =
-    municipality === undefined
-      ? sql`month between ${from}::date and ${to}::date`
-      : sql`municipality_id = ${municipality}::int and month between ${from}::date and ${to}::date`;
   const rows = await executeNamed<{
     key: string | number;
     received: number;
@@ -337,21 +359,75 @@ export async function breakdown(
     merged: number;
   }>(
     db,
-    `stats_breakdown_${by}_${municipality === undefined ? "all" : "one"}`,
+    `stats_breakdown_${by}_${target.shape}`,
     sql`select ${key} as key, ${sum("received")} as received, ${sum("response_decided")} as decided,
           ${sum("response_met")} as met, ${sum("resolved")} as resolved, ${sum("merged")} as merged
-        from stats_breakdown where ${where}
+        from stats_breakdown where ${target.where} and month between ${from}::date and ${to}::date
         group by 1 order by 2 desc, 1`,
   );
   return rows
     .filter((r) => r.received > 0)
-    .map((r) => ({
-      key: r.key,
-      received: r.received,
-      // A share of 1 to 4 cases names them (1 of 1 answered late): not given (docs/INDICATORS.md).
-      answeredWithinShare: isSmall(r.decided) ? null : share(r.met, r.decided),
-      resolutionRate: isSmall(r.received - r.merged) ? null : share(r.resolved, r.received - r.merged),
-    }));
+    .map((r) => {
+      // Only the counters these figures need are read; the others stay 0.
+      const c = emptyCounters();
+      c[C.received] = r.received;
+      c[C.response_decided] = r.decided;
+      c[C.response_met] = r.met;
+      c[C.resolved] = r.resolved;
+      c[C.merged] = r.merged;
+      const { received, answeredWithinShare, resolutionRate } = countedOf(c, true);
+      return { key: r.key, received, answeredWithinShare, resolutionRate };
+    });
+}
+
+/**
+ * A department (0: none, the participation coordinator's) or a category of one municipality: one group of
+ * its breakdowns, followed month by month.
+ */
+export type Slice = { municipalityId: number } & ({ departmentId: number } | { categoryId: number });
+
+// Every counter summed, as fixed text (executeNamed: one plan per connection). An element past a stored
+// array's end (trailing zeros are not stored) reads as null: summed as 0.
+const COUNTER_SUMS = sql.raw(
+  Array.from({ length: COUNTER_COUNT }, (_, i) => `coalesce(sum(counters[${i + 1}]), 0)::int as c${i}`).join(
+    ", ",
+  ),
+);
+
+/**
+ * A slice month by month over the period, oldest first (months without cases as zeros), and the period's
+ * total: read from stats_breakdown, with the definitions and the small-count rule of breakdown() (no share
+ * or average of 1 to 4 cases). No times and no backlog: those are kept per municipality only.
+ */
+export async function sliceMonthly(
+  db: Db,
+  slice: Slice,
+  period: Period,
+): Promise<{ months: Array<{ month: string } & CountedIndicators>; total: CountedIndicators }> {
+  const { from, to } = checked(period);
+  const [column, id] =
+    "departmentId" in slice ? ["department", slice.departmentId] : ["category", slice.categoryId];
+  if (!Number.isSafeInteger(slice.municipalityId) || !Number.isSafeInteger(id))
+    throw new RangeError("Not a municipality's department or category");
+  const rows = await executeNamed<{ month: string } & Record<string, number>>(
+    db,
+    `stats_slice_${column}`,
+    sql`select to_char(month, 'YYYY-MM') as month, ${COUNTER_SUMS} from stats_breakdown
+        where municipality_id = ${slice.municipalityId}::int and ${sql.raw(`${column}_id`)} = ${id}::int
+          and month between ${from}::date and ${to}::date
+        group by month`,
+  );
+  const byMonth = new Map(
+    rows.map((r) => [r.month, Array.from({ length: COUNTER_COUNT }, (_, i) => Number(r[`c${i}`] ?? 0))]),
+  );
+  const total = emptyCounters();
+  const months: Array<{ month: string } & CountedIndicators> = [];
+  for (let month = period.from; month <= period.to; month = nextMonth(month)) {
+    const c = byMonth.get(month) ?? emptyCounters();
+    addInto(total, c);
+    months.push({ month, ...countedOf(c, true) });
+  }
+  return { months, total: countedOf(total, true) };
 }
 
 /** When the last statistics pass ended (the aggregates are that fresh); null before the first. */

@@ -223,8 +223,8 @@ export function AdminIndexPage(p: {
   ctx: PageContext;
   municipality: Municipality;
   sections: readonly Section[];
-  /** Whether to link to the webhooks pages. */
-  webhooks?: boolean;
+  /** Pages beyond the sections, elsewhere in the app, that the actor may open: each a catalog key and a path. */
+  links?: readonly { key: string; href: string }[];
 }) {
   const { t } = p.ctx;
   return (
@@ -248,16 +248,16 @@ export function AdminIndexPage(p: {
             </div>
           </li>
         ))}
-        {p.webhooks ? (
+        {(p.links ?? []).map((l) => (
           <li>
-            <a href={adminPath(p.municipality.slug, "/webhooks")} safe>
-              {t(`${K}.index.webhooks`)}
+            <a href={l.href} safe>
+              {t(`${K}.index.${l.key}`)}
             </a>
             <div class="hint" safe>
-              {t(`${K}.index.webhooksHint`)}
+              {t(`${K}.index.${l.key}Hint`)}
             </div>
           </li>
-        ) : null}
+        ))}
       </ul>
     </AdminLayout>
   );

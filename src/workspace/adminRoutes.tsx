@@ -33,6 +33,7 @@ import {
 } from "../db/schema.ts";
 import { LANGUAGES } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
+import { mayChooseCategories, mayConfigure, mayImportStaff } from "../onboarding/access.ts";
 import { forgetReferenceData } from "../reference/referenceCache.ts";
 import { sendPage } from "../web/context.ts";
 import { notFound, sendError } from "../web/errors.tsx";
@@ -351,11 +352,24 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
       );
       if (!m) return reply;
       const sections = SECTIONS.filter((s) => can(req.actor, ACTION_OF[s], { municipalityId: m.id }));
-      // Webhooks have their own pages (src/notifications/web/webhookRoutes.tsx); the index links to them.
-      const webhooks = can(req.actor, "webhook.manage", { municipalityId: m.id });
+      // Pages of their own elsewhere: webhooks (src/notifications/web), onboarding (src/onboarding), and
+      // what the ministry changed in the national standards (src/standards).
+      const may = (allowed: boolean, key: string, href: string) => (allowed ? [{ key, href }] : []);
+      const links = [
+        ...may(mayConfigure(req.actor, m.id), "onboarding", adminPath(m.slug, "/onboarding")),
+        ...may(mayChooseCategories(req.actor, m.id), "categories", adminPath(m.slug, "/categories")),
+        ...may(mayConfigure(req.actor, m.id), "languages", adminPath(m.slug, "/languages")),
+        ...may(mayImportStaff(req.actor, m.id), "staffImport", adminPath(m.slug, "/staff/import")),
+        ...may(
+          can(req.actor, "webhook.manage", { municipalityId: m.id }),
+          "webhooks",
+          adminPath(m.slug, "/webhooks"),
+        ),
+        { key: "nationalChanges", href: "/standards/changes" },
+      ];
       return sendPage(
         reply,
-        <AdminIndexPage {...frame(req, reply, m, 200)} sections={sections} webhooks={webhooks} />,
+        <AdminIndexPage {...frame(req, reply, m, 200)} sections={sections} links={links} />,
       );
     },
   );

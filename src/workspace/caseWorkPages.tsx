@@ -458,6 +458,11 @@ function eventText(
       return t(`${k}.answer_published`);
     case "internal_note":
       return t(`${k}.internal_note`);
+    case "proposal_support_ended":
+      return t(`${k}.proposal_support_ended`);
+    case "ministry_reminder":
+    case "ministry_note":
+      return t(`ministry.timeline.${e.type}`);
     case "priority_set":
       return t(`${k}.priority_set`, {
         from: t(`workspace_case.priority.${String(d.from)}`, { defaultValue: String(d.from) }),

@@ -123,6 +123,24 @@ describe("a consultation, from draft to report", () => {
     ).toHaveLength(demoCount);
   });
 
+  it("reports every problem of the form at once: the missing fields and the period's rules", async () => {
+    const res = await coordinator.submit(
+      `${L}/new`,
+      details({ kind: "", titleSr: "", opensOn: "2026-11-25", closesOn: "2026-12-01" }),
+    );
+    expect(res.statusCode).toBe(422);
+    const shown = text(res.body);
+    expect(shown).toContain("Choose the kind of consultation");
+    expect(shown).toContain("Enter the title in Serbian");
+    expect(shown).toContain("opening date cannot be in the past");
+    expect(shown).toContain("must stay open at least 15 days");
+    for (const field of ["kind", "titleSr", "opensOn", "closesOn"])
+      expect(res.body).toContain(`href="#field-${field}"`);
+    expect(
+      await db().select().from(consultations).where(eq(consultations.municipalityId, prishtine)),
+    ).toHaveLength(demoCount);
+  });
+
   it("creates a draft that only staff can preview, and publishes it once it has a section", async () => {
     const created = await coordinator.submit(`${L}/new`, details());
     expect(created.statusCode).toBe(303);
@@ -194,6 +212,38 @@ describe("a consultation, from draft to report", () => {
       /^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''/,
     );
     expect(file.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("takes a document added after publication, listed with its date, and keeps every document", async () => {
+    const annex = Buffer.from("%PDF-1.4\n% annex\n");
+    const added = await upload(
+      coordinator,
+      `${L}/${id}/documents`,
+      `${L}/${id}`,
+      "Shtojca e korrigjuar",
+      annex,
+    );
+    expect(added.statusCode).toBe(303);
+    const audit = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "consultation.document_add"), eq(auditLog.subjectId, String(id))));
+    expect(audit.map((a) => (a.data as { stage: string }).stage)).toEqual(["draft", "open"]);
+    const visitor = new WebClient(p.app, { "accept-language": "en" });
+    const page = text((await visitor.get(`/consultations/${id}`)).body);
+    expect(page).toContain("Shtojca e korrigjuar (PDF, 1 KB) · added on");
+    expect(page).toMatch(/Projekti \(PDF, 1 KB\) · added on \w+ 26, 2026/);
+    // Removing a published document is refused, whichever it is: both stay, files and rows.
+    const manage = await coordinator.get(`${L}/${id}`);
+    expect(manage.body).not.toContain("/remove");
+    const docs = [...manage.body.matchAll(/\/documents\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(new Set(docs).size).toBe(2);
+    for (const doc of new Set(docs)) {
+      const refused = await coordinator.postWithToken(`${L}/${id}/documents/${doc}/remove`, {}, `${L}/${id}`);
+      expect(refused.statusCode).toBe(422);
+      expect(text(refused.body)).toContain("kept for the record");
+      expect((await visitor.get(`/consultations/${id}/documents/${doc}`)).statusCode).toBe(200);
+    }
   });
 
   it("once open, refuses moving the opening date or closing earlier", async () => {
@@ -370,7 +420,7 @@ describe("a consultation, from draft to report", () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.body).not.toContain("@");
     expect(csv.body.split("\r\n")[0]).toBe(
-      "comment_id,reply_to,section,author,language,body,supports,disposition,reason",
+      "comment_id,reply_to,section,author,language,body,supports,disposition,reason,reply_to_hidden",
     );
     const json = JSON.parse((await visitor.get(`/consultations/${id}/report.json`)).body);
     expect(json.comments).toHaveLength(2);
@@ -451,6 +501,16 @@ describe("the demo consultations and who may see what", () => {
     expect(text(page.body)).toContain("can no longer be hidden or shown again");
   });
 
+  it("shows the dispositions of a published report read-only: no form, no fields, each one as text", async () => {
+    const page = await coordinator.get(`${L}/${reported}/dispositions`);
+    expect(page.statusCode).toBe(200);
+    const main = page.body.slice(page.body.indexOf("<main"), page.body.indexOf("</main>"));
+    expect(main).not.toMatch(/<form|<select|<textarea|<fieldset|<button/);
+    const shown = text(main);
+    expect(shown).toContain("the dispositions are final");
+    for (const d of ["Accepted", "Not accepted", "Noted"]) expect(shown).toContain(`Disposition ${d}`);
+  });
+
   it("shows the open budget consultation and the published report in the three languages", async () => {
     for (const lang of ["sq", "sr", "en"]) {
       const web = new WebClient(p.app, { "accept-language": lang });
@@ -460,6 +520,30 @@ describe("the demo consultations and who may see what", () => {
       expect((await web.get(`/consultations/${reported}/report`)).statusCode).toBe(200);
     }
     expect((await new WebClient(p.app).get(`/consultations/${open}/report`)).statusCode).toBe(404);
+  });
+
+  it("offers the demo budget's summary as a PDF download, a whole file any reader can open", async () => {
+    const visitor = new WebClient(p.app, { "accept-language": "en" });
+    const page = await visitor.get(`/consultations/${open}`);
+    expect(text(page.body)).toContain("Projektbuxheti 2027 – përmbledhja");
+    const href = page.body.match(/href="(\/consultations\/\d+\/documents\/[0-9a-f-]+)"/)![1]!;
+    const file = await visitor.get(href);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers["content-type"]).toBe("application/pdf");
+    const pdf = file.rawPayload.toString("latin1");
+    expect(pdf.startsWith("%PDF-1.4\n")).toBe(true);
+    expect(pdf.endsWith("%%EOF\n")).toBe(true);
+    // The cross-reference table points at each object, and startxref at the table.
+    const startxref = Number(pdf.match(/startxref\n(\d+)\n%%EOF/)![1]);
+    expect(pdf.slice(startxref, startxref + 4)).toBe("xref");
+    const offsets = [...pdf.slice(startxref).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
+    expect(offsets).toHaveLength(5);
+    for (const [i, o] of offsets.entries()) expect(pdf.slice(o, o + 8)).toBe(`${i + 1} 0 obj\n`);
+    const length = Number(pdf.match(/\/Length (\d+)/)![1]);
+    const stream = pdf.indexOf("stream\n") + "stream\n".length;
+    expect(pdf.slice(stream + length, stream + length + 10)).toBe("\nendstream");
+    // Its text in Latin-1 (Albanian letters whole), parentheses escaped.
+    expect(pdf).toContain("(Komuna e Prishtin\xebs - Projektbuxheti 2027 \\(p\xebrmbledhje\\)) Tj");
   });
 
   it("opens the staff pages for the coordinator, and answers not found to a citizen and another municipality's coordinator", async () => {
@@ -518,5 +602,96 @@ describe("the demo consultations and who may see what", () => {
     const big = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(20 * 1024 * 1024)]);
     const res = await upload(coordinator, `${L}/${draft}/documents`, `${L}/${draft}`, "Large", big);
     expect(res.statusCode).toBe(413);
+  });
+});
+
+describe("a report with a reply to a comment hidden by moderation", () => {
+  it("shows the reply in its place, saying its comment was hidden, alike on the page, in CSV and in JSON", async () => {
+    p.clock.set("2026-11-26T10:00:00Z");
+    coordinator = await signIn("koordinatori.prishtine");
+    const created = await coordinator.submit(
+      `${L}/new`,
+      details({ opensOn: "2026-11-27", closesOn: "2026-12-11" }),
+    );
+    const cid = Number(String(created.headers.location).match(/consultations\/(\d+)/)![1]);
+    await coordinator.submit(`${L}/${cid}/sections/new`, {
+      headingSq: "Kapitulli",
+      headingSr: "Poglavlje",
+      bodySq: "Teksti",
+      bodySr: "Tekst",
+    });
+    expect((await coordinator.submit(`${L}/${cid}`, {}, `${L}/${cid}/publish`)).statusCode).toBe(303);
+
+    p.clock.set("2026-11-28T10:00:00Z");
+    lirije = await signIn("lirije.shala");
+    stefan = await signIn("stefan.ilic");
+    coordinator = await signIn("koordinatori.prishtine");
+    const parent = await lirije.submit(
+      `/consultations/${cid}`,
+      { body: "Një koment që do të fshihet." },
+      `/consultations/${cid}/comments`,
+    );
+    const parentId = Number(String(parent.headers.location).match(/comment-(\d+)/)![1]);
+    await stefan.submit(`/consultations/${cid}/comments/${parentId}/reply`, {
+      body: "Ali ovaj odgovor ostaje.",
+    });
+    await lirije.submit(
+      `/consultations/${cid}`,
+      { body: "Një koment tjetër." },
+      `/consultations/${cid}/comments`,
+    );
+    // Reported, so the moderation queue offers to hide it.
+    await stefan.submit(`/consultations/${cid}/comments/${parentId}/report`, { reason: "Ofendon." });
+    expect(
+      (
+        await coordinator.submit(
+          "/m/prishtine/participation/moderation",
+          { [`reason-${parentId}`]: "Gjuhë fyese" },
+          `/m/prishtine/participation/comments/${parentId}/hide`,
+        )
+      ).statusCode,
+    ).toBe(303);
+
+    p.clock.set("2026-12-13T10:00:00Z");
+    coordinator = await signIn("koordinatori.prishtine");
+    const rows = await db()
+      .select()
+      .from(consultationComments)
+      .where(eq(consultationComments.consultationId, cid));
+    const reply = rows.find((r) => r.parentId === parentId)!;
+    const fields: Record<string, string> = { save: "all" };
+    for (const r of rows.filter((x) => x.hiddenAt === null)) {
+      fields[`disposition-${r.id}`] = "noted";
+      fields[`reason-${r.id}`] = "U mor parasysh.";
+    }
+    const D = `${L}/${cid}/dispositions`;
+    expect((await coordinator.submit(D, fields)).statusCode).toBe(303);
+    expect(
+      (await coordinator.submit(D, { summarySq: "Faleminderit", summarySr: "Hvala" }, `${L}/${cid}/report`))
+        .statusCode,
+    ).toBe(303);
+
+    const visitor = new WebClient(p.app, { "accept-language": "en" });
+    const page = await visitor.get(`/consultations/${cid}/report`);
+    const item = page.body.match(new RegExp(`<li id="comment-${reply.id}"[\\s\\S]*?</li>`))![0];
+    expect(text(item)).toContain("Reply to a comment hidden by moderation");
+    expect(text(item)).toContain("Ali ovaj odgovor ostaje.");
+    // The hidden comment is nowhere: not its words, not a link to it, not in the totals.
+    expect(page.body).not.toContain("Një koment që do të fshihet.");
+    expect(page.body).not.toContain(`#comment-${parentId}`);
+    expect(text(page.body)).toMatch(/All comments 2/);
+
+    const json = JSON.parse((await visitor.get(`/consultations/${cid}/report.json`)).body);
+    expect(json.comments).toHaveLength(2);
+    expect(json.comments.find((k: { id: number }) => k.id === reply.id)).toMatchObject({
+      replyTo: null,
+      replyToHidden: true,
+    });
+    expect(json.comments.every((k: { id: number }) => k.id !== parentId)).toBe(true);
+    const csv = (await visitor.get(`/consultations/${cid}/report.csv`)).body.split("\r\n");
+    const line = csv.find((l) => l.startsWith(`${reply.id},`))!;
+    expect(line.startsWith(`${reply.id},,`)).toBe(true);
+    expect(line.endsWith(",true")).toBe(true);
+    expect(csv.find((l) => l.startsWith(`${parentId},`))).toBeUndefined();
   });
 });

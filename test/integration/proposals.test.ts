@@ -4,6 +4,7 @@
 // given back, the decision and the public progress record, the expiry pass, and the municipal settings.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actOnCase, type StaffAction } from "../../src/cases/commands/staffAction.ts";
 import { submitCase } from "../../src/cases/commands/submitCase.ts";
 import { dueAfterPauses } from "../../src/cases/sla.ts";
 import {
@@ -19,8 +20,11 @@ import {
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { loadActor } from "../../src/identity/actor.ts";
 import { expireProposals } from "../../src/participation/proposals/expiry.ts";
+import { PAGE_SIZE, stageSql } from "../../src/participation/proposals/proposalQueries.ts";
+import { STAGES, stageOf } from "../../src/participation/proposals/proposalRules.ts";
 import { seedDemoProposals } from "../../src/participation/proposals/seedDemoProposals.ts";
 import { supportProposal } from "../../src/participation/proposals/supportProposal.ts";
+import { runParticipationPass } from "../../src/participation/scheduler.ts";
 import { referenceData } from "../../src/reference/referenceCache.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 import { WebClient } from "../support/webClient.ts";
@@ -568,6 +572,193 @@ describe("the expiry pass", () => {
     const page = await new WebClient(p.app, { "accept-language": "en" }).get(`/proposals/${code}`);
     expect(text(page.body)).toContain("Expired: not enough support in time");
     expect((await supportAnyway("drejtori.prishtine", code)).statusCode).toBe(409);
+  });
+});
+
+describe("a proposal staff end while it collects support", () => {
+  /** The coordinator acts on the case through the case commands, as the workspace's case page does. */
+  async function staffAct(code: string, action: StaffAction) {
+    const [user] = await db()
+      .select()
+      .from(users)
+      .where(eq(users.email, "koordinatori.prishtine@demo.ekomuna.example"));
+    const done = await actOnCase(
+      {
+        db: db(),
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+        actor: await loadActor(db(), user!),
+        baseUrl: "http://x",
+        poke: () => {},
+      },
+      { code, action },
+    );
+    expect(done.ok).toBe(true);
+  }
+  const pass = () =>
+    runParticipationPass(db(), p.clock.now(), { calendar: p.deps.calendar, baseUrl: "http://x" });
+
+  for (const [how, action, status] of [
+    [
+      "rejected",
+      { kind: "change_status", action: "reject", reasonCode: "not-feasible", message: "Nuk është e mundur." },
+      "rejected",
+    ],
+    ["answered", { kind: "answer", message: "Komuna e ka në plan tashmë.", final: true }, "answered"],
+  ] as const) {
+    it(`when ${how}, leaves no pause open and is not expired by the window's end`, async () => {
+      await settings({ proposalWindowDays: "10", proposalThreshold: "50" });
+      const code = await submitted();
+      await publish(code);
+      expect((await support("stefan.ilic", code)).statusCode).toBe(303);
+      p.clock.advance(86_400_000);
+      await staffAct(code, action);
+      const ended = await caseOf(code);
+      expect(ended.status).toBe(status);
+      const endedAt = (ended.closedAt ?? ended.resolvedAt)!;
+      // The next pass closes the pause at the instant the case ended: the support period, no longer.
+      await pass();
+      let kase = await caseOf(code);
+      expect(kase.slaPauses.every((x) => x.to !== undefined)).toBe(true);
+      expect(kase.slaPauses.at(-1)!.to).toBe(endedAt.toISOString());
+      expect(kase.slaState).not.toBe("paused");
+      // Past the window: the expiry pass leaves the ended case as it is, tells nobody, marks nothing.
+      p.clock.advance(15 * 86_400_000);
+      const told = (await noticesOf("lirije.shala", kase.id)).length;
+      await pass();
+      kase = await caseOf(code);
+      expect(kase.status).toBe(status);
+      expect((await proposalOf(code))!.expiredAt).toBeNull();
+      expect(await noticesOf("lirije.shala", kase.id)).toHaveLength(told);
+      const json = await new WebClient(p.app).get(`/proposals/${code}/support.json`);
+      expect(json.json().stage).toBe(status === "rejected" ? "rejected" : "closed");
+    });
+  }
+});
+
+describe("withdrawing support", () => {
+  it("lowers the count while the proposal collects, and is refused once the threshold is reached", async () => {
+    const code = await submitted();
+    await publish(code);
+    await db()
+      .update(proposals)
+      .set({ threshold: 2 })
+      .where(eq(proposals.caseId, (await caseOf(code)).id));
+    expect((await support("stefan.ilic", code)).statusCode).toBe(303);
+    const stefan = await as("stefan.ilic");
+    // Without the form's token nothing happens.
+    expect((await stefan.post(`/proposals/${code}/support/withdraw`, {})).statusCode).toBe(403);
+    expect((await proposalOf(code))!.supportCount).toBe(1);
+    // The page offers the withdrawal to the supporter; the count drops in the same transaction.
+    const withdrawn = await stefan.submit(`/proposals/${code}`, {}, `/proposals/${code}/support/withdraw`);
+    expect(withdrawn.statusCode).toBe(303);
+    expect(withdrawn.headers.location).toContain("done=withdrawn");
+    expect((await proposalOf(code))!.supportCount).toBe(0);
+    const [kept] = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(proposalSupports)
+      .where(eq(proposalSupports.caseId, (await caseOf(code)).id));
+    expect(kept!.n).toBe(0);
+    const page = await stefan.get(`/proposals/${code}?done=withdrawn`);
+    expect(text(page.body)).toContain("Your support was withdrawn");
+    expect(page.body).toContain(`action="/proposals/${code}/support"`);
+    // Twice: nothing more to withdraw, nothing counted twice.
+    const again = await stefan.postWithToken(`/proposals/${code}/support/withdraw`, {}, `/proposals/${code}`);
+    expect(again.statusCode).toBe(409);
+    expect(text(again.body)).toContain("nothing to withdraw");
+    expect((await proposalOf(code))!.supportCount).toBe(0);
+    // Given again, then the threshold reached: the supports stand.
+    expect((await support("stefan.ilic", code)).statusCode).toBe(303);
+    expect((await support("zyrtari.prishtine", code)).statusCode).toBe(303);
+    expect((await proposalOf(code))!.thresholdReachedAt).not.toBeNull();
+    const late = await (await as("stefan.ilic")).postWithToken(
+      `/proposals/${code}/support/withdraw`,
+      {},
+      `/proposals/${code}`,
+    );
+    expect(late.statusCode).toBe(409);
+    expect(text(late.body)).toContain("supports given stand");
+    expect((await proposalOf(code))!.supportCount).toBe(2);
+  });
+});
+
+describe("the lists, a page at a time", () => {
+  /** The tracking codes a list page shows, once per proposal (its link names it again). */
+  const codesOn = (html: string) =>
+    [...html.matchAll(/(?:case-card__code">|<span>)(PRI-\d{4}-\d{6})</g)].map((m) => m[1]!);
+  const cards = (html: string) => html.split('class="case-card"').length - 1;
+
+  it("page the public and the staff lists, every proposal on exactly one page", async () => {
+    await settings({ proposalWindowDays: "30", proposalThreshold: "50" });
+    const visitor = new WebClient(p.app, { "accept-language": "en" });
+    const list = (q: string) => visitor.get(`/m/prishtine/proposals?${q}`);
+    const before = Number(text((await list("stage=collecting")).body).match(/(\d+) proposals?/)![1]);
+    const coordinator = await as("koordinatori.prishtine");
+    const made: string[] = [];
+    for (let i = before; i < PAGE_SIZE + 3; i++) {
+      const code = await submitted();
+      expect((await coordinator.submit(staffPage(code), {}, `${staffPage(code)}/publish`)).statusCode).toBe(
+        303,
+      );
+      made.push(code);
+    }
+    const total = Math.max(before, PAGE_SIZE + 3);
+    const first = await list("stage=collecting");
+    expect(text(first.body)).toContain(`${total} proposals`);
+    expect(text(first.body)).toContain("Page 1 of 2");
+    expect(cards(first.body)).toBe(PAGE_SIZE);
+    expect(first.body).toMatch(/href="\/m\/prishtine\/proposals\?stage=collecting&(amp;)?page=2"/);
+    const second = await list("stage=collecting&page=2");
+    expect(second.statusCode).toBe(200);
+    expect(cards(second.body)).toBe(total - PAGE_SIZE);
+    const shown = [...codesOn(first.body), ...codesOn(second.body)];
+    expect(new Set(shown).size).toBe(shown.length);
+    for (const code of made) expect(shown).toContain(code);
+    // Only collecting proposals, newest first: the accepted demo proposal is on neither page.
+    expect(shown).not.toContain(parkCode);
+    expect(codesOn(first.body)[0]).toBe(made.at(-1));
+    expect((await list("stage=collecting&page=3")).statusCode).toBe(404);
+    for (const bad of ["page=0", "page=two", "page=-1"]) expect((await list(bad)).statusCode, bad).toBe(400);
+
+    // The staff list pages each group on its own, keeping the others' pages in its links.
+    const staff = await coordinator.get("/m/prishtine/participation/proposals?decided=1");
+    expect(text(staff.body)).toContain(`Collecting support (${total})`);
+    expect(staff.body).toMatch(
+      /href="\/m\/prishtine\/participation\/proposals\?decided=1&(amp;)?collecting=2#group-collecting"/,
+    );
+    const staffSecond = await coordinator.get("/m/prishtine/participation/proposals?collecting=2");
+    const rest = codesOn(staffSecond.body).filter((c) => shown.includes(c));
+    expect(new Set(rest).size).toBe(total - PAGE_SIZE);
+    expect((await coordinator.get("/m/prishtine/participation/proposals?collecting=9")).statusCode).toBe(404);
+    expect((await coordinator.get("/m/prishtine/participation/proposals?queue=x")).statusCode).toBe(400);
+  });
+
+  it("filter by the same stage in SQL as the pages show", async () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const before = new Date(now.getTime() - 1000);
+    const after = new Date(now.getTime() + 1000);
+    const combos = [];
+    for (const decision of [null, "accepted", "rejected", "under_consideration"])
+      for (const caseStatus of ["acknowledged", "rejected", "closed", "answered", "reopened"])
+        for (const expiredAt of [null, before])
+          for (const thresholdReachedAt of [null, before])
+            for (const supportClosesAt of [before, now, after])
+              combos.push({ decision, caseStatus, expiredAt, thresholdReachedAt, supportClosesAt });
+    for (const c of combos) {
+      const ts = (d: Date | null) => sql`${d ? d.toISOString() : null}::timestamptz`;
+      const expr = stageSql(now, {
+        decision: sql`${c.decision}::text`,
+        caseStatus: sql`${c.caseStatus}::text`,
+        expiredAt: ts(c.expiredAt),
+        thresholdReachedAt: ts(c.thresholdReachedAt),
+        supportClosesAt: ts(c.supportClosesAt),
+      });
+      const { rows } = (await db().execute(sql`select ${expr} as stage`)) as unknown as {
+        rows: { stage: string }[];
+      };
+      expect(STAGES).toContain(rows[0]!.stage);
+      expect(rows[0]!.stage, JSON.stringify(c)).toBe(stageOf(c, now));
+    }
   });
 });
 

@@ -28,7 +28,16 @@ import {
 } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
 import { rebuildStats, runStatsPass, startStatsAggregator } from "../../src/stats/aggregator.ts";
-import { breakdown, comparison, indicators, monthly, statsUpdatedAt } from "../../src/stats/query.ts";
+import { emptyHistogram } from "../../src/stats/buckets.ts";
+import { C, type CounterName, emptyCounters } from "../../src/stats/counters.ts";
+import {
+  breakdown,
+  comparison,
+  indicators,
+  monthly,
+  sliceMonthly,
+  statsUpdatedAt,
+} from "../../src/stats/query.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 
 let p: TestPlatform;
@@ -406,5 +415,281 @@ describe("statistics from case events", () => {
     await expect(monthly(db(), { national: true }, { from: "2026-12", to: "2026-11" })).rejects.toThrow(
       RangeError,
     );
+  });
+});
+
+describe("a set of municipalities", () => {
+  // Made-up aggregates of three other municipalities (Prishtinë's are the cases above): A and B form the
+  // set, C is left out. June 2025: A received 3, acknowledged all three within the standard in about three
+  // hours, answered 1 of 2 decided first responses on time, resolved 1, one rated 5, one overdue now; B
+  // received 1, acknowledged it late after ten and a half working days, answered on time, resolved it, rated
+  // 2, escalated twice. A also received 2 in May, still open, one of them overdue now. C received 5 in June.
+  let a: number;
+  let b: number;
+  let c: number;
+  const JUNE = { from: "2025-06", to: "2025-06" };
+  const MAY_JUNE = { from: "2025-05", to: "2025-06" };
+
+  /** Counters by name; a histogram as {bucket: count}. */
+  const counters = (named: Partial<Record<CounterName, number>>) => {
+    const out = emptyCounters();
+    for (const [name, n] of Object.entries(named)) out[C[name as CounterName]] = n;
+    return out;
+  };
+  const histogram = (buckets: Record<number, number> = {}) => {
+    const out = emptyHistogram();
+    for (const [i, n] of Object.entries(buckets)) out[Number(i)] = n;
+    return out;
+  };
+  const monthRow = (
+    municipalityId: number,
+    month: string,
+    named: Partial<Record<CounterName, number>>,
+    finishedInMonth: number,
+    ack: Record<number, number> = {},
+  ) => ({
+    municipalityId,
+    month: `${month}-01`,
+    counters: counters(named),
+    finishedInMonth,
+    ackHist: histogram(ack),
+    responseHist: histogram(),
+    resolutionHist: histogram(),
+  });
+
+  beforeAll(async () => {
+    const others = (await db().select().from(municipalities).orderBy(asc(municipalities.id))).filter(
+      (m) => m.id !== prishtine,
+    );
+    [a, b, c] = others.map((m) => m.id) as [number, number, number];
+    const aJune = {
+      received: 3,
+      acknowledged: 3,
+      ack_decided: 3,
+      ack_met: 3,
+      responded: 2,
+      response_decided: 2,
+      response_met: 1,
+      resolved: 1,
+      resolved_ever: 1,
+      finished: 1,
+      satisfaction_sum: 5,
+      satisfaction_count: 1,
+      overdue: 1,
+    };
+    const bJune = {
+      received: 1,
+      acknowledged: 1,
+      ack_decided: 1,
+      ack_met: 0,
+      responded: 1,
+      response_decided: 1,
+      response_met: 1,
+      resolved: 1,
+      resolved_ever: 1,
+      finished: 1,
+      satisfaction_sum: 2,
+      satisfaction_count: 1,
+      escalated: 1,
+      escalations: 2,
+    };
+    await db()
+      .insert(statsMonth)
+      .values([
+        // Bucket 1 holds (0, 0.25] working days (read as 0.125); bucket 41, (10, 11] (read as 10.5).
+        monthRow(a, "2025-06", aJune, 1, { 1: 3 }),
+        monthRow(b, "2025-06", bJune, 1, { 41: 1 }),
+        monthRow(a, "2025-05", { received: 2, overdue: 1 }, 0),
+        monthRow(c, "2025-06", { received: 5 }, 0),
+      ]);
+    const part = (municipalityId: number, channel: string, named: Partial<Record<CounterName, number>>) => ({
+      municipalityId,
+      month: "2025-06-01",
+      type: "issue_report",
+      categoryId: 1,
+      channel,
+      departmentId: 0,
+      counters: counters(named),
+    });
+    await db()
+      .insert(statsBreakdown)
+      .values([part(a, "web", aJune), part(b, "phone", bJune), part(c, "web", { received: 5 })]);
+  });
+
+  it("are their members' aggregates summed, with medians from the summed histograms", async () => {
+    const set = await indicators(db(), { municipalityIds: [a, b] }, JUNE);
+    expect(set).toEqual({
+      received: 4,
+      acknowledged: 4,
+      ackWithinShare: 3 / 4,
+      // Four times: three at 0.125 and one at 10.5. The median is the second (0.125), not the average of
+      // A's and B's medians (5.3125); the 90th percentile is the fourth.
+      ackMedianDays: 0.125,
+      ackP90Days: 10.5,
+      firstResponseMedianDays: null,
+      firstResponseP90Days: null,
+      answeredWithinShare: 2 / 3,
+      resolutionMedianDays: null,
+      resolutionP90Days: null,
+      resolutionWithinShare: null,
+      resolutionRate: 2 / 4,
+      // Open at the end of June: A's two of May, and the four of June less the two finished.
+      backlog: 4,
+      // Now, whatever the period: A's of May and of June.
+      overdue: 2,
+      reopenRate: 0,
+      satisfactionAverage: 3.5,
+      satisfactionCount: 2,
+      escalations: 2,
+    });
+    // A municipality listed twice counts once; a set of one is that municipality.
+    expect(await indicators(db(), { municipalityIds: [b, a, b] }, JUNE)).toEqual(set);
+    expect(await indicators(db(), { municipalityIds: [a] }, JUNE)).toEqual(
+      await indicators(db(), { municipalityId: a }, JUNE),
+    );
+    // Every municipality together is the nation.
+    const all = (await db().select({ id: municipalities.id }).from(municipalities)).map((m) => m.id);
+    expect(await indicators(db(), { municipalityIds: all }, MAY_JUNE)).toEqual(
+      await indicators(db(), { national: true }, MAY_JUNE),
+    );
+    // No municipality: nothing counted.
+    expect(await indicators(db(), { municipalityIds: [] }, JUNE)).toMatchObject({
+      received: 0,
+      backlog: 0,
+      overdue: 0,
+      ackMedianDays: null,
+    });
+  });
+
+  it("give their months and breakdowns the same way", async () => {
+    const months = await monthly(db(), { municipalityIds: [a, b] }, MAY_JUNE);
+    expect(months.map((m) => [m.month, m.received, m.backlog, m.overdue, m.ackMedianDays])).toEqual([
+      ["2025-05", 2, 2, 1, null],
+      ["2025-06", 4, 4, 1, 0.125],
+    ]);
+    expect(await breakdown(db(), { municipalityIds: [a, b] }, JUNE, "channel")).toEqual([
+      { key: "web", received: 3, answeredWithinShare: null, resolutionRate: null },
+      { key: "phone", received: 1, answeredWithinShare: null, resolutionRate: null },
+    ]);
+  });
+
+  it("refuse ids that are not ids", async () => {
+    await expect(indicators(db(), { municipalityIds: [a, 1.5] }, JUNE)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("a department or a category of a municipality", () => {
+  // Made-up breakdown rows of a fourth municipality, March to May 2025. Department 7: in March 6 potholes by
+  // web (5 of 6 acknowledged in time, 3 of 6 answered in time, 4 resolved, 1 merged, reopened 1 of 5
+  // answered, 4 ratings summing 16, 2 escalations, 1 overdue now) and 2 requests by phone (both answered in
+  // time); none in April; in May 3 potholes, none answered in time; and one in June, outside the period.
+  // Department 8: 4 potholes in March.
+  let d: number;
+  const SPRING = { from: "2025-03", to: "2025-05" };
+  const row = (
+    month: string,
+    departmentId: number,
+    categoryId: number,
+    channel: string,
+    named: Partial<Record<CounterName, number>>,
+  ) => {
+    const counters = emptyCounters();
+    for (const [name, value] of Object.entries(named)) counters[C[name as CounterName]] = value;
+    return {
+      municipalityId: d,
+      month: `${month}-01`,
+      type: "issue_report",
+      categoryId,
+      channel,
+      departmentId,
+      counters,
+    };
+  };
+
+  beforeAll(async () => {
+    const others = (await db().select().from(municipalities).orderBy(asc(municipalities.id))).filter(
+      (m) => m.id !== prishtine,
+    );
+    d = others[3]!.id;
+    await db()
+      .insert(statsBreakdown)
+      .values([
+        row("2025-03", 7, 1, "web", {
+          received: 6,
+          acknowledged: 6,
+          ack_decided: 6,
+          ack_met: 5,
+          response_decided: 6,
+          response_met: 3,
+          resolved: 4,
+          merged: 1,
+          resolved_ever: 5,
+          reopened: 1,
+          satisfaction_sum: 16,
+          satisfaction_count: 4,
+          escalations: 2,
+          overdue: 1,
+        }),
+        row("2025-03", 7, 2, "phone", { received: 2, response_decided: 2, response_met: 2 }),
+        row("2025-05", 7, 1, "web", { received: 3, response_decided: 3 }),
+        row("2025-06", 7, 1, "web", { received: 9 }),
+        row("2025-03", 8, 1, "web", { received: 4 }),
+      ]);
+  });
+
+  it("follow it month by month with the breakdowns' definitions, no share of fewer than 5 cases given", async () => {
+    const { months, total } = await sliceMonthly(db(), { municipalityId: d, departmentId: 7 }, SPRING);
+    expect(months.map((m) => m.month)).toEqual(["2025-03", "2025-04", "2025-05"]);
+    expect(months[0]).toEqual({
+      month: "2025-03",
+      received: 8,
+      acknowledged: 6,
+      ackWithinShare: 5 / 6,
+      answeredWithinShare: 5 / 8,
+      resolutionWithinShare: null,
+      resolutionRate: 4 / 7,
+      reopenRate: 1 / 5,
+      // Four ratings: their average would tell each of them.
+      satisfactionAverage: null,
+      satisfactionCount: 4,
+      escalations: 2,
+      overdue: 1,
+    });
+    expect(months[1]).toMatchObject({ received: 0, answeredWithinShare: null, resolutionRate: null });
+    // 0 of 3 answered in time: three cases, so not given.
+    expect(months[2]).toMatchObject({ received: 3, answeredWithinShare: null, resolutionRate: null });
+    expect(total).toMatchObject({
+      received: 11,
+      ackWithinShare: 5 / 6,
+      answeredWithinShare: 5 / 11,
+      resolutionRate: 4 / 10,
+      satisfactionAverage: null,
+      escalations: 2,
+    });
+    // The period's total is the department's row of the breakdown.
+    const byDepartment = await breakdown(db(), { municipalityId: d }, SPRING, "department");
+    expect(byDepartment.find((r) => r.key === 7)).toEqual({
+      key: 7,
+      received: total.received,
+      answeredWithinShare: total.answeredWithinShare,
+      resolutionRate: total.resolutionRate,
+    });
+  });
+
+  it("count a category across the municipality's departments", async () => {
+    const { months, total } = await sliceMonthly(db(), { municipalityId: d, categoryId: 1 }, SPRING);
+    expect(months.map((m) => [m.month, m.received])).toEqual([
+      ["2025-03", 10],
+      ["2025-04", 0],
+      ["2025-05", 3],
+    ]);
+    const byCategory = await breakdown(db(), { municipalityId: d }, SPRING, "category");
+    expect(byCategory.find((r) => r.key === 1)?.received).toBe(total.received);
+    await expect(sliceMonthly(db(), { municipalityId: d, departmentId: 1.5 }, SPRING)).rejects.toThrow(
+      RangeError,
+    );
+    await expect(
+      sliceMonthly(db(), { municipalityId: d, categoryId: 1 }, { from: "2025-05", to: "2025-03" }),
+    ).rejects.toThrow(RangeError);
   });
 });

@@ -120,6 +120,7 @@ export async function calendarRoutes(app: FastifyInstance) {
     db,
     now: clock.now(),
     calendar: { code, weekend: profile.weekend },
+    timeZone: profile.timeZone,
     actorId: req.user!.id,
     ip: req.ip,
   });

@@ -16,6 +16,7 @@ import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { textField } from "../../web/textField.ts";
+import { restoreDemoDocuments } from "./demo.ts";
 import { consultationFigures } from "./figures.ts";
 import { MAX_DOCUMENT_BYTES } from "./manageConsultation.ts";
 import { type ConsultationRow, consultationPath, MAX_COMMENT_CHARS, stageOf } from "./model.ts";
@@ -112,6 +113,15 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     },
   });
   await app.register(staffRoutes);
+
+  // The demo's PDF is seeded with the database, which has no store: put it there once the app is ready.
+  app.addHook("onReady", async () => {
+    try {
+      if (await restoreDemoDocuments(db, store)) app.log.info("demo consultation document stored");
+    } catch (e) {
+      app.log.warn({ err: e }, "could not store the demo consultation document");
+    }
+  });
 
   async function municipalityOf(id: number) {
     const [m] = await db
@@ -493,6 +503,8 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     "supports",
     "disposition",
     "reason",
+    // Last, so that files read by column position keep their columns.
+    "reply_to_hidden",
   ] as const;
 
   const reportRows = (r: NonNullable<Awaited<ReturnType<typeof reported>>>, lang: FastifyRequest["lang"]) =>
@@ -508,6 +520,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
       supports: k.supportCount,
       disposition: k.disposition,
       reason: k.reason,
+      reply_to_hidden: k.parentHidden,
     }));
 
   app.get<IdParams>("/consultations/:id/report.csv", async (req, reply) => {
@@ -546,6 +559,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
         comments: r.comments.map((k) => ({
           id: k.id,
           replyTo: k.parentId,
+          replyToHidden: k.parentHidden,
           sectionId: k.sectionId,
           author: k.author,
           language: k.language,

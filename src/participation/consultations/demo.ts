@@ -1,13 +1,15 @@
-// Demo consultations in Prishtinë: the 2027 budget, open, with three sections and a few comments; and a
-// parking regulation, closed, every comment with its disposition and the report published. The open one is
-// made first, so the page samples find it as consultation 1 and the reported one as 2.
-import { sql } from "drizzle-orm";
+// Demo consultations in Prishtinë: the 2027 budget, open, with three sections, a few comments and a PDF
+// summary; and a parking regulation, closed, every comment with its disposition and the report published.
+// The open one is made first, so the page samples find it as consultation 1 and the reported one as 2.
+import { eq, sql } from "drizzle-orm";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import { addDays, localDateOf } from "../../calendar/zone.ts";
-import type { Tx } from "../../db/client.ts";
+import type { PhotoStore } from "../../cases/photos/storage.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import {
   consultationCommentSupports,
   consultationComments,
+  consultationDocuments,
   consultationFollowers,
   consultationSections,
   type LocalizedText,
@@ -22,6 +24,71 @@ export interface DemoDeps {
 }
 
 const DAY = 86_400_000;
+
+/**
+ * A one-page PDF 1.4 with a few lines of text (Helvetica in WinAnsi: Latin-1 letters such as ë and ç, not
+ * č, ć or đ), its cross-reference table counted byte by byte: a real file any reader opens, made here
+ * rather than kept as a binary in the repository.
+ */
+export function demoPdf(lines: readonly string[]): Buffer {
+  const text = lines.map((l) => `(${l.replace(/[\\()]/g, "\\$&")}) Tj T*`).join("\n");
+  const stream = `BT\n/F1 12 Tf\n16 TL\n72 770 Td\n${text}\nET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    `<< /Length ${Buffer.byteLength(stream, "latin1")} >>\nstream\n${stream}\nendstream`,
+  ];
+  let pdf = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  for (const [i, body] of objects.entries()) {
+    offsets.push(Buffer.byteLength(pdf, "latin1"));
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  }
+  const xref = Buffer.byteLength(pdf, "latin1");
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) pdf += `${String(o).padStart(10, "0")} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
+/** The demo budget's PDF: a fixed key in the upload store, its bytes made by demoPdf. */
+export const DEMO_DOCUMENT = {
+  key: "de/de3c0000-0000-4000-8000-000000000001.pdf",
+  title: "Projektbuxheti 2027 – përmbledhja / Nacrt budžeta 2027 – sažetak",
+  fileName: "projektbuxheti-2027.pdf",
+  bytes: demoPdf([
+    "Komuna e Prishtinës - Projektbuxheti 2027 (përmbledhje)",
+    "Opstina Pristina - Nacrt budzeta za 2027. (sazetak)",
+    "",
+    "Të hyrat / Prihodi: 118 000 000 EUR",
+    "Arsimi / Obrazovanje: 41 %   Shëndetësia / Zdravstvo: 17 %",
+    "Investimet kapitale / Kapitalne investicije: rrugët, kopshtet, ndriçimi LED",
+    "",
+    "Dokument demonstrues i E-Komunës. / Demonstracioni dokument E-Komune.",
+  ]),
+};
+
+/**
+ * Puts the demo's PDF into the upload store when a demo consultation lists it and the store lacks it:
+ * the demo is seeded in a database transaction that has no store, so the app does it once it is ready.
+ */
+export async function restoreDemoDocuments(db: Db, store: PhotoStore): Promise<boolean> {
+  const [listed] = await db
+    .select({ id: consultationDocuments.id })
+    .from(consultationDocuments)
+    .where(eq(consultationDocuments.storageKey, DEMO_DOCUMENT.key))
+    .limit(1);
+  if (!listed) return false;
+  const there = await store.get(DEMO_DOCUMENT.key);
+  if (there) {
+    there.body.destroy();
+    return false;
+  }
+  await store.put(DEMO_DOCUMENT.key, DEMO_DOCUMENT.bytes, "application/pdf");
+  return true;
+}
 
 interface DemoComment {
   by: string;
@@ -47,6 +114,7 @@ async function consultation(
     report?: { at: Date; summary: LocalizedText };
     sections: { heading: LocalizedText; body: LocalizedText }[];
     comments: DemoComment[];
+    documents?: (typeof DEMO_DOCUMENT)[];
   },
 ): Promise<number> {
   const municipalityId = d.municipalityId("prishtine");
@@ -70,6 +138,16 @@ async function consultation(
       .returning({ id: consultationSections.id });
     sectionIds.push(row!.id);
   }
+  for (const [i, doc] of (c.documents ?? []).entries())
+    await tx.insert(consultationDocuments).values({
+      consultationId: id,
+      title: doc.title,
+      fileName: doc.fileName,
+      storageKey: doc.key,
+      bytes: doc.bytes.length,
+      position: i + 1,
+      createdAt: new Date(c.publishedAt.getTime() - DAY),
+    });
   const commentIds: number[] = [];
   for (const [i, k] of c.comments.entries()) {
     const [row] = await tx
@@ -122,6 +200,7 @@ export async function seedDemoConsultations(tx: Tx, d: DemoDeps): Promise<void> 
     opensOn: addDays(today, -5),
     closesOn: addDays(today, 14),
     publishedAt: new Date(d.now.getTime() - 7 * DAY),
+    documents: [DEMO_DOCUMENT],
     sections: [
       {
         heading: { sq: "1. Të hyrat", sr: "1. Prihodi", en: "1. Revenue" },

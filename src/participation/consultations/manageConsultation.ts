@@ -1,6 +1,7 @@
 // The coordinator's commands on a consultation: save it (a new draft, or changes within what its stage
-// allows), its sections while a draft, its PDF documents while a draft, and publishing it. Each writes its
-// audit entry in the same transaction; outcomes have names, mapped to messages by the routes.
+// allows), its sections while a draft, its PDF documents (added at any stage, removed only from a draft),
+// and publishing it. Each writes its audit entry in the same transaction; outcomes have names, mapped to
+// messages by the routes.
 import { and, asc, eq, max, sql } from "drizzle-orm";
 import { appendAudit } from "../../audit/audit.ts";
 import { localDateOf } from "../../calendar/zone.ts";
@@ -205,9 +206,12 @@ export function moveSection(d: ManageDeps, id: number, sectionId: number, direct
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
-export type DocumentResult = DraftResult | { ok: false; reason: "not_pdf" | "too_large" };
+export type DocumentResult = { ok: true } | { ok: false; reason: "not_found" | "not_pdf" | "too_large" };
 
-/** Stores a PDF (checked by its first bytes) and lists it on the draft. */
+/**
+ * Stores a PDF (checked by its first bytes) and lists it on the consultation, with the day it was added:
+ * while a draft, and after publication too (the minutes of a hearing, a corrected annex).
+ */
 export async function addDocument(
   d: ManageDeps,
   store: PhotoStore,
@@ -218,40 +222,73 @@ export async function addDocument(
   if (!doc.bytes.subarray(0, 5).equals(Buffer.from("%PDF-"))) return { ok: false, reason: "not_pdf" };
   const c = await ownConsultation(d.db, d.municipalityId, id);
   if (!c) return { ok: false, reason: "not_found" };
-  if (c.publishedAt) return { ok: false, reason: "not_draft" };
   const key = newDocumentKey();
-  // The file first: a row never names a missing file; a file without a row (the draft published in
-  // between) is an orphan, removed below.
+  // The file first: a row never names a missing file; a file whose row was not written is removed below.
   await store.put(key, doc.bytes, "application/pdf");
-  const result = await onDraft(d, id, async (tx) => {
+  const result = await d.db.transaction(async (tx) => {
+    // Locked: two uploads at once take the next positions one after the other.
+    const [locked] = await tx
+      .select()
+      .from(consultations)
+      .where(and(eq(consultations.id, id), eq(consultations.municipalityId, d.municipalityId)))
+      .for("update");
+    if (!locked) return { ok: false, reason: "not_found" } as const;
     const [last] = await tx
       .select({ n: max(consultationDocuments.position) })
       .from(consultationDocuments)
       .where(eq(consultationDocuments.consultationId, id));
-    await tx.insert(consultationDocuments).values({
-      consultationId: id,
-      title: doc.title,
-      fileName: doc.fileName,
-      storageKey: key,
-      bytes: doc.bytes.length,
-      position: (last?.n ?? 0) + 1,
-      createdAt: d.now,
+    const [row] = await tx
+      .insert(consultationDocuments)
+      .values({
+        consultationId: id,
+        title: doc.title,
+        fileName: doc.fileName,
+        storageKey: key,
+        bytes: doc.bytes.length,
+        position: (last?.n ?? 0) + 1,
+        createdAt: d.now,
+      })
+      .returning({ id: consultationDocuments.id });
+    await appendAudit(tx, {
+      at: d.now,
+      actorId: d.actorId,
+      action: "consultation.document_add",
+      subjectType: "consultation",
+      subjectId: String(id),
+      municipalityId: d.municipalityId,
+      data: {
+        document: row!.id,
+        title: doc.title,
+        bytes: doc.bytes.length,
+        stage: stageOf(locked, localDateOf(d.now, d.timeZone)),
+      },
     });
-    return true;
+    return { ok: true } as const;
   });
   if (!result.ok) await store.delete(key);
   return result;
 }
 
+/** Removes a document of a draft; once published, documents are kept for the record. */
 export async function removeDocument(d: ManageDeps, store: PhotoStore, id: number, docId: string) {
   let key: string | undefined;
   const result = await onDraft(d, id, async (tx) => {
     const [gone] = await tx
       .delete(consultationDocuments)
       .where(and(eq(consultationDocuments.id, docId), eq(consultationDocuments.consultationId, id)))
-      .returning({ key: consultationDocuments.storageKey });
-    key = gone?.key;
-    return !!gone;
+      .returning({ key: consultationDocuments.storageKey, title: consultationDocuments.title });
+    if (!gone) return false;
+    key = gone.key;
+    await appendAudit(tx, {
+      at: d.now,
+      actorId: d.actorId,
+      action: "consultation.document_remove",
+      subjectType: "consultation",
+      subjectId: String(id),
+      municipalityId: d.municipalityId,
+      data: { document: docId, title: gone.title },
+    });
+    return true;
   });
   if (result.ok && key) await store.delete(key);
   return result;

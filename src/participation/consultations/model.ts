@@ -45,30 +45,43 @@ export type DateProblem =
   | { field: "closesOn"; reason: "closes_before_opening" | "too_short" | "closing_earlier" | "closed" };
 
 /**
- * Whether a consultation may have these dates, given what it had (undefined for a new one) and today.
- * A draft or an upcoming consultation may move both dates, never opening in the past nor shorter than
- * the minimum; once open only the closing date may move, and only later; once closed, neither.
+ * Whether a consultation may have these dates, given what it had (undefined for a new one) and today:
+ * every problem, at most one per date. A draft or an upcoming consultation may move both dates, never
+ * opening in the past nor shorter than the minimum; once open only the closing date may move, and only
+ * later; once closed, neither.
  */
+export function dateProblems(
+  next: { opensOn: LocalDate; closesOn: LocalDate },
+  before: Pick<ConsultationRow, "publishedAt" | "reportPublishedAt" | "opensOn" | "closesOn"> | undefined,
+  today: LocalDate,
+  minDays: number,
+): DateProblem[] {
+  const stage = before ? stageOf(before, today) : "draft";
+  if (stage === "closed" || stage === "reported") return [{ field: "closesOn", reason: "closed" }];
+  const problems: DateProblem[] = [];
+  if (stage === "open") {
+    if (next.opensOn !== before!.opensOn) problems.push({ field: "opensOn", reason: "opening_locked" });
+    if (next.closesOn < before!.closesOn) problems.push({ field: "closesOn", reason: "closing_earlier" });
+    return problems;
+  }
+  // A draft keeps the day it was saved with until it is published; a changed or new opening day is
+  // checked against today (publishing checks it again).
+  if ((!before || next.opensOn !== before.opensOn) && next.opensOn < today)
+    problems.push({ field: "opensOn", reason: "opens_in_past" });
+  if (next.closesOn < next.opensOn) problems.push({ field: "closesOn", reason: "closes_before_opening" });
+  else if (periodDays(next.opensOn, next.closesOn) < minDays)
+    problems.push({ field: "closesOn", reason: "too_short" });
+  return problems;
+}
+
+/** The first of dateProblems, for the commands that refuse on it. */
 export function checkDates(
   next: { opensOn: LocalDate; closesOn: LocalDate },
   before: Pick<ConsultationRow, "publishedAt" | "reportPublishedAt" | "opensOn" | "closesOn"> | undefined,
   today: LocalDate,
   minDays: number,
 ): DateProblem | undefined {
-  const stage = before ? stageOf(before, today) : "draft";
-  if (stage === "closed" || stage === "reported") return { field: "closesOn", reason: "closed" };
-  if (stage === "open") {
-    if (next.opensOn !== before!.opensOn) return { field: "opensOn", reason: "opening_locked" };
-    if (next.closesOn < before!.closesOn) return { field: "closesOn", reason: "closing_earlier" };
-    return undefined;
-  }
-  // A draft keeps the day it was saved with until it is published; a changed or new opening day is
-  // checked against today (publishing checks it again).
-  if ((!before || next.opensOn !== before.opensOn) && next.opensOn < today)
-    return { field: "opensOn", reason: "opens_in_past" };
-  if (next.closesOn < next.opensOn) return { field: "closesOn", reason: "closes_before_opening" };
-  if (periodDays(next.opensOn, next.closesOn) < minDays) return { field: "closesOn", reason: "too_short" };
-  return undefined;
+  return dateProblems(next, before, today, minDays)[0];
 }
 
 export const isLocalDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isValidLocalDate(s);

@@ -1,7 +1,7 @@
 // The public consultation pages: a municipality's consultations with their stage and this year's figures,
 // one consultation (summary, documents, linked meetings, sections, comments, the comment form), the reply
 // and abuse-report forms, and the published report.
-import { formatDateTime } from "../../cases/web/casePages.tsx";
+import { formatDateTime, formatDay } from "../../cases/web/casePages.tsx";
 import type { consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
@@ -301,6 +301,7 @@ export function DetailPage(p: DetailProps) {
               <a href={documentPath(c.id, d.id)} download="" safe>
                 {t(`${K}.detail.document`, { title: d.title, size: kilobytes(d.bytes) })}
               </a>
+              <DocumentDate ctx={p.ctx} at={d.createdAt} />
             </li>
           ))}
         </ul>
@@ -379,6 +380,18 @@ export function DetailPage(p: DetailProps) {
         />
       )}
     </Layout>
+  );
+}
+
+/** The day a document was added: those added after publication (minutes, a corrected annex) say when. */
+export function DocumentDate(p: { ctx: PageContext; at: Date }) {
+  return (
+    <>
+      {" · "}
+      <time datetime={p.at.toISOString()} safe>
+        {p.ctx.t(`${K}.detail.documentAdded`, { date: formatDay(p.ctx, p.at) })}
+      </time>
+    </>
   );
 }
 
@@ -517,6 +530,7 @@ export function ReportPage(p: {
     { id: null, heading: t(`${K}.detail.wholeComments`) },
     ...p.sections.map((s) => ({ id: s.id, heading: localized(s.heading, lang) })),
   ];
+  const authors = new Map(p.comments.map((k) => [k.id, k.author]));
   return (
     <Layout ctx={p.ctx} title={title} municipality={p.municipality}>
       <a class="back-link" href={consultationPath(c.id)} safe>
@@ -580,7 +594,15 @@ export function ReportPage(p: {
                   <li id={`comment-${k.id}`} class="timeline__event">
                     <p>
                       <strong safe>{k.author}</strong>
-                      {k.parentId ? <span safe>{` · ${t(`${K}.report.reply`)}`}</span> : null}
+                      {k.parentId !== null ? (
+                        <>
+                          {" · "}
+                          <a href={`#comment-${k.parentId}`} safe>
+                            {t(`${K}.report.replyTo`, { author: authors.get(k.parentId) ?? "" })}
+                          </a>
+                        </>
+                      ) : null}
+                      {k.parentHidden ? <span safe>{` · ${t(`${K}.report.replyToHidden`)}`}</span> : null}
                     </p>
                     <p lang={htmlLang(k.language as "sq")}>
                       <Lines text={k.body} />

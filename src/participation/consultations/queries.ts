@@ -170,7 +170,13 @@ export async function consultationView(
 
 export interface ReportComment {
   id: number;
+  /** The comment it replies to, when that one is in the report too. */
   parentId: number | null;
+  /**
+   * A reply to a comment hidden by moderation: shown in its place with that said, never under a
+   * placeholder (the hidden comment has no disposition and counts in no total).
+   */
+  parentHidden: boolean;
   sectionId: number | null;
   author: string;
   body: string;
@@ -193,11 +199,14 @@ export async function reportData(db: Db, c: ConsultationRow, participant: (n: nu
     .where(and(eq(consultationComments.consultationId, c.id), isNull(consultationComments.hiddenAt)))
     .orderBy(asc(consultationComments.createdAt), asc(consultationComments.id));
   const numbers = new Map<string, number>();
+  const inReport = new Set(rows.map((r) => r.comment.id));
   const comments: ReportComment[] = rows.map(({ comment: k, name }) => {
     if (!numbers.has(k.authorId)) numbers.set(k.authorId, numbers.size + 1);
+    const parentShown = k.parentId !== null && inReport.has(k.parentId);
     return {
       id: k.id,
-      parentId: k.parentId,
+      parentId: parentShown ? k.parentId : null,
+      parentHidden: k.parentId !== null && !parentShown,
       sectionId: k.sectionId,
       author: k.showName ? name : participant(numbers.get(k.authorId)!),
       body: k.body,

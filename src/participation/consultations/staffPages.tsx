@@ -27,7 +27,7 @@ import {
   staffPath,
 } from "./model.ts";
 import type { hiddenComments, QueueItem } from "./moderate.ts";
-import { documentPath } from "./publicPages.tsx";
+import { DocumentDate, documentPath } from "./publicPages.tsx";
 import type { ListRow } from "./queries.ts";
 import { Day, K, Lines, Loc, LocalizedFields, StageTag, type Values } from "./ui.tsx";
 
@@ -397,6 +397,7 @@ export function ManagePage(p: {
             <a href={documentPath(c.id, d.id)} download="" safe>
               {d.title}
             </a>
+            <DocumentDate ctx={p.ctx} at={d.createdAt} />
             {draft && p.canManage ? (
               <PostForm action={`${base}/documents/${d.id}/remove`} csrf={p.ctx.csrf} class="inline-form">
                 {" "}
@@ -408,10 +409,11 @@ export function ManagePage(p: {
           </li>
         ))}
       </ul>
-      {draft && p.canManage ? (
+      {p.canManage ? (
         <form method="post" action={`${base}/documents`} enctype="multipart/form-data" novalidate>
           <input type="hidden" name="_csrf" value={p.ctx.csrf} />
           <h3 safe>{t(`${S}.manage.upload`)}</h3>
+          {draft ? null : <p safe>{t(`${S}.manage.uploadPublished`)}</p>}
           <Field
             t={t}
             name="title"
@@ -550,6 +552,31 @@ export function DispositionsPage(p: {
   const title = t(`${S}.dispositions.title`);
   const locked = p.stage === "reported";
   const errors = { ...p.form.errors, ...p.report.errors };
+  const listed = new Set(p.comments.map((k) => k.id));
+  const commentHeading = (k: CommentRow) => {
+    const section = k.sectionId ? p.sectionNames.get(k.sectionId) : undefined;
+    return t(`${S}.dispositions.comment`, {
+      n: k.id,
+      on: section ? localized(section, lang) : t(`${K}.form.onWhole`),
+    });
+  };
+  const CommentText = ({ k }: { k: CommentRow }) => (
+    <>
+      {k.parentId === null ? null : listed.has(k.parentId) ? (
+        <p>
+          <a href={`#comment-${k.parentId}`} safe>
+            {t(`${S}.dispositions.replyTo`, { n: k.parentId })}
+          </a>
+        </p>
+      ) : (
+        // Its comment was hidden by moderation: no disposition is owed for it, and the report says so.
+        <p safe>{t(`${K}.report.replyToHidden`)}</p>
+      )}
+      <p lang={htmlLang(k.language as "sq")}>
+        <Lines text={k.body} />
+      </p>
+    </>
+  );
   const order = [
     ...p.comments.flatMap((k) => [`disposition-${k.id}`, `reason-${k.id}`]),
     "form",
@@ -571,40 +598,47 @@ export function DispositionsPage(p: {
         {locked ? t(`${S}.dispositions.locked`) : t(`${S}.dispositions.missing`, { count: p.missing })}
       </p>
       {p.comments.length === 0 ? <p safe>{t(`${S}.dispositions.none`)}</p> : null}
-      {p.comments.length > 0 ? (
+      {p.comments.length > 0 && locked ? (
+        // Read-only once the report is out: the dispositions as a list, no form and no fields.
+        <ul class="case-list">
+          {p.comments.map((k) => (
+            <li class="case-card" id={`comment-${k.id}`}>
+              <h2 class="case-card__title" safe>
+                {commentHeading(k)}
+              </h2>
+              <CommentText k={k} />
+              <dl class="summary-list">
+                <div>
+                  <dt safe>{t(`${S}.dispositions.disposition`)}</dt>
+                  <dd class="summary-list__value">
+                    {k.disposition ? <span safe>{t(`${K}.disposition.${k.disposition}`)}</span> : null}
+                  </dd>
+                </div>
+                <div>
+                  <dt safe>{t(`${S}.dispositions.reason`)}</dt>
+                  <dd class="summary-list__value">
+                    <Lines text={k.dispositionReason ?? ""} />
+                  </dd>
+                </div>
+              </dl>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {p.comments.length > 0 && !locked ? (
         <PostForm action={`${base}/dispositions`} csrf={p.ctx.csrf}>
-          {p.comments.map((k) => {
-            const v = (f: string) => p.form.values[`${f}-${k.id}`] ?? "";
-            const section = k.sectionId ? p.sectionNames.get(k.sectionId) : undefined;
-            return (
-              <fieldset class="choice-group panel" id={`comment-${k.id}`}>
-                <legend class="choice-group__legend" safe>
-                  {t(`${S}.dispositions.comment`, {
-                    n: k.id,
-                    on: section ? localized(section, lang) : t(`${K}.form.onWhole`),
-                  })}
-                </legend>
-                {k.parentId ? <p safe>{t(`${S}.dispositions.replyTo`, { n: k.parentId })}</p> : null}
-                <p lang={htmlLang(k.language as "sq")}>
-                  <Lines text={k.body} />
-                </p>
-                {locked ? (
-                  <dl class="summary-list">
-                    <div>
-                      <dt safe>{t(`${S}.dispositions.disposition`)}</dt>
-                      <dd class="summary-list__value">
-                        {k.disposition ? t(`${K}.disposition.${k.disposition}`) : ""}
-                      </dd>
-                    </div>
-                    <div>
-                      <dt safe>{t(`${S}.dispositions.reason`)}</dt>
-                      <dd class="summary-list__value">
-                        <Lines text={k.dispositionReason ?? ""} />
-                      </dd>
-                    </div>
-                  </dl>
-                ) : (
-                  <>
+          {/* Each comment a card, its fields a fieldset without a box of its own: the legend sits inside
+              the card instead of straddling a border. */}
+          <ul class="case-list">
+            {p.comments.map((k) => {
+              const v = (f: string) => p.form.values[`${f}-${k.id}`] ?? "";
+              return (
+                <li class="case-card" id={`comment-${k.id}`}>
+                  <fieldset class="choice-group">
+                    <legend class="choice-group__legend" safe>
+                      {commentHeading(k)}
+                    </legend>
+                    <CommentText k={k} />
                     <SelectField
                       t={t}
                       name={`disposition-${k.id}`}
@@ -624,27 +658,23 @@ export function DispositionsPage(p: {
                       errors={p.form.errors}
                       rows={3}
                     />
-                  </>
-                )}
-                {locked ? null : (
-                  <button
-                    type="submit"
-                    name="save"
-                    value={String(k.id)}
-                    class="button button--secondary"
-                    safe
-                  >
-                    {t(`${S}.dispositions.saveOne`)}
-                  </button>
-                )}
-              </fieldset>
-            );
-          })}
-          {locked ? null : (
-            <button type="submit" name="save" value="all" class="button button--primary" safe>
-              {t(`${S}.dispositions.saveAll`)}
-            </button>
-          )}
+                    <button
+                      type="submit"
+                      name="save"
+                      value={String(k.id)}
+                      class="button button--secondary"
+                      safe
+                    >
+                      {t(`${S}.dispositions.saveOne`)}
+                    </button>
+                  </fieldset>
+                </li>
+              );
+            })}
+          </ul>
+          <button type="submit" name="save" value="all" class="button button--primary" safe>
+            {t(`${S}.dispositions.saveAll`)}
+          </button>
         </PostForm>
       ) : null}
       {locked ? null : (

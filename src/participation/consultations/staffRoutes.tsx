@@ -1,7 +1,8 @@
 // The coordinator's consultation pages under /m/:slug/participation: the list, the details form, sections
-// and documents while a draft, publishing, moderation, dispositions and the report. Each route reads top to
-// bottom: who is asking (the policy table, on the municipality), validate, the command, then 303 with a
-// notice, or the form again (422) with what was typed and the problems at the fields.
+// while a draft, documents (added at any stage, removed only from a draft), publishing, moderation,
+// dispositions and the report. Each route reads top to bottom: who is asking (the policy table, on the
+// municipality), validate, the command, then 303 with a notice, or the form again (422) with what was
+// typed and the problems at the fields.
 import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -38,6 +39,7 @@ import {
   type DateProblem,
   DISPOSITIONS,
   type Disposition,
+  dateProblems,
   isLocalDate,
   moderationPath,
   staffListPath,
@@ -246,20 +248,29 @@ export async function staffRoutes(app: FastifyInstance) {
     },
   );
 
-  async function postDetails(req: Req, reply: FastifyReply, m: Municipality, id: number | undefined) {
+  async function postDetails(req: Req, reply: FastifyReply, found: { m: Municipality; c?: ConsultationRow }) {
+    const { m } = found;
+    const id = found.c?.id;
     const values = valuesOf(req.body, DETAIL_FIELDS);
     const form = check(detailsForm, req.body);
-    if (!form.ok) return sendDetails(req, reply, m, id, { values, errors: form.errors }, 422);
+    // Every problem at once: the fields' own, the department, and the period's rules whenever both dates
+    // are real dates (saving checks the period again, under the consultation's lock).
+    const errors: FieldErrors = form.ok ? {} : { ...form.errors };
+    const department = (values.departmentId ?? "").trim();
+    if (!errors.departmentId && department !== "") {
+      if (!(await departmentsOf(db, m.id)).some((d) => String(d.id) === department))
+        errors.departmentId = `${E}.departmentUnknown`;
+    }
+    const opensOn = (values.opensOn ?? "").trim();
+    const closesOn = (values.closesOn ?? "").trim();
+    if (isLocalDate(opensOn) && isLocalDate(closesOn)) {
+      const { consultationMinDays } = await participationSettingsFor(db, m.id);
+      for (const problem of dateProblems({ opensOn, closesOn }, found.c, today(), consultationMinDays))
+        errors[problem.field] ??= dateError(problem, consultationMinDays)[problem.field]!;
+    }
+    if (!form.ok || Object.keys(errors).length > 0)
+      return sendDetails(req, reply, m, id, { values, errors }, 422);
     const v = form.value as z.infer<typeof detailsForm> & Record<string, string>;
-    if (v.departmentId !== null && !(await departmentsOf(db, m.id)).some((d) => d.id === v.departmentId))
-      return sendDetails(
-        req,
-        reply,
-        m,
-        id,
-        { values, errors: { departmentId: `${E}.departmentUnknown` } },
-        422,
-      );
     const result = await saveConsultation(deps(req, m), id, {
       kind: v.kind,
       title: textOf(v, "title"),
@@ -285,7 +296,7 @@ export async function staffRoutes(app: FastifyInstance) {
   app.post<P>("/m/:slug/participation/consultations/new", async (req, reply) => {
     const m = await guard(req, reply, "consultation.manage");
     if (!m) return reply;
-    return postDetails(req, reply, m, undefined);
+    return postDetails(req, reply, { m });
   });
 
   app.get<P>(
@@ -305,7 +316,7 @@ export async function staffRoutes(app: FastifyInstance) {
   app.post<P>("/m/:slug/participation/consultations/:id/edit", async (req, reply) => {
     const found = await guarded(req, reply, "consultation.manage");
     if (!found) return reply;
-    return postDetails(req, reply, found.m, found.c.id);
+    return postDetails(req, reply, found);
   });
 
   // ── One consultation to manage.
@@ -502,9 +513,7 @@ export async function staffRoutes(app: FastifyInstance) {
       });
       if (!result.ok) {
         if (result.reason === "not_found") return notFound(req, reply);
-        const key = { not_pdf: "fileNotPdf", too_large: "fileTooLarge", not_draft: "notDraft" }[
-          result.reason
-        ];
+        const key = { not_pdf: "fileNotPdf", too_large: "fileTooLarge" }[result.reason];
         return sendManage(
           req,
           reply,
@@ -522,7 +531,17 @@ export async function staffRoutes(app: FastifyInstance) {
     if (!found) return reply;
     if (!/^[0-9a-f-]{36}$/.test(req.params.docId)) return notFound(req, reply);
     const result = await removeDocument(deps(req, found.m), store, found.c.id, req.params.docId);
-    if (!result.ok) return draftRefusal(req, reply, found, result.reason, "upload");
+    if (!result.ok) {
+      if (result.reason === "not_found") return notFound(req, reply);
+      // Published documents are part of the record: a form left open in another tab is refused.
+      return sendManage(
+        req,
+        reply,
+        found,
+        { upload: { values: {}, errors: { form: `${E}.documentKept` } } },
+        422,
+      );
+    }
     return reply.redirect(`${staffPath(found.m.slug, found.c.id)}?done=document_removed`, 303);
   });
 

@@ -3,11 +3,14 @@
 // through the lifecycle (applyTransition), as the system (no actor, like the SLA scheduler); the submitter
 // and the supporters are told, integrations hear of the status change. Safe with any number of processes:
 // proposals are claimed with FOR UPDATE SKIP LOCKED and marked only where still collecting, so each is
-// ended once; a second pass finds nothing to do.
-import { and, asc, eq, isNull, lte } from "drizzle-orm";
+// ended once; a second pass finds nothing to do. A case staff already ended (rejected, closed, answered…)
+// is not touched: it did not expire, and endedProposals.ts closes the pause it may still carry.
+import { and, asc, eq, inArray, isNull, lte } from "drizzle-orm";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import { publishCase } from "../../cases/caseNotices.ts";
 import { applyTransition, slaFor } from "../../cases/commands/applyTransition.ts";
+import { isOpen, OPEN_STATUSES } from "../../cases/lifecycle.ts";
+import type { CaseStatus } from "../../cases/statuses.ts";
 import type { Db } from "../../db/client.ts";
 import { cases, proposals } from "../../db/schema.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
@@ -35,11 +38,13 @@ export async function expireProposals(db: Db, now: Date, ctx: ExpiryContext): Pr
     const due = await db
       .select({ caseId: proposals.caseId })
       .from(proposals)
+      .innerJoin(cases, eq(cases.id, proposals.caseId))
       .where(
         and(
           isNull(proposals.thresholdReachedAt),
           isNull(proposals.expiredAt),
           lte(proposals.supportClosesAt, now),
+          inArray(cases.status, [...OPEN_STATUSES]),
         ),
       )
       .orderBy(asc(proposals.supportClosesAt))
@@ -66,14 +71,10 @@ export async function expireProposals(db: Db, now: Date, ctx: ExpiryContext): Pr
           )
           .for("update", { skipLocked: true });
         if (!p || p.supportClosesAt > now) return false;
-        claimedAny = true;
-        await tx
-          .update(proposals)
-          .set({ expiredAt: now, updatedAt: now })
-          .where(eq(proposals.caseId, caseId));
         const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update");
         const standard = slas.get(caseId);
-        if (!kase || !standard) return true;
+        // Ended by staff meanwhile: not an expiry (endedProposals.ts closes its pause).
+        if (!kase || !standard || !isOpen(kase.status as CaseStatus)) return false;
         const moved = await applyTransition(tx, {
           kase,
           // The lifecycle's one move from an open status to closed; the reason code says why.
@@ -85,8 +86,13 @@ export async function expireProposals(db: Db, now: Date, ctx: ExpiryContext): Pr
           set: { slaPauses: closeOpenPause(kase.slaPauses, now) },
           data: { proposal: "support_window_ended", supports: p.supportCount, threshold: p.threshold },
         });
-        // A case already ended by staff (rejected, say) stays as it is; the proposal is no longer collecting.
-        if (!moved.ok) return true;
+        // Refused (the case changed under us, say): nothing is written, a later pass tries again.
+        if (!moved.ok) return false;
+        claimedAny = true;
+        await tx
+          .update(proposals)
+          .set({ expiredAt: now, updatedAt: now })
+          .where(eq(proposals.caseId, caseId));
         const n = { now, baseUrl: ctx.baseUrl, timeZone: ctx.calendar.timeZone };
         const values = { count: p.supportCount, threshold: p.threshold };
         await tellSubmitter(tx, n, moved.kase, "expired", values);

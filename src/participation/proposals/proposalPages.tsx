@@ -12,7 +12,7 @@ import { Layout } from "../../web/layout.tsx";
 import { CaseMap } from "../../web/map.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { daysLeft, type Stage } from "./proposalRules.ts";
-import { SupportBar } from "./proposalWidgets.tsx";
+import { listHref, Pager, SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals";
 type Municipality = { name: string; slug: string };
@@ -75,6 +75,9 @@ export function ProposalListPage(p: {
   ctx: PageContext;
   municipality: Municipality;
   items: ListItem[];
+  /** How many proposals the filter finds in all, over every page. */
+  total: number;
+  pages: { page: number; pageCount: number };
   filter: ListFilter | "";
   rules: { threshold: number; windowDays: number };
 }) {
@@ -104,7 +107,10 @@ export function ProposalListPage(p: {
         />
         <Button label={t(`${K}.list.apply`)} variant="secondary" />
       </form>
-      <h2 safe>{t(`${K}.list.count`, { count: p.items.length })}</h2>
+      <h2 safe>{t(`${K}.list.count`, { count: p.total })}</h2>
+      {p.pages.pageCount > 1 ? (
+        <p safe>{t(`${K}.pages.showing`, { page: p.pages.page, pages: p.pages.pageCount })}</p>
+      ) : null}
       {p.items.length === 0 ? (
         <p safe>{t(`${K}.list.empty`)}</p>
       ) : (
@@ -133,6 +139,12 @@ export function ProposalListPage(p: {
           ))}
         </ul>
       )}
+      <Pager
+        ctx={ctx}
+        page={p.pages.page}
+        pageCount={p.pages.pageCount}
+        href={(n) => listHref(proposalListPath(p.municipality.slug), { stage: p.filter }, n)}
+      />
     </Layout>
   );
 }
@@ -283,7 +295,17 @@ function SupportAction(p: {
         </p>
       );
     case "supported":
-      return <p safe>{t(`${K}.support.youSupport`)}</p>;
+      return (
+        <>
+          <p safe>{t(`${K}.support.youSupport`)}</p>
+          <PostForm action={`${proposalPath(p.code)}/support/withdraw`} csrf={p.ctx.csrf}>
+            <p class="hint" safe>
+              {t(`${K}.support.withdrawHint`)}
+            </p>
+            <Button label={t(`${K}.support.withdrawButton`)} variant="secondary" />
+          </PostForm>
+        </>
+      );
     case "own":
       return <p safe>{t(`${K}.support.refusals.own_proposal`)}</p>;
     case "verification_required":

@@ -26,8 +26,16 @@ import type { Stage } from "./proposalRules.ts";
 import { proposalStaffRoutes } from "./proposalStaffRoutes.tsx";
 import { type Code, E, K, listItem, routeKit, type Slug, stageFor } from "./routeKit.ts";
 import { supportProposal } from "./supportProposal.ts";
+import { withdrawSupport } from "./withdrawSupport.ts";
 
-const listQuery = z.object({ stage: z.union([z.literal(""), z.enum(LIST_FILTERS)]).optional() });
+const listQuery = z.object({
+  stage: z.union([z.literal(""), z.enum(LIST_FILTERS)]).optional(),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/)
+    .transform(Number)
+    .optional(),
+});
 
 /** States of the pages the browser suite visits besides each route's own sample (see seedDemoProposals). */
 const EXTRA_SAMPLES = [
@@ -55,22 +63,32 @@ export async function proposalRoutes(app: FastifyInstance): Promise<void> {
       const m = await municipalityOf(req.params.slug);
       if (!m) return notFound(req, reply);
       const query = listQuery.safeParse(req.query ?? {});
-      if (!query.success) return sendError(req, reply, 400, "bad_request", req.t(`${E}.query`));
+      if (!query.success) {
+        const stageWrong = query.error.issues.some((i) => i.path[0] === "stage");
+        return sendError(req, reply, 400, "bad_request", req.t(`${E}.${stageWrong ? "query" : "page"}`));
+      }
       const filter = query.data.stage ?? "";
       const now = clock.now();
-      const [rows, settings] = await Promise.all([
-        publishedProposals(db, m.id, true),
+      const [list, settings] = await Promise.all([
+        publishedProposals(db, {
+          municipalityId: m.id,
+          publicOnly: true,
+          now,
+          stages: filter ? FILTER_STAGES[filter] : undefined,
+          page: query.data.page ?? 1,
+        }),
         participationSettingsFor(db, m.id),
       ]);
-      const items = rows
-        .map((r) => listItem(r, now))
-        .filter((i) => filter === "" || FILTER_STAGES[filter].includes(i.facts.stage));
+      // A page past the last (the list shrank since the link was made) is no page.
+      if (list.page > list.pageCount) return notFound(req, reply);
       return sendPage(
         reply,
         <ProposalListPage
           ctx={pageContext(req, reply)}
           municipality={named(req, m)}
-          items={items}
+          items={list.rows.map((r) => listItem(r, now))}
+          total={list.total}
+          pages={{ page: list.page, pageCount: list.pageCount }}
           filter={filter}
           rules={{ threshold: settings.proposalThreshold, windowDays: settings.proposalWindowDays }}
         />,
@@ -203,6 +221,28 @@ export async function proposalRoutes(app: FastifyInstance): Promise<void> {
   });
   // The form's address is no page: coming to it leads to the proposal.
   app.get<Code>("/proposals/:code/support", async (req, reply) =>
+    reply.redirect(proposalPath(req.params.code), 303),
+  );
+
+  const WITHDRAW_STATUS = { not_found: 404, sign_in: 403, not_collecting: 409, not_supported: 409 } as const;
+
+  app.post<Code>("/proposals/:code/support/withdraw", async (req, reply) => {
+    const code = req.params.code;
+    if (!req.user)
+      return reply.redirect(`/login?next=${encodeURIComponent(`${proposalPath(code)}#support`)}`, 303);
+    const result = await withdrawSupport({ db, now: clock.now(), actor: req.actor }, code);
+    if (result.ok) return reply.redirect(`${proposalPath(code)}?done=withdrawn#support`, 303);
+    if (result.reason === "not_found") return notFound(req, reply);
+    const refusal = result.reason === "not_collecting" ? "withdraw_not_collecting" : result.reason;
+    return sendProposal(
+      req,
+      reply,
+      code,
+      WITHDRAW_STATUS[result.reason],
+      req.t(`${K}.support.refusals.${refusal}`),
+    );
+  });
+  app.get<Code>("/proposals/:code/support/withdraw", async (req, reply) =>
     reply.redirect(proposalPath(req.params.code), 303),
   );
 

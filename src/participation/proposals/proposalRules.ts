@@ -58,13 +58,19 @@ export interface StageInput {
   decision: string | null;
 }
 
-/** The stage of a published proposal at `now`: the decision first, then the case's end, then its support. */
+/** Case statuses that end a proposal as "closed" when no decision was recorded (rejected is its own stage). */
+export const CLOSING_CASE_STATUSES = ["closed", "referred", "merged", "answered", "resolved"] as const;
+
+/**
+ * The stage of a published proposal at `now`: the decision first, then the case's end, then its support.
+ * The lists filter by the same rule in SQL (proposalQueries.ts stageSql): change both together.
+ */
 export function stageOf(p: StageInput, now: Date): Stage {
   if (p.decision === "accepted" || p.decision === "rejected") return p.decision;
   if (p.caseStatus === "rejected") return "rejected";
   if (p.expiredAt) return "expired";
   // Answered or resolved without a recorded decision: staff ended it through the case's own page.
-  if (["closed", "referred", "merged", "answered", "resolved"].includes(p.caseStatus)) return "closed";
+  if ((CLOSING_CASE_STATUSES as readonly string[]).includes(p.caseStatus)) return "closed";
   if (p.decision === "under_consideration") return "under_consideration";
   if (p.thresholdReachedAt) return "threshold_reached";
   // The window has passed and the expiry pass has not come yet: no longer collecting all the same.

@@ -23,7 +23,7 @@ import type { ParticipationSettings } from "../settings.ts";
 import { type ListItem, proposalPath, type StageFacts, stageLine } from "./proposalPages.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { DECISIONS, PROGRESS_STATUSES } from "./proposalRules.ts";
-import { SupportBar } from "./proposalWidgets.tsx";
+import { listHref, Pager, SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals.staff";
 type Municipality = { name: string; slug: string };
@@ -85,11 +85,15 @@ export interface QueueItem {
   ackDueAt: Date | null;
 }
 
+type GroupKey = "collecting" | "awaiting_decision" | "decided" | "ended";
+
 export function StaffListPage(p: {
   ctx: PageContext;
   municipality: Municipality;
-  queue: QueueItem[];
-  groups: { key: "collecting" | "awaiting_decision" | "decided" | "ended"; items: ListItem[] }[];
+  queue: { rows: QueueItem[]; total: number; page: number; pageCount: number };
+  groups: { key: GroupKey; items: ListItem[]; total: number; page: number; pageCount: number }[];
+  /** The page of each list now shown (`queue`, and each group's key), kept by the other lists' links. */
+  pages: Record<string, string>;
   notice?: string | undefined;
 }) {
   const { ctx } = p;
@@ -103,6 +107,9 @@ export function StaffListPage(p: {
       </span>
     </a>
   );
+  /** Another page of one list, the others kept, landing on that list's heading. */
+  const pageOf = (list: string, anchor: string) => (n: number) =>
+    `${listHref(staffListPath(p.municipality.slug), { ...p.pages, [list]: n > 1 ? String(n) : "" }, 1)}#${anchor}`;
   return (
     <StaffLayout ctx={ctx} municipality={p.municipality} title={t(`${K}.title`)} notice={p.notice}>
       <p>
@@ -111,9 +118,9 @@ export function StaffListPage(p: {
         </a>
       </p>
       <h2 id="queue" safe>
-        {t(`${K}.groups.moderation`, { count: p.queue.length })}
+        {t(`${K}.groups.moderation`, { count: p.queue.total })}
       </h2>
-      {p.queue.length === 0 ? (
+      {p.queue.rows.length === 0 ? (
         <p safe>{t(`${K}.empty`)}</p>
       ) : (
         <ScrollTable
@@ -126,7 +133,7 @@ export function StaffListPage(p: {
             t(`${K}.col.ackDue`),
           ]}
         >
-          {p.queue.map((q) => (
+          {p.queue.rows.map((q) => (
             <tr>
               <td>{link(q.trackingCode, q.title, q.language)}</td>
               <td safe>{localized(q.categoryName, ctx.lang)}</td>
@@ -136,10 +143,11 @@ export function StaffListPage(p: {
           ))}
         </ScrollTable>
       )}
+      <Pager ctx={ctx} page={p.queue.page} pageCount={p.queue.pageCount} href={pageOf("queue", "queue")} />
       {p.groups.map((g) => (
         <>
           <h2 id={`group-${g.key}`} safe>
-            {t(`${K}.groups.${g.key}`, { count: g.items.length })}
+            {t(`${K}.groups.${g.key}`, { count: g.total })}
           </h2>
           {g.items.length === 0 ? (
             <p safe>{t(`${K}.empty`)}</p>
@@ -158,6 +166,7 @@ export function StaffListPage(p: {
               ))}
             </ScrollTable>
           )}
+          <Pager ctx={ctx} page={g.page} pageCount={g.pageCount} href={pageOf(g.key, `group-${g.key}`)} />
         </>
       ))}
     </StaffLayout>

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Action } from "../../access/policy.ts";
 import { isValidLocalDate } from "../../calendar/zone.ts";
 import { sendPage } from "../../web/context.ts";
-import { notFound } from "../../web/errors.tsx";
+import { notFound, sendError } from "../../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
 import { textField } from "../../web/textField.ts";
@@ -78,6 +78,25 @@ const milestoneForm = z.object({
   milestonePercent: wholeNumber(0, 100, `${E}.percent`, true),
 });
 
+/** The staff list's groups of stages, in the order shown. */
+const STAFF_GROUPS = {
+  collecting: ["collecting"],
+  awaiting_decision: ["threshold_reached", "under_consideration"],
+  decided: ["accepted", "rejected"],
+  ended: ["expired", "closed"],
+} as const satisfies Record<string, readonly Stage[]>;
+const STAFF_GROUP_KEYS = Object.keys(STAFF_GROUPS) as (keyof typeof STAFF_GROUPS)[];
+
+const pageNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/)
+  .transform(Number)
+  .optional();
+const staffListQuery = z.object({
+  queue: pageNumber,
+  ...Object.fromEntries(STAFF_GROUP_KEYS.map((k) => [k, pageNumber])),
+}) as unknown as z.ZodType<Partial<Record<"queue" | keyof typeof STAFF_GROUPS, number>>>;
+
 export async function proposalStaffRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock, named, staffGate, commandDeps, noticeOf } = routeKit(app);
 
@@ -91,25 +110,36 @@ export async function proposalStaffRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const m = await staffGate(req, reply, STAFF_ACTIONS);
       if (!m) return reply;
+      const query = staffListQuery.safeParse(req.query ?? {});
+      if (!query.success) return sendError(req, reply, 400, "bad_request", req.t(`${E}.page`));
+      const pages = query.data;
       const now = clock.now();
-      const [queue, rows] = await Promise.all([
-        awaitingModeration(db, m.id),
-        publishedProposals(db, m.id, false),
+      // The queue and each group are paged on their own (`?queue=2`, `?decided=3`), newest first.
+      const [queue, ...lists] = await Promise.all([
+        awaitingModeration(db, m.id, pages.queue ?? 1),
+        ...STAFF_GROUP_KEYS.map((key) =>
+          publishedProposals(db, {
+            municipalityId: m.id,
+            publicOnly: false,
+            now,
+            stages: STAFF_GROUPS[key],
+            page: pages[key] ?? 1,
+          }),
+        ),
       ]);
-      const items = rows.map((r) => listItem(r, now));
-      const of = (stages: Stage[]) => items.filter((i) => stages.includes(i.facts.stage));
+      // A page past the last (the list shrank since the link was made) is no page.
+      if ([queue, ...lists].some((l) => l.page > l.pageCount)) return notFound(req, reply);
       return sendPage(
         reply,
         <StaffListPage
           ctx={pageContext(req, reply)}
           municipality={named(req, m)}
           queue={queue}
-          groups={[
-            { key: "collecting", items: of(["collecting"]) },
-            { key: "awaiting_decision", items: of(["threshold_reached", "under_consideration"]) },
-            { key: "decided", items: of(["accepted", "rejected"]) },
-            { key: "ended", items: of(["expired", "closed"]) },
-          ]}
+          groups={STAFF_GROUP_KEYS.map((key, i) => {
+            const list = lists[i]!;
+            return { key, ...list, items: list.rows.map((r) => listItem(r, now)) };
+          })}
+          pages={Object.fromEntries(Object.entries(pages).map(([k, v]) => [k, String(v)]))}
           notice={noticeOf(req, 200)}
         />,
       );

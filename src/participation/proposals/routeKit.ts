@@ -27,6 +27,7 @@ export type SlugCode = { Params: { slug: string; code: string } };
 /** What a redirect after a change may announce (`?done=`), each a catalog key under proposals.done. */
 export const DONE = new Set([
   "supported",
+  "withdrawn",
   "threshold",
   "published",
   "rejected",

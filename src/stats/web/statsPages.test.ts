@@ -9,11 +9,14 @@ import {
   breakdownTable,
   type ComparisonRow,
   comparisonTable,
+  indicatorLabel,
   indicatorsTable,
+  monthlyTable,
   type NamedRow,
   orderBreakdown,
   periodText,
   ScopePage,
+  SortableTable,
   sortComparison,
   TRENDS,
   trendTable,
@@ -119,6 +122,25 @@ describe("a breakdown's table", () => {
     ]);
   });
 
+  it("shows small counts as they are on internal pages, each name leading further, the shares still not given", () => {
+    const withLink = (r: NamedRow): NamedRow => ({
+      ...r,
+      href: `/ministry/m/prishtine/categories/${r.code}`,
+    });
+    const table = breakdownTable(
+      ctxOf("en"),
+      period,
+      "category",
+      [withLink(row("potholes", 5, 0.8)), withLink(row("noise", 1, null))],
+      { smallCounts: "shown" },
+    );
+    expect(table.rows.map((r) => r.slice(2).map((c) => c.raw))).toEqual([
+      ["5", "0.8", "0.8"],
+      ["1", "", ""],
+    ]);
+    expect(table.rows[1]![1]!.href).toBe("/ministry/m/prishtine/categories/noise");
+  });
+
   it("lists the big groups biggest first, then the small ones by name, so their order tells nothing", () => {
     const ordered = orderBreakdown("en", [
       row("b-small", 4),
@@ -155,6 +177,24 @@ describe("numbers and months in the page's language", () => {
       ["January 2026", "2026-01"],
       ["1,234", "1234"],
     ]);
+  });
+
+  it("gives indicators month by month, a column each, a header given where the page says more", () => {
+    const table = monthlyTable(
+      ctxOf("en"),
+      { name: "months", caption: "By month" },
+      ["received", "satisfactionAverage", "overdue"],
+      [{ month: "2026-02", received: 12, satisfactionAverage: null, overdue: 3 }],
+      (key) => (key === "overdue" ? "Of these, overdue now" : indicatorLabel(ctxOf("en"), key)),
+    );
+    expect(table.columns.map((c) => [c.key, c.label])).toEqual([
+      ["month", "Month"],
+      ["received", "Inputs received"],
+      ["satisfaction_average", "Average satisfaction (1 to 5)"],
+      ["overdue", "Of these, overdue now"],
+    ]);
+    expect(table.rows[0]!.map((c) => c.raw)).toEqual(["2026-02", "12", "", "3"]);
+    expect(table.rows[0]![0]!.text).toBe("February 2026");
   });
 
   it("names a period by its months", () => {
@@ -207,6 +247,30 @@ describe("the side-by-side table", () => {
       "gjakove",
       "decan",
     ]);
+  });
+
+  it("sorts through links in its column headers, the sorted one marked for screen readers", async () => {
+    const table = comparisonTable(ctxOf("en"), period, rows, undefined, "", [
+      "received",
+      "answeredWithinShare",
+    ]);
+    const html = await SortableTable({
+      ctx: ctxOf("en"),
+      table,
+      labelledBy: "compare-heading",
+      sortKeys: ["name", "received", "answeredWithinShare"],
+      sort: { sort: "received", dir: "desc" },
+      href: (key, dir) => `/x?sort=${key}&amp;dir=${dir}`,
+    });
+    expect(html).toContain(`<caption>${table.caption}</caption>`);
+    expect(html.match(/aria-sort=/g)).toHaveLength(1);
+    expect(html).toMatch(
+      /<th scope="col" class="number" aria-sort="descending"><a href="\/x\?sort=received&amp;dir=asc">/,
+    );
+    // Another column sorts names A–Z and figures high to low first.
+    expect(html).toContain('href="/x?sort=name&amp;dir=asc"');
+    expect(html).toContain('href="/x?sort=answeredWithinShare&amp;dir=desc"');
+    expect(html.match(/<th scope="row">/g)).toHaveLength(rows.length);
   });
 
   it("does not suppress small counts: a municipality over a period is not finer than municipality × month", () => {

@@ -1,14 +1,15 @@
 // The statistics pages: a municipality's or the nation's indicators for a period, trends by month and
 // breakdowns (each chart with its data as a table and as CSV), all municipalities side by side, and how the
 // indicators are counted. Every figure is one of the data tables built here, which the routes also write
-// as CSV, so a page and its downloads can never disagree.
+// as CSV, so a page and its downloads can never disagree. The reports (src/reports) show their figures
+// through the same cells, tables and charts (valueCell, TableView, ChartFigure).
 import { formatDateTime } from "../../cases/web/casePages.tsx";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang } from "../../kernel/localized.ts";
 import type { ConsultationFigures } from "../../participation/consultations/figures.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
-import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
+import { ErrorSummary, Field, type FieldErrors, formTitle } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import { type ChartSpec, renderChart } from "../charts.ts";
 import {
@@ -53,15 +54,23 @@ export function formatsOf(lang: Language): Formats {
   return f;
 }
 
-const monthDate = (month: string) =>
+/** A "YYYY-MM" month as an instant at UTC, for the month formats (which format at UTC). */
+export const monthDate = (month: string) =>
   new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)) - 1));
+
+/** Months as a chart's axis labels: "Nov 26". */
+export const chartMonthLabels = (lang: Language, months: readonly string[]) =>
+  months.map((month) => formatsOf(lang).monthShort.format(monthDate(month)));
+
+/** "November 2026" in the language's words. */
+export const monthName = (lang: Language, month: string) =>
+  formatsOf(lang).monthLong.format(monthDate(month));
 
 /** "December 2025 – November 2026" (one month: "November 2026"). */
 export function periodText(ctx: PageContext, period: Period): string {
-  const f = formatsOf(ctx.lang);
-  const from = f.monthLong.format(monthDate(period.from));
+  const from = monthName(ctx.lang, period.from);
   if (period.from === period.to) return from;
-  return ctx.t("stats.period.range", { from, to: f.monthLong.format(monthDate(period.to)) });
+  return ctx.t("stats.period.range", { from, to: monthName(ctx.lang, period.to) });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -94,12 +103,17 @@ export interface DataTable {
   rows: Cell[][];
 }
 
-const SUPPRESSED = "<5";
+/** A count of 1 to 4 where the small-count rule applies. */
+export const SUPPRESSED = "<5";
 /** A group hidden so that a small one cannot be worked out (protectSmall). */
-const HIDDEN = "…";
-const noValue: Cell = { text: "", raw: "", none: true };
+export const HIDDEN = "…";
+/** A cell without a value: the page shows a dash, the CSV nothing. */
+export const NO_VALUE: Cell = { text: "", raw: "", none: true };
 
-/** How each indicator is written: a count, a share (0..1), working days, or a rating out of 5. */
+/** How a figure is written: a count, a share (0..1), working days, or a rating out of 5. */
+export type ValueKind = "count" | "share" | "days" | "rating";
+
+/** How each indicator is written. */
 export const INDICATOR_KINDS = {
   received: "count",
   acknowledged: "count",
@@ -119,7 +133,7 @@ export const INDICATOR_KINDS = {
   satisfactionAverage: "rating",
   satisfactionCount: "count",
   escalations: "count",
-} as const satisfies Record<keyof Indicators, "count" | "share" | "days" | "rating">;
+} as const satisfies Record<keyof Indicators, ValueKind>;
 
 export type IndicatorKey = keyof typeof INDICATOR_KINDS;
 export const INDICATOR_KEYS = Object.keys(INDICATOR_KINDS) as IndicatorKey[];
@@ -139,12 +153,12 @@ export const COMPARISON_COLUMNS = [
   "escalations",
 ] as const satisfies readonly IndicatorKey[];
 
-/** CSV headers are snake_case: the usual form for data files. */
-const csvKey = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** CSV headers and codes are snake_case: the usual form for data files. */
+export const csvKey = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A value as a cell; null is "no value". Raw shares keep four decimals, days and ratings two. */
-function valueCell(lang: Language, kind: "count" | "share" | "days" | "rating", v: number | null): Cell {
-  if (v === null || !Number.isFinite(v)) return noValue;
+/** A value as a cell; null (or absent) is "no value". Raw shares keep four decimals, days and ratings two. */
+export function valueCell(lang: Language, kind: ValueKind, v: number | null | undefined): Cell {
+  if (v === null || v === undefined || !Number.isFinite(v)) return NO_VALUE;
   const f = formatsOf(lang);
   switch (kind) {
     case "count":
@@ -156,8 +170,30 @@ function valueCell(lang: Language, kind: "count" | "share" | "days" | "rating", 
   }
 }
 
+/** A "YYYY-MM" month as a row's first cell: its name on the page, the month itself in the CSV. */
+export const monthCell = (lang: Language, month: string): Cell => ({
+  text: monthName(lang, month),
+  raw: month,
+});
+
+/** Indicators of one row as cells, each written as its kind is. */
+export function indicatorCells<K extends IndicatorKey>(
+  lang: Language,
+  keys: readonly K[],
+  row: Readonly<Record<K, number | null>>,
+): Cell[] {
+  return keys.map((key) => valueCell(lang, INDICATOR_KINDS[key], row[key]));
+}
+
+/** How a chart writes its values and ticks in the page's language. */
+export function chartFormat(lang: Language, kind: ValueKind): (v: number) => string {
+  const f = formatsOf(lang);
+  return (v: number) =>
+    kind === "count" ? f.count.format(v) : kind === "share" ? f.share.format(v) : f.decimal.format(v);
+}
+
 /** An indicator's header, with its unit where it has one. */
-function indicatorLabel(ctx: PageContext, key: IndicatorKey): string {
+export function indicatorLabel(ctx: PageContext, key: IndicatorKey): string {
   const label = ctx.t(`stats.indicator.${key}`);
   const kind = INDICATOR_KINDS[key];
   return kind === "days" || kind === "rating" ? `${label} (${ctx.t(`stats.unit.${kind}`)})` : label;
@@ -180,7 +216,8 @@ export function indicatorsTable(ctx: PageContext, period: Period, ind: Indicator
   };
 }
 
-const CONSULTATION_FIGURES = [
+/** The consultation figures, in the order the pages list them. */
+export const CONSULTATION_FIGURES = [
   "held",
   "comments",
   "withDisposition",
@@ -215,28 +252,35 @@ export const TRENDS = [
   { name: "first-response", indicator: "firstResponseMedianDays", kind: "line" },
 ] as const satisfies readonly { name: string; indicator: IndicatorKey; kind: ChartSpec["kind"] }[];
 
+/** Indicators month by month: a month a row, an indicator a column (`label` overrides a column's header). */
+export function monthlyTable<K extends IndicatorKey>(
+  ctx: PageContext,
+  table: { name: string; caption: string },
+  keys: readonly K[],
+  months: readonly ({ month: string } & Readonly<Record<K, number | null>>)[],
+  label: (key: K) => string = (key) => indicatorLabel(ctx, key),
+): DataTable {
+  return {
+    ...table,
+    columns: [
+      { key: "month", label: ctx.t("stats.column.month") },
+      ...keys.map((key) => ({ key: csvKey(key), label: label(key), numeric: true })),
+    ],
+    rows: months.map((m) => [monthCell(ctx.lang, m.month), ...indicatorCells(ctx.lang, keys, m)]),
+  };
+}
+
 export function trendTable(
   ctx: PageContext,
   period: Period,
   trend: (typeof TRENDS)[number],
   monthly: MonthlyRow[],
 ): DataTable {
-  const f = formatsOf(ctx.lang);
-  return {
-    name: trend.name,
-    caption: ctx.t("stats.captioned", {
-      title: ctx.t(`stats.chart.${trend.name}`),
-      period: periodText(ctx, period),
-    }),
-    columns: [
-      { key: "month", label: ctx.t("stats.column.month") },
-      { key: csvKey(trend.indicator), label: indicatorLabel(ctx, trend.indicator), numeric: true },
-    ],
-    rows: monthly.map((m) => [
-      { text: f.monthLong.format(monthDate(m.month)), raw: m.month },
-      valueCell(ctx.lang, INDICATOR_KINDS[trend.indicator], m[trend.indicator]),
-    ]),
-  };
+  const caption = ctx.t("stats.captioned", {
+    title: ctx.t(`stats.chart.${trend.name}`),
+    period: periodText(ctx, period),
+  });
+  return monthlyTable(ctx, { name: trend.name, caption }, [trend.indicator], monthly);
 }
 
 /**
@@ -244,7 +288,13 @@ export function trendTable(
  * "small" (from 0 to 4, shown "<5"), or "secondary" (hidden, though not small, so that the one small group
  * of a breakdown cannot be worked out from the total less the others).
  */
-export type NamedRow = BreakdownRow & { code: string; name: string; hidden?: "small" | "secondary" };
+export type NamedRow = BreakdownRow & {
+  code: string;
+  name: string;
+  /** Where the name leads (the ministry's drill-down). */
+  href?: string;
+  hidden?: "small" | "secondary";
+};
 
 /**
  * The small-count rule of a breakdown (docs/INDICATORS.md): a group of 1 to 4 is hidden; when one is, a
@@ -281,16 +331,22 @@ export function orderBreakdown(lang: Language, rows: NamedRow[]): NamedRow[] {
   );
 }
 
+/**
+ * A breakdown as a table. `smallCounts: "shown"` is for internal statistics (statistics.view_internal: the
+ * ministry, which sees the cases themselves one click further): counts of 1 to 4 as they are; the shares
+ * keep breakdown()'s rule.
+ */
 export function breakdownTable(
   ctx: PageContext,
   period: Period,
   by: BreakdownBy,
   rows: NamedRow[],
+  options: { smallCounts?: "hidden" | "shown" } = {},
 ): DataTable {
   const cells = (r: NamedRow): Cell[] => {
     // A small group's count is "<5" and its shares are not shown: 1 of 1 answered late names a case.
-    if (r.hidden === "small") return [{ text: SUPPRESSED, raw: SUPPRESSED }, noValue, noValue];
-    if (r.hidden === "secondary") return [{ text: HIDDEN, raw: HIDDEN }, noValue, noValue];
+    if (r.hidden === "small") return [{ text: SUPPRESSED, raw: SUPPRESSED }, NO_VALUE, NO_VALUE];
+    if (r.hidden === "secondary") return [{ text: HIDDEN, raw: HIDDEN }, NO_VALUE, NO_VALUE];
     return [
       valueCell(ctx.lang, "count", r.received),
       valueCell(ctx.lang, "share", r.answeredWithinShare),
@@ -307,11 +363,13 @@ export function breakdownTable(
       { key: "answered_within_share", label: ctx.t("stats.indicator.answeredWithinShare"), numeric: true },
       { key: "resolution_rate", label: ctx.t("stats.indicator.resolutionRate"), numeric: true },
     ],
-    rows: protectSmall(rows).map((r) => [
-      { text: r.code, raw: r.code },
-      { text: r.name, raw: r.name },
-      ...cells(r),
-    ]),
+    rows: (options.smallCounts === "shown" ? rows.map(({ hidden: _, ...r }) => r) : protectSmall(rows)).map(
+      (r) => [
+        { text: r.code, raw: r.code },
+        { text: r.name, raw: r.name, ...(r.href ? { href: r.href } : {}) },
+        ...cells(r),
+      ],
+    ),
   };
 }
 
@@ -347,10 +405,7 @@ export function comparisonTable(
   query: string,
   columns: readonly IndicatorKey[],
 ): DataTable {
-  const line = (r: Indicators, first: Cell[]) => [
-    ...first,
-    ...columns.map((key) => valueCell(ctx.lang, INDICATOR_KINDS[key], r[key])),
-  ];
+  const line = (r: Indicators, first: Cell[]) => [...first, ...indicatorCells(ctx.lang, columns, r)];
   return {
     name: "municipalities",
     caption: ctx.t("stats.compare.caption", { period: periodText(ctx, period) }),
@@ -418,7 +473,16 @@ function Rows({ ctx, table }: { ctx: PageContext; table: DataTable }) {
   );
 }
 
-function TableView({ ctx, table, labelledBy }: { ctx: PageContext; table: DataTable; labelledBy: string }) {
+/** A data table as the page shows it: its CSV-only columns left out, the first cell of a row its header. */
+export function TableView({
+  ctx,
+  table,
+  labelledBy,
+}: {
+  ctx: PageContext;
+  table: DataTable;
+  labelledBy: string;
+}) {
   const columns = table.columns.filter((c) => !c.csvOnly);
   return (
     <ScrollTable labelledBy={labelledBy} caption={table.caption} head={columns.map((c) => c.label)}>
@@ -427,7 +491,7 @@ function TableView({ ctx, table, labelledBy }: { ctx: PageContext; table: DataTa
   );
 }
 
-function CsvLink({ ctx, href, label }: { ctx: PageContext; href: string; label?: string }) {
+export function CsvLink({ ctx, href, label }: { ctx: PageContext; href: string; label?: string }) {
   return (
     <p class="stats-download">
       <a href={href} safe>
@@ -437,14 +501,20 @@ function CsvLink({ ctx, href, label }: { ctx: PageContext; href: string; label?:
   );
 }
 
-async function ChartFigure(p: {
+/**
+ * A chart drawn on the server, titled, with its data as a table beneath it and a link to that table's CSV.
+ * Without a table of its own, the page's table next to it holds the data (a report's trend: one table for
+ * two charts).
+ */
+export async function ChartFigure(p: {
   ctx: PageContext;
   id: string;
   title: string;
   chart: Omit<ChartSpec, "id" | "label">;
+  /** The months charted, which its spoken label names. */
   period: Period;
-  table: DataTable;
-  csvHref: string;
+  table?: DataTable;
+  csvHref?: string;
   /** The data table folded under a summary (a long month-by-month list). */
   folded?: boolean;
 }) {
@@ -459,7 +529,7 @@ async function ChartFigure(p: {
   const empty = p.chart.values.every((v) => v === null);
   // The chart's markup comes from ECharts with every text escaped (charts.ts): it is inserted as it is.
   const safeSvg = empty ? "" : await renderChart({ ...p.chart, id: p.id, label });
-  const table = <TableView ctx={ctx} table={p.table} labelledBy={headingId} />;
+  const safeTable = p.table ? <TableView ctx={ctx} table={p.table} labelledBy={headingId} /> : null;
   return (
     <figure class="stats-chart" id={p.id}>
       <figcaption>
@@ -468,25 +538,25 @@ async function ChartFigure(p: {
         </h3>
       </figcaption>
       {empty ? <p safe>{ctx.t("stats.chartEmpty")}</p> : safeSvg}
-      {p.folded ? (
+      {safeTable && p.folded ? (
         <details class="stats-chart__data">
           <summary safe>{ctx.t("stats.chartData")}</summary>
-          {table}
+          {safeTable}
         </details>
       ) : (
-        table
+        safeTable
       )}
-      <CsvLink ctx={ctx} href={p.csvHref} />
+      {p.csvHref ? <CsvLink ctx={ctx} href={p.csvHref} /> : null}
     </figure>
   );
 }
 
-function PeriodForm(p: {
+/** The period asked for, as a GET form; `keep` carries the page's other parameters (the sort). */
+export function PeriodForm(p: {
   ctx: PageContext;
   action: string;
   values: PeriodValues;
   errors: FieldErrors;
-  /** Other parameters the page keeps (the sort). */
   keep?: Record<string, string>;
 }) {
   const { t } = p.ctx;
@@ -495,33 +565,19 @@ function PeriodForm(p: {
       <h2 id="period-heading" safe>
         {t("stats.period.heading")}
       </h2>
-      {PERIOD_FIELDS.map((name) => {
-        const id = fieldId(name);
-        const error = p.errors[name];
-        return (
-          <div class={error ? "form-group form-group--error" : "form-group"}>
-            <label class="label" for={id} safe>
-              {t(`stats.period.${name}`)}
-            </label>
-            <div class="hint" id={`${id}-hint`} safe>
-              {t("stats.period.hint")}
-            </div>
-            <FieldError ctx={p.ctx} name={name} errors={p.errors} />
-            <input
-              class={`input input--medium${error ? " input--error" : ""}`}
-              id={id}
-              name={name}
-              // Text, not type=month: browsers without a month picker, and a wrong value, show as typed.
-              type="text"
-              inputmode="numeric"
-              autocomplete="off"
-              value={p.values[name]}
-              aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-              aria-invalid={error ? "true" : undefined}
-            />
-          </div>
-        );
-      })}
+      {/* Text, not type=month: browsers without a month picker, and a wrong value, show as typed. */}
+      {PERIOD_FIELDS.map((name) => (
+        <Field
+          t={t}
+          name={name}
+          label={t(`stats.period.${name}`)}
+          hint={t("stats.period.hint")}
+          errors={p.errors}
+          value={p.values[name]}
+          width="medium"
+          autocomplete="off"
+        />
+      ))}
       {Object.entries(p.keep ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
@@ -534,6 +590,63 @@ function PeriodForm(p: {
         </a>
       </div>
     </form>
+  );
+}
+
+/**
+ * A data table whose column headers sort it through links (no JavaScript): ScrollTable's markup, with
+ * aria-sort on the sorted column. `sortKeys` are the shown columns' sort keys, in order; `href` the address
+ * of the table sorted by one.
+ */
+export function SortableTable(p: {
+  ctx: PageContext;
+  table: DataTable;
+  labelledBy: string;
+  sortKeys: readonly string[];
+  sort: { sort: string; dir: SortDir };
+  href: (sort: string, dir: SortDir) => string;
+}) {
+  const { sort } = p;
+  return (
+    <section class="table-wrap" aria-labelledby={p.labelledBy} tabindex="0">
+      <table>
+        <caption safe>{p.table.caption}</caption>
+        <thead>
+          <tr>
+            {p.table.columns
+              .filter((c) => !c.csvOnly)
+              .map((c, i) => {
+                const key = p.sortKeys[i]!;
+                const current = sort.sort === key;
+                // A click on the sorted column turns it round; on another, names A–Z, numbers high–low.
+                const next: SortDir = current
+                  ? sort.dir === "asc"
+                    ? "desc"
+                    : "asc"
+                  : key === "name"
+                    ? "asc"
+                    : "desc";
+                return (
+                  <th
+                    scope="col"
+                    class={c.numeric ? "number" : undefined}
+                    aria-sort={current ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
+                  >
+                    <a href={p.href(key, next)}>
+                      <span safe>{c.label}</span>
+                      {/* The order is told by aria-sort (no hidden text: see CellView); the arrow shows it. */}
+                      {current ? <span aria-hidden="true">{sort.dir === "asc" ? " ▲" : " ▼"}</span> : null}
+                    </a>
+                  </th>
+                );
+              })}
+          </tr>
+        </thead>
+        <tbody>
+          <Rows ctx={p.ctx} table={p.table} />
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -614,10 +727,12 @@ export function ScopePage(p: ScopePageProps) {
     ? t("stats.municipalityTitle", { municipality: p.municipality.name })
     : t("stats.nationalTitle");
   const tables = data ? scopeTables(ctx, data) : undefined;
-  const monthLabels = data?.monthly.map((m) => formatsOf(ctx.lang).monthShort.format(monthDate(m.month)));
-  const f = formatsOf(ctx.lang);
-  const formatOf = (kind: "count" | "share" | "days" | "rating") => (v: number) =>
-    kind === "count" ? f.count.format(v) : kind === "share" ? f.share.format(v) : f.decimal.format(v);
+  const monthLabels = data
+    ? chartMonthLabels(
+        ctx.lang,
+        data.monthly.map((m) => m.month),
+      )
+    : undefined;
   return (
     <Layout ctx={ctx} title={formTitle(t, heading, errors)} municipality={p.municipality}>
       <ErrorSummary t={t} errors={errors} order={PERIOD_FIELDS} />
@@ -664,7 +779,7 @@ export function ScopePage(p: ScopePageProps) {
                   kind: trend.kind,
                   categories: monthLabels,
                   values: data.monthly.map((m) => m[trend.indicator]),
-                  format: formatOf(INDICATOR_KINDS[trend.indicator]),
+                  format: chartFormat(ctx.lang, INDICATOR_KINDS[trend.indicator]),
                   ...(INDICATOR_KINDS[trend.indicator] === "share" ? { max: 1 } : {}),
                 }}
                 table={tables.get(trend.name)!}
@@ -691,7 +806,7 @@ export function ScopePage(p: ScopePageProps) {
                     r.hidden ? `${r.name} (${r.hidden === "small" ? SUPPRESSED : HIDDEN})` : r.name,
                   ),
                   values: b.rows.map((r) => (r.hidden ? null : r.received)),
-                  format: formatOf("count"),
+                  format: chartFormat(ctx.lang, "count"),
                 }}
                 table={tables.get(b.by)!}
                 csvHref={csvHref(p.path, data.period, b.by)}
@@ -758,48 +873,14 @@ export function ComparisonPage(p: ComparisonPageProps) {
           <p class="hint" safe>
             {t("stats.compare.sortHint")}
           </p>
-          {/* ScrollTable's markup, with sortable column headers. */}
-          <section class="table-wrap" aria-labelledby="compare-heading" tabindex="0">
-            <table>
-              <caption safe>{data.table.caption}</caption>
-              <thead>
-                <tr>
-                  {data.table.columns
-                    .filter((c) => !c.csvOnly)
-                    .map((c, i) => {
-                      const key = sortKeys[i]!;
-                      const current = sort.sort === key;
-                      // A click on the sorted column turns it round; on another, names A–Z, numbers high–low.
-                      const next: SortDir = current
-                        ? sort.dir === "asc"
-                          ? "desc"
-                          : "asc"
-                        : key === "name"
-                          ? "asc"
-                          : "desc";
-                      return (
-                        <th
-                          scope="col"
-                          class={c.numeric ? "number" : undefined}
-                          aria-sort={current ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
-                        >
-                          <a href={sortHref(data.period, key, next)}>
-                            <span safe>{c.label}</span>
-                            {/* The order is told by aria-sort (no hidden text: see CellView); the arrow shows it. */}
-                            {current ? (
-                              <span aria-hidden="true">{sort.dir === "asc" ? " ▲" : " ▼"}</span>
-                            ) : null}
-                          </a>
-                        </th>
-                      );
-                    })}
-                </tr>
-              </thead>
-              <tbody>
-                <Rows ctx={ctx} table={data.table} />
-              </tbody>
-            </table>
-          </section>
+          <SortableTable
+            ctx={ctx}
+            table={data.table}
+            labelledBy="compare-heading"
+            sortKeys={sortKeys}
+            sort={sort}
+            href={(key, dir) => sortHref(data.period, key, dir)}
+          />
           <CsvLink
             ctx={ctx}
             href={`/statistics/municipalities?${new URLSearchParams({ from: data.period.from, to: data.period.to, format: "csv" })}`}

@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { startOfLocalDay } from "../../calendar/zone.ts";
 import { CASE_TYPES, CHANNELS } from "../../cases/statuses.ts";
 import { departments } from "../../db/schema.ts";
-import { csvLine } from "../../kernel/csv.ts";
 import { localized } from "../../kernel/localized.ts";
 import { consultationFigures } from "../../participation/consultations/figures.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
@@ -28,13 +27,13 @@ import {
   type Scope,
   statsUpdatedAt,
 } from "../query.ts";
+import { sendCsv } from "./csv.ts";
 import { addMonths, parseStatsQuery, type RawQuery, type StatsQuery } from "./period.ts";
 import {
   COMPARISON_COLUMNS,
   ComparisonPage,
   type ComparisonRow,
   comparisonTable,
-  type DataTable,
   INDICATOR_KEYS,
   IndicatorsPage,
   type NamedRow,
@@ -316,21 +315,5 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     "/statistics/indicators",
     { config: { page: { sample: "/statistics/indicators" }, publicCache: true } },
     (req, reply) => sendPage(reply, <IndicatorsPage ctx={pageContext(req, reply)} />),
-  );
-}
-
-/** A table as CSV: stable snake_case headers, plain numbers, "<5" where a small count is suppressed. */
-function sendCsv(reply: FastifyReply, filename: string, table: DataTable) {
-  const body =
-    // The byte order mark tells spreadsheets the file is UTF-8 (ë, ç, š, ž).
-    `\uFEFF${csvLine(table.columns.map((c) => c.key))}${table.rows.map((row) => csvLine(row.map((c) => c.raw))).join("")}`;
-  return (
-    reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", `attachment; filename="${filename}"`)
-      .header("cache-control", "no-store")
-      // As bytes, not a string: the page cache keeps only strings, and would give a kept CSV back without its
-      // Content-Disposition (a download would open as text, nameless).
-      .send(Buffer.from(body, "utf8"))
   );
 }

@@ -1,0 +1,100 @@
+// What the ministry's pages share: the navigation between them, a notice after a change, page links, and
+// the period in links. Their figures, tables, charts and period form are the statistics pages' own
+// (src/stats/web/statsPages.tsx).
+import { pageWindow } from "../cases/web/caseListPages.tsx";
+import type { PageContext } from "../web/context.ts";
+
+export const K = "ministry";
+
+/** The department path segment of the cases with no department (the coordinator's): no code can be it. */
+export const NO_DEPARTMENT = "_none";
+
+/** The ministry's pages: this one's and the others' (E, G, H build theirs; the calendar is issue 5's). */
+const NAV = [
+  { href: "/ministry", key: "dashboard" },
+  { href: "/ministry/alerts", key: "alerts" },
+  { href: "/ministry/escalations", key: "escalations" },
+  { href: "/ministry/standards", key: "standards" },
+  { href: "/ministry/reports", key: "reports" },
+  { href: "/ministry/onboarding", key: "onboarding" },
+  { href: "/ministry/calendar", key: "calendar" },
+] as const;
+
+export function MinistryNav({ ctx, current }: { ctx: PageContext; current?: string }) {
+  return (
+    <nav aria-label={ctx.t(`${K}.nav.label`)}>
+      <ul class="link-list">
+        {NAV.map((l) => (
+          <li>
+            <a href={l.href} aria-current={l.href === current ? "page" : undefined} safe>
+              {ctx.t(`${K}.nav.${l.key}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function Notice({ text }: { text: string | undefined }) {
+  return text ? (
+    <div class="notice" role="status" safe>
+      {text}
+    </div>
+  ) : (
+    ""
+  );
+}
+
+/** Page links under a list: previous, the pages around this one, next. */
+export function Pagination(p: {
+  ctx: PageContext;
+  page: number;
+  pageCount: number;
+  href: (page: number) => string;
+}) {
+  const { t } = p.ctx;
+  if (p.pageCount <= 1) return "";
+  return (
+    <nav class="pagination" aria-label={t(`${K}.pagination.label`)}>
+      <ul class="pagination__list">
+        {p.page > 1 ? (
+          <li class="pagination__prev">
+            <a href={p.href(p.page - 1)} rel="prev" safe>
+              {t(`${K}.pagination.previous`)}
+            </a>
+          </li>
+        ) : null}
+        {pageWindow(p.page, p.pageCount).map((n) =>
+          n === "gap" ? (
+            <li class="pagination__gap" aria-hidden="true">
+              …
+            </li>
+          ) : (
+            <li class="pagination__item">
+              <a
+                href={p.href(n)}
+                aria-label={t(`${K}.pagination.page`, { page: n })}
+                aria-current={n === p.page ? "page" : undefined}
+                safe
+              >
+                {String(n)}
+              </a>
+            </li>
+          ),
+        )}
+        {p.page < p.pageCount ? (
+          <li class="pagination__next">
+            <a href={p.href(p.page + 1)} rel="next" safe>
+              {t(`${K}.pagination.next`)}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+/** A period as query-string values, for links that keep it. */
+export const periodQuery = (period: { from: string; to: string }, extra: Record<string, string> = {}) =>
+  `?${new URLSearchParams({ from: period.from, to: period.to, ...extra })}`;

@@ -1,0 +1,59 @@
+// The languages a municipality serves: Albanian and Serbian always (the national official languages), and
+// English, Turkish or Bosnian where it chooses; stored on the municipality, the change audited.
+import { and, eq } from "drizzle-orm";
+import type { Actor } from "../access/policy.ts";
+import { appendAudit } from "../audit/audit.ts";
+import { municipalities } from "../db/schema.ts";
+import { forgetReferenceData } from "../reference/referenceCache.ts";
+import { mayConfigure } from "./access.ts";
+import { OFFICIAL_LANGUAGES } from "./checklist.ts";
+import type { OnboardingDeps } from "./deps.ts";
+
+/** The languages a municipality may add, in the order they are stored and shown. */
+export const OPTIONAL_LANGUAGES = ["en", "tr", "bs"] as const;
+export type OptionalLanguage = (typeof OPTIONAL_LANGUAGES)[number];
+
+export type ChooseLanguagesResult =
+  | { ok: true; languages: string[]; changed: boolean }
+  | { ok: false; reason: "not_allowed" | "not_found" };
+
+/** The stored list for a choice: the official languages first, then the chosen ones in a fixed order. */
+export const languagesFor = (chosen: readonly OptionalLanguage[]): string[] => [
+  ...OFFICIAL_LANGUAGES,
+  ...OPTIONAL_LANGUAGES.filter((l) => chosen.includes(l)),
+];
+
+export async function chooseLanguages(
+  actor: Actor,
+  input: { municipalityId: number; optional: readonly OptionalLanguage[] },
+  deps: OnboardingDeps,
+): Promise<ChooseLanguagesResult> {
+  if (actor.kind !== "user" || !mayConfigure(actor, input.municipalityId))
+    return { ok: false, reason: "not_allowed" };
+  const { db, now } = deps;
+  const languages = languagesFor(input.optional);
+  const result = await db.transaction(async (tx) => {
+    const [m] = await tx
+      .select({ languages: municipalities.languages })
+      .from(municipalities)
+      .where(and(eq(municipalities.id, input.municipalityId), eq(municipalities.active, true)))
+      .for("update");
+    if (!m) return { ok: false as const, reason: "not_found" as const };
+    if (m.languages.join(" ") === languages.join(" "))
+      return { ok: true as const, languages, changed: false };
+    await tx.update(municipalities).set({ languages }).where(eq(municipalities.id, input.municipalityId));
+    await appendAudit(tx, {
+      at: now,
+      actorId: actor.userId,
+      action: "municipality.languages_set",
+      subjectType: "municipality",
+      subjectId: String(input.municipalityId),
+      municipalityId: input.municipalityId,
+      ip: deps.ip ?? null,
+      data: { before: m.languages, after: languages },
+    });
+    return { ok: true as const, languages, changed: true };
+  });
+  if (result.ok && result.changed) forgetReferenceData(db);
+  return result;
+}
