@@ -267,6 +267,23 @@ export async function holidaysOf(db: Db, calendar: string, year: number): Promis
     .sort((a, b) => a.date.localeCompare(b.date) || a.id - b.id);
 }
 
+/**
+ * The holidays whose date is announced each year (the Bajrams) that a year of the calendar does not have
+ * yet: those announced in another year of it and missing from this one. Until a date is added, that day
+ * counts as a working day, so the calendar page flags the year with exactly what is missing (issue 9).
+ */
+export async function missingAnnounced(db: Db, calendar: string, year: number): Promise<HolidayRow[]> {
+  const rows = await db
+    .select()
+    .from(holidays)
+    .where(and(eq(holidays.calendar, calendar), eq(holidays.rule, RULE_OF.movable)));
+  const present = new Set(rows.filter((r) => yearOf(r.date) === year).map((r) => r.code));
+  const missing = new Map<string, HolidayRow>();
+  for (const r of rows.sort((a, b) => b.date.localeCompare(a.date)))
+    if (!present.has(r.code) && !missing.has(r.code)) missing.set(r.code, r);
+  return [...missing.values()];
+}
+
 /** The years a calendar covers: those in which it has a holiday (as buildCalendar counts them). */
 export async function yearsOf(db: Db, calendar: string): Promise<number[]> {
   const rows = await db

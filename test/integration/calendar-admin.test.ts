@@ -419,6 +419,22 @@ describe("removing a holiday", () => {
     expect(text(res.body)).toContain("This is the last holiday of its year");
     expect(await holidayOn("2025-12-25")).toBeDefined();
   });
+
+  it("flags a year left without the date of a holiday announced each year (a Bajram), naming it", async () => {
+    const warning = "2027 has no date yet for these holidays, whose date is announced each year.";
+    expect(text((await ministry.get(`${C}?year=2027`)).body)).not.toContain(warning);
+    const page = `${C}/holidays/2027-05-17`;
+    const res = await ministry.submit(page, { removeReason: "Data ende e pashpallur" }, `${page}/remove`);
+    expect(res.statusCode).toBe(303);
+    const year = text((await ministry.get(`${C}?year=2027`)).body);
+    expect(year).toContain(warning);
+    expect(year).toMatch(
+      /announced each year\. Until it is added, the day counts as a working day in every deadline: Eid al-Adha/,
+    );
+    expect(year).not.toMatch(/deadline: Eid al-Fitr/);
+    // 2026 has both.
+    expect(text((await ministry.get(`${C}?year=2026`)).body)).not.toContain("has no date yet");
+  });
 });
 
 describe("bad input", () => {

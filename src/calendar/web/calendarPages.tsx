@@ -247,6 +247,8 @@ export function CalendarPage(p: {
   year: number;
   years: readonly number[];
   holidays: HolidayRow[];
+  /** Announced holidays (the Bajrams) the year has no date for yet. */
+  missing: HolidayRow[];
   history: CalendarChangeEntry[];
   values: Values;
   errors: FieldErrors;
@@ -284,6 +286,18 @@ export function CalendarPage(p: {
       <h2 id="holidays" safe>
         {t(`${K}.holidaysHeading`, { year: p.year })}
       </h2>
+      {p.missing.length > 0 ? (
+        <div class="notice" role="note">
+          <p class="warning-text" safe>
+            {t(`${K}.missingAnnounced`, { year: p.year })}
+          </p>
+          <ul>
+            {p.missing.map((h) => (
+              <li safe>{localized(h.name, lang)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {p.holidays.length === 0 ? (
         <p safe>{t(`${K}.empty`, { year: p.year })}</p>
       ) : (

@@ -19,6 +19,7 @@ import {
   calendarHistory,
   HOLIDAY_KINDS,
   holidaysOf,
+  missingAnnounced,
   refreshCalendar,
   removeHoliday,
   renameHoliday,
@@ -155,10 +156,11 @@ export async function calendarRoutes(app: FastifyInstance) {
     form: Form,
     status = 200,
   ) {
-    const [years, list, history] = await Promise.all([
+    const [years, list, history, missing] = await Promise.all([
       yearsOf(db, code),
       holidaysOf(db, code, year),
       calendarHistory(db, code, year),
+      missingAnnounced(db, code, year),
     ]);
     const notice = noticeOf(req, status);
     return sendPage(
@@ -168,6 +170,7 @@ export async function calendarRoutes(app: FastifyInstance) {
         year={year}
         years={years}
         holidays={list}
+        missing={missing}
         history={history}
         values={form.values}
         errors={form.errors}
