@@ -64,6 +64,17 @@ function jsonRowCounter() {
   };
 }
 
+/** CPU time a process has used so far (user and system, Linux), in seconds; undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    // After the command's closing parenthesis: utime and stime (fields 14 and 15), in ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Download {
   format: string;
   path: string;
@@ -75,6 +86,11 @@ interface Download {
   mbPerSec: number;
   /** The server's resident memory sampled during the download, at its highest (MB). */
   rssDuringMb?: number;
+  /**
+   * CPU seconds the server process used for the download: less moved by other work on the machine than
+   * the time is, so before and after compare on a busy machine too (PostgreSQL's own is not counted).
+   */
+  serverCpuSeconds?: number;
 }
 
 async function download(base: string, format: string, query: string, pid: number | undefined) {
@@ -86,6 +102,7 @@ async function download(base: string, format: string, query: string, pid: number
     if (m) rssDuringMb = Math.max(rssDuringMb, m.rssMb);
   };
   const sampler = setInterval(sample, 100);
+  const cpuBefore = pid ? cpuSecondsOf(pid) : undefined;
   const started = performance.now();
   try {
     const res = await fetch(`${base}${urlPath}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
@@ -99,6 +116,7 @@ async function download(base: string, format: string, query: string, pid: number
       counter.add(part.value);
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = pid ? cpuSecondsOf(pid) : undefined;
     sample();
     const rows = counter.rows();
     const result: Download = {
@@ -111,9 +129,13 @@ async function download(base: string, format: string, query: string, pid: number
       rowsPerSec: Math.round(rows / seconds),
       mbPerSec: Number((bytes / 1024 / 1024 / seconds).toFixed(1)),
       ...(pid ? { rssDuringMb: Math.round(rssDuringMb) } : {}),
+      ...(cpuBefore !== undefined && cpuAfter !== undefined
+        ? { serverCpuSeconds: Number((cpuAfter - cpuBefore).toFixed(2)) }
+        : {}),
     };
     console.log(
-      `${rows} rows, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${result.seconds} s: ${result.rowsPerSec} rows/s`,
+      `${rows} rows, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${result.seconds} s: ${result.rowsPerSec} rows/s` +
+        (result.serverCpuSeconds !== undefined ? ` (server CPU ${result.serverCpuSeconds} s)` : ""),
     );
     return result;
   } finally {

@@ -1,37 +1,19 @@
 // The anonymised cases of the open data (docs/OPEN-DATA.md): public cases only, without anything typed by
 // the citizen, with a location rounded to about 100 m (none for sensitive categories) and the municipality's
-// latest public answer as the public timeline shows it. Read in keyset batches (id > last) so that an
-// export of any size streams in constant memory, and stops as soon as the one reading it stops.
+// latest public answer as the public timeline shows it. PostgreSQL writes the CSV lines and JSON objects, a
+// batch of ids at a time, so that an export of any size streams in constant memory, and stops as soon as
+// the one reading it stops.
 import { sql } from "drizzle-orm";
-import { coarsen } from "../cases/geo.ts";
 import { OPEN_STATUSES } from "../cases/lifecycle.ts";
 import type { Db } from "../db/client.ts";
 import { executeNamed } from "../db/named.ts";
-import { referenceData } from "../reference/referenceCache.ts";
 import type { CaseFilter } from "./filters.ts";
 
-/** Rows per query: large enough that a query's round trip is small beside its rows, small enough to hold. */
+/**
+ * Cases (or ids, for a window) per query: large enough that a query's round trip is small beside its rows,
+ * small enough to hold.
+ */
 export const CASE_BATCH_SIZE = 2_000;
-
-/** One case as published; null where there is nothing (or nothing that may be published). */
-export interface CaseRecord {
-  id: string;
-  municipality: string;
-  type: string;
-  category: string;
-  channel: string;
-  status: string;
-  received_at: string;
-  acknowledged_at: string | null;
-  answered_at: string | null;
-  closed_at: string | null;
-  sla_due_at: string | null;
-  sla_met: boolean | null;
-  reason_code: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  public_answer: string | null;
-}
 
 /** The order of the fields in both formats (the descriptor's schema is built from the same list). */
 export const CASE_FIELDS = [
@@ -51,27 +33,9 @@ export const CASE_FIELDS = [
   "latitude",
   "longitude",
   "public_answer",
-] as const satisfies readonly (keyof CaseRecord)[];
+] as const;
 
-interface Row {
-  id: string;
-  code: string;
-  municipality_id: number;
-  type: string;
-  category_id: number;
-  channel: string;
-  status: string;
-  received: string;
-  acknowledged: string | null;
-  answered: string | null;
-  closed: string | null;
-  due: string | null;
-  met: boolean | null;
-  reason_code: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  answer: string | null;
-}
+export type CaseFormat = "csv" | "json";
 
 /** The open statuses as a PostgreSQL array literal: a parameter, so the statement's text stays fixed. */
 const OPEN = `{${OPEN_STATUSES.join(",")}}`;
@@ -82,8 +46,99 @@ export async function rowsOf<Row>(query: Promise<unknown>): Promise<Row[]> {
 }
 
 // ISO 8601 in UTC to the second: Table Schema's default datetime format, the same on both drivers.
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+/**
+ * `coarsen` (cases/geo.ts) in SQL, to the bit: Math.round takes a half up (towards +∞), which PostgreSQL's
+ * round() does not promise for a double; y - floor(y) is exact in binary, so the comparison is too. Adding
+ * 0 turns a -0 into 0, which is how JavaScript prints it.
+ */
+export const coarsenSql = (x: string) =>
+  `((case when ${x} * 1000 - floor(${x} * 1000) >= 0.5 then ceil(${x} * 1000) else floor(${x} * 1000) end) / 1000 + 0)`;
+
+/** JavaScript's \s (what csvLine's signed-number test allows between digits), spelled out for PostgreSQL. */
+const JS_SPACE = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+
+/**
+ * A text cell by csvLine's rules (kernel/csv.ts) in SQL: empty for null; a leading apostrophe before what
+ * a spreadsheet would run as a formula, unless it is a signed number; quoted, quotes doubled, when it holds
+ * a separator, a quote or a line break (the apostrophe is none of those, so the test reads the value).
+ */
+export function csvCellSql(x: string): string {
+  // ascii() reads the first character's code without making a text of it, as left() would.
+  const formula = `(case when ascii(${x}) in (61, 43, 45, 64, 9, 13)
+      and ${x} !~ '^[+-]?[0-9${JS_SPACE}().-]+$' then '''' else '' end)`;
+  return `(case when ${x} is null then ''
+    when ${x} ~ '[",\\r\\n]' then '"' || ${formula} || replace(${x}, '"', '""') || '"'
+    else ${formula} || ${x} end)`;
+}
+
+/** A sensitive category (or none found: the safe side) gives no location at all. */
+const LOCATED = "not coalesce(k.sensitive, true) and b.latitude is not null and b.longitude is not null";
+
+/**
+ * Each field in SQL over a batch's row `b` (the case's columns, `met` and `answer`) with its category `k`
+ * and municipality `m`, and what kind of value it is: a code is text the platform makes or an
+ * administrator names (short, and in practice never one that csvLine changes), a text is the answer.
+ */
+const VALUES: Record<
+  (typeof CASE_FIELDS)[number],
+  [string, "code" | "text" | "datetime" | "boolean" | "number"]
+> = {
+  id: ["b.tracking_code", "code"],
+  municipality: ["coalesce(m.slug, '')", "code"],
+  type: ["b.type", "code"],
+  category: ["coalesce(k.code, '')", "code"],
+  channel: ["b.channel", "code"],
+  status: ["b.status", "code"],
+  received_at: [iso("b.received_at"), "datetime"],
+  acknowledged_at: [iso("b.acknowledged_at"), "datetime"],
+  answered_at: [iso("b.first_response_at"), "datetime"],
+  closed_at: [iso("coalesce(b.resolved_at, b.closed_at)"), "datetime"],
+  sla_due_at: [iso("b.response_due_at"), "datetime"],
+  sla_met: ["b.met", "boolean"],
+  reason_code: ["b.reason_code", "code"],
+  latitude: [`case when ${LOCATED} then ${coarsenSql("b.latitude")} end`, "number"],
+  longitude: [`case when ${LOCATED} then ${coarsenSql("b.longitude")} end`, "number"],
+  public_answer: ["b.answer", "text"],
+};
+
+const CODES = CASE_FIELDS.filter((f) => VALUES[f][1] === "code").map((f) => VALUES[f][0]);
+
+/**
+ * Whether any of the texts (a row's codes) is one csvLine would change: one that starts like a formula or
+ * holds a separator, a quote or a line break. One test over the texts joined by U+001F (after which a
+ * formula's start is looked for too) instead of two per code, which were most of the line's cost. A false
+ * alarm (a code holding U+001F) only takes the exact path.
+ */
+export const anyRiskySql = (xs: readonly string[]) =>
+  `concat_ws(chr(31), ${xs.join(", ")}) ~ '(^|\\x1f)[=+@\\t\\r-]|[",\\r\\n]'`;
+const RISKY_CODES = anyRiskySql(CODES);
+
+/**
+ * One case as a CSV line, as writers.ts writes records: text by csvLine's rules, a date as it is (digits
+ * first: nothing to guard or quote), true/false, empty for null, a number as JavaScript prints it
+ * (PostgreSQL prints a double's shortest exact digits too, and a coarse coordinate never in exponent form).
+ * The codes are written as they are unless RISKY_CODES says one needs csvLine's rules. concat_ws writes
+ * the line in one buffer where a chain of || copies it once per field (no cell is null, none is skipped).
+ */
+const csvLineOf = (exact: boolean) =>
+  `concat_ws(',', ${CASE_FIELDS.map((f) => {
+    const [v, kind] = VALUES[f];
+    if (kind === "text" || (kind === "code" && exact)) return csvCellSql(v);
+    if (kind === "code") return `coalesce(${v}, '')`;
+    if (kind === "boolean") return `(case when ${v} then 'true' when not ${v} then 'false' else '' end)`;
+    return `coalesce((${v})::text, '')`;
+  }).join(", ")})`;
+const CSV_LINE = `(case when ${RISKY_CODES} then ${csvLineOf(true)} else ${csvLineOf(false)} end) || chr(13) || chr(10)`;
+
+/**
+ * One case as a JSON object, byte for byte what JSON.stringify wrote of the record: row_to_json keeps the
+ * columns' order, writes no spaces, escapes text as JSON.stringify does (", \, and control characters,
+ * the usual ones by name and the others as \u00xx) and writes a double's shortest exact digits.
+ */
+const JSON_OBJECT = `row_to_json(j)::text`;
+const JSON_COLUMNS = CASE_FIELDS.map((f) => `${VALUES[f][0]} as ${f}`).join(", ");
 
 /** Events whose message is a public answer (see `batch`), for an alias `e` of case_events. */
 const IS_ANSWER = sql.raw(`e.is_public and e.message is not null
@@ -91,8 +146,30 @@ const IS_ANSWER = sql.raw(`e.is_public and e.message is not null
        or (e.type = 'status_changed' and e.to_status in ('answered', 'resolved', 'rejected', 'referred')))`);
 
 /**
- * One batch of public cases after `after` (an id), in id order. The text never varies (every filter is a
- * parameter, null when absent), so PostgreSQL plans it once per connection.
+ * A batch comes back in pieces of the cases of PIECE_IDS consecutive ids: a few rows, each one text. Below
+ * 128 KB a text stays among V8's young objects, which are collected as soon as they are sent; a batch's
+ * text as one (300–800 KB) went to the large-object space, which only a full collection empties, and the
+ * process grew by tens of megabytes while a download ran.
+ */
+const PIECE_IDS = 256;
+interface Piece {
+  count: number;
+  last: string;
+  text: string;
+}
+interface Batch {
+  count: number;
+  last: string | null;
+  texts: string[];
+}
+
+/**
+ * One batch of public cases after `after` (an id), in id order: the next `size` of a municipality's, or
+ * those up to the id `upTo` (a window). As text in pieces: CSV lines, or JSON objects each after ",\n".
+ * PostgreSQL writes the text and this process only passes it on: reading ~30 columns a row into objects
+ * and writing each field out again was where the export's time went (session 5, docs/PERFORMANCE.md).
+ * The text never varies (every filter is a parameter, null when absent), so PostgreSQL plans it once per
+ * connection.
  *
  * The public answer: the latest public message staff wrote with an answer (answer_published) or with a
  * decision that ends the municipality's part (answered, resolved, rejected, referred) — the same events the
@@ -107,15 +184,20 @@ const IS_ANSWER = sql.raw(`e.is_public and e.message is not null
  * still owed (the case open, or finished after the date without one); null while it may still come, and
  * for a case finished before the date without one (merged, referred, withdrawn: nothing was missed).
  */
-function batch(db: Db, filter: CaseFilter, after: string, size: number, now: Date) {
+async function batch(
+  db: Db,
+  format: CaseFormat,
+  filter: CaseFilter,
+  range: { after: string; size: number } | { after: string; upTo: string },
+  now: Date,
+): Promise<Batch> {
+  const { after } = range;
   const at = now.toISOString();
   const from = filter.receivedFrom?.toISOString() ?? null;
   const before = filter.receivedBefore?.toISOString() ?? null;
   const columns = sql`
-    c.id::text as id, c.tracking_code as code, c.municipality_id, c.type, c.category_id, c.channel, c.status,
-    ${iso("c.received_at")} as received, ${iso("c.acknowledged_at")} as acknowledged,
-    ${iso("c.first_response_at")} as answered, ${iso("coalesce(c.resolved_at, c.closed_at)")} as closed,
-    ${iso("c.response_due_at")} as due,
+    c.id, c.tracking_code, c.municipality_id, c.type, c.category_id, c.channel, c.status,
+    c.received_at, c.acknowledged_at, c.first_response_at, c.resolved_at, c.closed_at, c.response_due_at,
     case when c.first_response_at is not null then c.first_response_at < c.response_due_at
          when c.response_due_at is null then null
          when c.status = any(${OPEN}::text[]) then case when c.response_due_at <= ${at}::timestamptz then false end
@@ -126,101 +208,125 @@ function batch(db: Db, filter: CaseFilter, after: string, size: number, now: Dat
   const received = sql`
     and (${from}::timestamptz is null or c.received_at >= ${from}::timestamptz)
     and (${before}::timestamptz is null or c.received_at < ${before}::timestamptz)`;
-  if (filter.municipality)
-    return executeNamed<Row>(
-      db,
-      "open_data_cases_municipality",
-      sql`
-        select ${columns},
-          (select e.message from case_events e where e.case_id = c.id and ${IS_ANSWER}
-            order by e.at desc, e.id desc limit 1) as answer
-        from cases c
-        where c.visibility = 'public' and c.municipality_id = ${filter.municipality.id}::int
-          and c.id > ${after}::bigint ${received}
-        order by c.id
-        limit ${size}::int`,
-    );
-  return executeNamed<Row>(
-    db,
-    "open_data_cases",
-    sql`
-      with batch as materialized (
-        select c.id as n, ${columns}
-        from cases c
-        where c.visibility = 'public' and c.id > ${after}::bigint ${received}
-        order by c.id
-        limit ${size}::int
-      ),
-      answers as (
-        select distinct on (e.case_id) e.case_id, e.message
-        from case_events e
-        where e.case_id > ${after}::bigint and e.case_id <= (select max(n) from batch) and ${IS_ANSWER}
-        order by e.case_id, e.at desc, e.id desc
-      )
-      select b.*, a.message as answer
-      from batch b left join answers a on a.case_id = b.n
-      order by b.n`,
-  );
+  const [line, object] =
+    format === "csv"
+      ? [CSV_LINE, ""]
+      : [`',' || chr(10) || ${JSON_OBJECT}`, `cross join lateral (select ${JSON_COLUMNS}) j`];
+  const lines = sql`
+    lines as (
+      select b.id, ${sql.raw(line)} as line
+      from batch b
+        left join categories k on k.id = b.category_id
+        left join municipalities m on m.id = b.municipality_id
+        ${sql.raw(object)}
+    )
+    select count(*)::int as count, max(id)::text as last, string_agg(line, '' order by id) as text
+    from lines
+    group by id / ${sql.raw(String(PIECE_IDS))}
+    order by id / ${sql.raw(String(PIECE_IDS))}`;
+  const pieces =
+    "size" in range
+      ? await executeNamed<Piece>(
+          db,
+          `open_data_cases_municipality_${format}`,
+          sql`
+          with batch as materialized (
+            select ${columns},
+              (select e.message from case_events e where e.case_id = c.id and ${IS_ANSWER}
+                order by e.at desc, e.id desc limit 1) as answer
+            from cases c
+            where c.visibility = 'public' and c.municipality_id = ${filter.municipality?.id ?? null}::int
+              and c.id > ${after}::bigint ${received}
+            order by c.id
+            limit ${range.size}::int
+          ),
+          ${lines}`,
+        )
+      : await executeNamed<Piece>(
+          db,
+          `open_data_cases_${format}`,
+          sql`
+          with chosen as (
+            select ${columns}
+            from cases c
+            where c.visibility = 'public' and c.id > ${after}::bigint and c.id <= ${range.upTo}::bigint ${received}
+          ),
+          answers as (
+            select distinct on (e.case_id) e.case_id, e.message
+            from case_events e
+            where e.case_id > ${after}::bigint and e.case_id <= ${range.upTo}::bigint and ${IS_ANSWER}
+            order by e.case_id, e.at desc, e.id desc
+          ),
+          batch as (select c.*, a.message as answer from chosen c left join answers a on a.case_id = c.id),
+          ${lines}`,
+        );
+  return {
+    count: pieces.reduce((n, p) => n + p.count, 0),
+    last: pieces.at(-1)?.last ?? null,
+    texts: pieces.map((p) => p.text),
+  };
 }
 
 /**
- * The filter's public cases in id order, a batch at a time. Stopping the iteration (a client that went
- * away destroys the stream reading it) stops the queries: the next batch is asked for only when wanted.
+ * Windows of ids asked for at once when the export reads the whole id range: PostgreSQL writes the text
+ * (most of the export's work) on two connections while this process sends what came before. One at a
+ * time, the database's one backend was what the export waited for.
  */
-export async function* caseBatches(
+const WINDOWS_IN_FLIGHT = 2;
+
+/**
+ * The filter's public cases in id order as text, a batch at a time (see `batch`). Without a municipality,
+ * by windows of `batchSize` consecutive ids up to the last id when the download starts (a case created
+ * meanwhile is in the next one, as its version says), two asked for ahead; with one, by keyset (its cases
+ * are one in dozens of ids), one ahead. Stopping the iteration (a client that went away destroys the
+ * stream reading it) stops the queries: no more is asked for than that.
+ */
+export async function* caseText(
   db: Db,
+  format: CaseFormat,
   filter: CaseFilter,
   options: { now: Date; batchSize?: number },
-): AsyncGenerator<CaseRecord[]> {
+): AsyncGenerator<string> {
   const size = options.batchSize ?? CASE_BATCH_SIZE;
-  const ref = await referenceData(db, options.now.getTime());
-  // Sensitive or not, slug and code: from the reference data in memory, not joined per row.
-  const categoryOf = new Map<number, { code: string; sensitive: boolean }>();
-  const category = (id: number) => {
-    let c = categoryOf.get(id);
-    if (!c) {
-      const found = ref.category(id);
-      c = { code: found?.code ?? "", sensitive: found?.sensitive ?? true };
-      categoryOf.set(id, c);
-    }
-    return c;
+  const asked: Promise<Batch>[] = [];
+  const ask = (range: Parameters<typeof batch>[3]) => {
+    const made = batch(db, format, filter, range, options.now);
+    // Awaited in turn; meanwhile a failure must not count as unhandled (it is thrown when its turn comes).
+    made.catch(() => {});
+    asked.push(made);
   };
-  // The next batch is asked for before this one is handed on, so the database reads it while this process
-  // writes the last one out: the export runs at the pace of the slower of the two, not of both added.
-  let next: Promise<Row[]> | undefined = batch(db, filter, "0", size, options.now);
   try {
-    while (next) {
-      const rows: Row[] = await next;
-      next =
-        rows.length === size ? batch(db, filter, rows[rows.length - 1]!.id, size, options.now) : undefined;
-      if (rows.length > 0) yield rows.map(record);
+    if (filter.municipality) {
+      ask({ after: "0", size });
+      while (asked.length > 0) {
+        const done = await asked.shift()!;
+        // The next batch is asked for before this one is handed on: the database reads it meanwhile.
+        if (done.count === size && done.last) ask({ after: done.last, size });
+        yield* done.texts;
+      }
+      return;
+    }
+    const [top] = await rowsOf<{ last: string | null }>(
+      db.execute(sql`select max(id)::text as last from cases`),
+    );
+    const end = BigInt(top?.last ?? 0);
+    let from = 0n;
+    const fill = () => {
+      while (asked.length < WINDOWS_IN_FLIGHT && from < end) {
+        const to = from + BigInt(size) < end ? from + BigInt(size) : end;
+        ask({ after: String(from), upTo: String(to) });
+        from = to;
+      }
+    };
+    fill();
+    while (asked.length > 0) {
+      const done = await asked.shift()!;
+      fill();
+      yield* done.texts;
     }
   } finally {
-    // A reader that went away leaves at most the batch already asked for: let it finish unheard.
-    next?.catch(() => {});
-  }
-
-  function record(r: Row): CaseRecord {
-    const cat = category(r.category_id);
-    const located = !cat.sensitive && r.latitude !== null && r.longitude !== null;
-    return {
-      id: r.code,
-      municipality: ref.municipalityById(r.municipality_id)?.slug ?? "",
-      type: r.type,
-      category: cat.code,
-      channel: r.channel,
-      status: r.status,
-      received_at: r.received,
-      acknowledged_at: r.acknowledged,
-      answered_at: r.answered,
-      closed_at: r.closed,
-      sla_due_at: r.due,
-      sla_met: r.met,
-      reason_code: r.reason_code,
-      latitude: located ? coarsen(r.latitude!) : null,
-      longitude: located ? coarsen(r.longitude!) : null,
-      public_answer: r.answer,
-    };
+    // A reader that went away leaves what was asked for: let it finish unheard.
+    asked.length = 0;
   }
 }
 

@@ -8,7 +8,7 @@ import { referenceData } from "../reference/referenceCache.ts";
 import { sendPage } from "../web/context.ts";
 import { errorText } from "../web/forms.tsx";
 import { pageContext } from "../web/pageContext.ts";
-import { caseBatches, caseExportVersion, caseYears, countCases } from "./caseExport.ts";
+import { caseExportVersion, caseText, caseYears, countCases } from "./caseExport.ts";
 import { dataPackage } from "./datapackage.ts";
 import { type DatasetName, dataset, FORMATS, type Format } from "./datasets.ts";
 import { caseFileName, filterQuery, parseCaseFilter } from "./filters.ts";
@@ -20,7 +20,7 @@ import {
   type StatsRecord,
   statsVersion,
 } from "./statsExport.ts";
-import { csvText, jsonText, textStream } from "./writers.ts";
+import { csvLines, csvText, jsonElements, jsonText, textStream } from "./writers.ts";
 
 /** The error state's sample for the browser suite: the page asked for an impossible year. */
 const ERROR_SAMPLE = { sample: "/open-data?year=20x6", status: 400 };
@@ -140,9 +140,9 @@ export async function openDataRoutes(app: FastifyInstance): Promise<void> {
       const version = await caseExportVersion(db);
       const name = caseFileName(parsed.filter, format);
       if (!downloadHeaders(req, reply, version, format, name)) return reply;
+      const text = caseText(db, format, parsed.filter, { now: clock.now() });
       const fields = dataset("cases").fields.map((f) => f.name);
-      const batches = caseBatches(db, parsed.filter, { now: clock.now() });
-      return reply.send(textStream(write(fields, batches)));
+      return reply.send(textStream(format === "csv" ? csvLines(fields, text) : jsonElements(text)));
     });
 
     const aggregates: [DatasetName, typeof monthlyBatches][] = [

@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../kernel/csv.ts";
-import { csvText, jsonText, textStream } from "./writers.ts";
+import { csvLines, csvText, jsonElements, jsonText, textStream } from "./writers.ts";
 
 async function* batchesOf<T>(...batches: T[][]) {
   for (const b of batches) yield b;
+}
+async function* chunksOf(...chunks: string[]) {
+  for (const c of chunks) yield c;
 }
 async function text(chunks: AsyncIterable<string>) {
   let out = "";
@@ -63,5 +66,42 @@ describe("the writers", () => {
         );
       }),
     );
+  });
+
+  it("write the JSON array of objects written elsewhere, each after a comma, as jsonText writes records", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.record({ id: fc.string(), met: fc.option(fc.boolean()) }), { minLength: 1 }), {
+          maxLength: 4,
+        }),
+        async (batches) => {
+          const written = batches.map((rows) => rows.map((r) => `,\n${JSON.stringify(r)}`).join(""));
+          expect(await text(jsonElements(chunksOf(...written)))).toBe(
+            await text(jsonText(["id", "met"], batchesOf(...batches))),
+          );
+        },
+      ),
+    );
+  });
+
+  it("write the header before CSV lines written elsewhere", async () => {
+    const lines = chunksOf("A-1,true\r\n", "A-2,\r\n");
+    expect(await text(csvLines(["id", "met"], lines))).toBe("id,met\r\nA-1,true\r\nA-2,\r\n");
+  });
+
+  it("read no further ahead than a few chunks while the reader does not read", async () => {
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled++;
+        yield "x".repeat(1_000);
+      }
+    }
+    const stream = textStream(endless());
+    const reader = stream[Symbol.asyncIterator]();
+    await reader.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pulled).toBeLessThanOrEqual(4);
+    stream.destroy();
   });
 });

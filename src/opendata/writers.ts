@@ -60,6 +60,29 @@ export async function* jsonText(
   yield "\n]\n";
 }
 
+/** CSV whose lines come written (caseExport.ts has PostgreSQL write them): the header, then each chunk. */
+export async function* csvLines(
+  fields: readonly string[],
+  chunks: AsyncIterable<string>,
+): AsyncGenerator<string> {
+  yield csvLine(fields);
+  yield* chunks;
+}
+
+/**
+ * One JSON array from chunks of written objects, each object after ",\n" (caseExport.ts): the same text as
+ * jsonText's, the first object's comma dropped.
+ */
+export async function* jsonElements(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let first = true;
+  yield "[";
+  for await (const chunk of chunks) {
+    yield first ? chunk.slice(1) : chunk;
+    first = false;
+  }
+  yield "\n]\n";
+}
+
 /**
  * A readable stream of text chunks. At most two chunks wait for a slow reader; destroying the stream (Fastify
  * does when the client goes away) ends the generator, and with it the queries.

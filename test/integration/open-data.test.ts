@@ -10,8 +10,8 @@ import { type SubmitCaseInput, submitCase } from "../../src/cases/commands/submi
 import { cases, categories, municipalities, statsBreakdown, statsMonth, users } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
 import { parseCsv } from "../../src/kernel/csv.ts";
-import { CASE_BATCH_SIZE, caseBatches } from "../../src/opendata/caseExport.ts";
-import { csvText, textStream } from "../../src/opendata/writers.ts";
+import { CASE_BATCH_SIZE, caseText } from "../../src/opendata/caseExport.ts";
+import { csvLines, textStream } from "../../src/opendata/writers.ts";
 import { C, COUNTER_COUNT } from "../../src/stats/counters.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 
@@ -83,11 +83,13 @@ const csvHeader = (body: string) => body.slice(0, body.indexOf("\r\n")).split(",
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>[];
 
 const code = {} as Record<
-  "answered" | "private" | "sensitive" | "located" | "old" | "merged" | "mergedLate",
+  "answered" | "private" | "sensitive" | "located" | "old" | "merged" | "mergedLate" | "formula",
   string
 >;
 const PARTIAL = "Inspektorët do ta vizitojnë vendin këtë javë.";
 const ANSWER = "Biblioteka është e hapur nga ora 8 deri në 16, çdo ditë pune.";
+/** An answer a spreadsheet would run as a formula, with quotes and a line break. */
+const FORMULA = '=HYPERLINK("http://x", "Klikoni")\nFaleminderit';
 /** Bulk cases written straight into the table: more than one batch of the export. */
 const BULK = 2_500;
 
@@ -102,6 +104,9 @@ beforeAll(async () => {
   code.answered = await make({});
   await act(code.answered, { kind: "acknowledge" });
   await act(code.answered, { kind: "answer", message: ANSWER, final: true });
+  code.formula = await make({ contact: { showName: false } });
+  await act(code.formula, { kind: "acknowledge" });
+  await act(code.formula, { kind: "answer", message: FORMULA, final: true });
   code.private = await make({ title: "Kërkesë private", description: "Nuk duhet të shihet." });
   await act(code.private, { kind: "set_visibility", visibility: "private" });
   code.sensitive = await make({
@@ -248,6 +253,28 @@ describe("the case export", () => {
     expect(rows.find((r) => r.id === code.mergedLate)).toMatchObject({ status: "merged", sla_met: "false" });
   });
 
+  it("keeps an answer a spreadsheet would run as a formula as text in CSV, and as it is in JSON", async () => {
+    const csv = (await get("/open-data/cases.csv")).body;
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x"", ""Klikoni"")\nFaleminderit"\r\n`);
+    expect(csvRows(csv).find((r) => r.id === code.formula)?.public_answer).toBe(`'${FORMULA}`);
+    const js = json((await get("/open-data/cases.json")).body).find((r) => r.id === code.formula)!;
+    expect(js.public_answer).toBe(FORMULA);
+  });
+
+  it("quotes and guards a code by the same rules, and leaves the rest of its row as it is", async () => {
+    const odd = '=x, "y"';
+    await db().execute(sql`
+      insert into reason_codes (code, applies_to, name, active) values (${odd}, 'closed', '{}'::jsonb, false)`);
+    await db().execute(sql`update cases set reason_code = ${odd} where tracking_code = 'GJI-2024-000002'`);
+    const csv = (await get("/open-data/cases.csv?municipality=gjilan&year=2024")).body;
+    const line = csv.split("\r\n").find((l) => l.startsWith("GJI-2024-000002,"));
+    expect(line).toBe(
+      'GJI-2024-000002,gjilan,request,information,web,submitted,2024-03-01T10:00:00Z,,,,2024-03-20T08:00:00Z,false,"\'=x, ""y""",,,',
+    );
+    const js = json((await get("/open-data/cases.json?municipality=gjilan&year=2024")).body);
+    expect(js.find((r) => r.id === "GJI-2024-000002")?.reason_code).toBe(odd);
+  });
+
   it("rounds locations to 0.001° and gives none for sensitive categories", async () => {
     const rows = csvRows((await get("/open-data/cases.csv")).body);
     expect(rows.find((r) => r.id === code.located)).toMatchObject({
@@ -319,12 +346,12 @@ describe("the case export", () => {
   it("stops querying when the reader goes away", async () => {
     let batches = 0;
     async function* counted() {
-      for await (const batch of caseBatches(db(), {}, { now: p.clock.now(), batchSize: 10 })) {
+      for await (const batch of caseText(db(), "csv", {}, { now: p.clock.now(), batchSize: 10 })) {
         batches++;
         yield batch;
       }
     }
-    const stream = textStream(csvText(["id"], counted()));
+    const stream = textStream(csvLines(["id"], counted()));
     const reader = stream[Symbol.asyncIterator]();
     await reader.next();
     stream.destroy();
