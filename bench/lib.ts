@@ -359,3 +359,32 @@ export async function measure(
   if (warmupSeconds > 0) await load(base, route, warmupSeconds, connections, paths);
   return load(base, route, seconds, connections, paths);
 }
+
+/** Latencies of one operation called one after another, in milliseconds (bench/stats.ts, ministry.ts, reports.ts). */
+export interface Timing {
+  calls: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Calls `f` `calls` times one after another (after one unmeasured call), in milliseconds. */
+export async function time(calls: number, f: () => Promise<unknown>): Promise<Timing> {
+  await f();
+  const took: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now();
+    await f();
+    took.push(performance.now() - started);
+  }
+  took.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Number(took[Math.min(took.length - 1, Math.ceil(p * took.length) - 1)]!.toFixed(2));
+  return { calls, p50: at(0.5), p95: at(0.95), max: at(1) };
+}
+
+/** The month `n` months before `month` ("YYYY-MM"). */
+export const monthsBack = (month: string, n: number) => {
+  const i = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
+};

@@ -28,32 +28,10 @@ import { ReportPage } from "../src/reports/reportPages.tsx";
 import { parseReportPeriod } from "../src/reports/reportPeriod.ts";
 import { Assets } from "../src/web/assets.ts";
 import type { PageContext } from "../src/web/context.ts";
-import { gitCommit } from "./lib.ts";
+import { gitCommit, time } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PAGE_TARGET_MS = 1000;
-
-interface Timing {
-  calls: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-/** Calls `f` `calls` times one after another (after one unmeasured call), in milliseconds. */
-async function time(calls: number, f: () => Promise<unknown>): Promise<Timing> {
-  await f();
-  const took: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    await f();
-    took.push(performance.now() - started);
-  }
-  took.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Number(took[Math.min(took.length - 1, Math.ceil(p * took.length) - 1)]!.toFixed(2));
-  return { calls, p50: at(0.5), p95: at(0.95), max: at(1) };
-}
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;

@@ -22,37 +22,10 @@ import { loadCalendar } from "../src/reference/loadCalendar.ts";
 import { loadProfile } from "../src/reference/profile.ts";
 import { rebuildStats, runStatsPass } from "../src/stats/aggregator.ts";
 import { breakdown, comparison, indicators, monthly, type Period } from "../src/stats/query.ts";
-import { gitCommit } from "./lib.ts";
+import { gitCommit, monthsBack, time } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const COMPARISON_TARGET_MS = 100;
-
-interface Timing {
-  calls: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-/** Calls `f` `calls` times one after another (after one unmeasured call), in milliseconds. */
-async function time(calls: number, f: () => Promise<unknown>): Promise<Timing> {
-  await f();
-  const took: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    await f();
-    took.push(performance.now() - started);
-  }
-  took.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Number(took[Math.min(took.length - 1, Math.ceil(p * took.length) - 1)]!.toFixed(2));
-  return { calls, p50: at(0.5), p95: at(0.95), max: at(1) };
-}
-
-const monthsBack = (month: string, n: number) => {
-  const i = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - n;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
-};
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;
