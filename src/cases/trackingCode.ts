@@ -1,7 +1,7 @@
 // Tracking codes are readable and sequential per municipality and year: PRI-2026-000123.
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import type { Db } from "../db/client.ts";
+import { executeNamedText } from "../db/named.ts";
 
 export function formatTrackingCode(municipalityCode: string, year: number, n: number): string {
   return `${municipalityCode}-${year}-${String(n).padStart(6, "0")}`;
@@ -115,7 +115,7 @@ async function drain(db: Db, q: Queue) {
  * the same municipalities never wait for each other in a circle.
  */
 async function takeNumbers(db: Db, batch: readonly Waiter[]) {
-  const rows = await runStatement<{ at: number | string; n: number | string }>(
+  const rows = await executeNamedText<{ at: number | string; n: number | string }>(
     db,
     "take_tracking_numbers",
     `
@@ -138,23 +138,4 @@ async function takeNumbers(db: Db, batch: readonly Waiter[]) {
     [batch.map((w) => w.municipality.id), batch.map((w) => w.year), batch.map((w) => w.key)],
   );
   return new Map(rows.map((r) => [Number(r.at), Number(r.n)]));
-}
-
-/**
- * Runs a statement given as text and values: on a PostgreSQL pool under its name, parsed and planned once
- * per connection as executeNamed does (src/db/named.ts), without building a drizzle SQL object first —
- * for the hot statements of a case creation, where that building cost a fifth of the command's time in
- * the event loop (docs/PERFORMANCE.md); on the embedded database as it is. The text must never vary under
- * one name.
- */
-export async function runStatement<Row>(
-  db: Db,
-  name: string,
-  text: string,
-  values: unknown[],
-): Promise<Row[]> {
-  const client = (db as unknown as { $client: unknown }).$client;
-  if (client instanceof pg.Pool) return (await client.query({ name, text, values })).rows as Row[];
-  const embedded = client as { query(text: string, values: unknown[]): Promise<{ rows: Row[] }> };
-  return (await embedded.query(text, values)).rows;
 }

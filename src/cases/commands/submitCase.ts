@@ -7,6 +7,7 @@ import type { Actor } from "../../access/policy.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import { localDateOf } from "../../calendar/zone.ts";
 import type { Db } from "../../db/client.ts";
+import { executeNamedText } from "../../db/named.ts";
 import { cases } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
 import type { Language } from "../../kernel/i18n.ts";
@@ -19,7 +20,7 @@ import { checkAnswers } from "../questions.ts";
 import type { Standard } from "../sla.ts";
 import { slaColumns } from "../slaTracking.ts";
 import type { CaseType, Channel } from "../statuses.ts";
-import { runStatement, takeTrackingCode } from "../trackingCode.ts";
+import { takeTrackingCode } from "../trackingCode.ts";
 
 export interface SubmitCaseInput {
   municipality: string;
@@ -356,7 +357,7 @@ async function write(
         : ""
     }
     select id from kase`;
-  const written = await runStatement<{ id: number | string }>(db, statement, text, values);
+  const written = await executeNamedText<{ id: number | string }>(db, statement, text, values);
   const created = written[0];
   const result = created ? { id: Number(created.id), trackingCode } : undefined;
   if (!result) {
