@@ -15,6 +15,7 @@ import { addMonths } from "../stats/web/period.ts";
 import {
   type Cell,
   CONSULTATION_FIGURES,
+  chartMonthLabels,
   csvKey,
   type DataTable,
   formatsOf,
@@ -305,8 +306,7 @@ export function usageTable(ctx: PageContext, r: EvaluationReport, id?: number): 
 
 /** The chart labels of the evaluation's months. */
 export function monthLabels(ctx: PageContext, r: EvaluationReport): string[] {
-  const f = formatsOf(ctx.lang);
-  return r.indicators.months.map((m) => f.monthShort.format(monthDate(m)));
+  return chartMonthLabels(ctx.lang, r.indicators.months);
 }
 
 /** The tables an evaluation gives as CSV (`?format=csv&table=…`); the first is the default. */

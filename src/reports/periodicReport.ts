@@ -20,6 +20,7 @@ import {
   type Cell,
   CONSULTATION_FIGURES,
   type Column,
+  chartMonthLabels,
   csvKey,
   type DataTable,
   formatsOf,
@@ -266,6 +267,5 @@ export const TREND_INDICATORS = [
 
 /** The months of a report's trend, as the chart labels them. */
 export function trendLabels(ctx: PageContext, r: PeriodicReport): string[] {
-  const f = formatsOf(ctx.lang);
-  return monthsOf(r.trend.period).map((m) => f.monthShort.format(monthDate(m)));
+  return chartMonthLabels(ctx.lang, monthsOf(r.trend.period));
 }
