@@ -4,7 +4,6 @@ import { randomUUID } from "node:crypto";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { API_PREFIX, apiRoutes } from "./api/plugin.ts";
@@ -47,6 +46,7 @@ import { installErrorHandling } from "./web/errors.tsx";
 import { parseFormValues } from "./web/formValues.ts";
 import { PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
+import { registerSecurityHeaders } from "./web/securityHeaders.ts";
 import { municipalAdminRoutes } from "./workspace/adminRoutes.tsx";
 import { caseWorkRoutes } from "./workspace/caseWorkRoutes.tsx";
 import { inboxRoutes } from "./workspace/inboxRoutes.tsx";
@@ -156,7 +156,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   closeKeepAliveOnShutdown(app);
 
   const https = config.publicUrl?.startsWith("https:") ?? false;
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
