@@ -19,6 +19,7 @@ import { caseRoutes } from "./cases/web/caseRoutes.tsx";
 import { submitRoutes } from "./cases/web/submitRoutes.tsx";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import { guidanceRoutes } from "./guidance/guidanceRoutes.tsx";
 import { identityRoutes } from "./identity/web/routes.tsx";
 import { registerSessions } from "./identity/web/sessionPlugin.ts";
 import { staffRoutes } from "./identity/web/staffRoutes.tsx";
@@ -236,6 +237,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(ministryRoutes);
   await app.register(reportRoutes);
   await app.register(onboardingRoutes);
+  await app.register(guidanceRoutes);
   await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;
 }
