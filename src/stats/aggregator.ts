@@ -6,10 +6,16 @@
 // in (additive upserts into stats_breakdown and stats_month), storing the new facts in case_facts.
 // Recomputing a case is idempotent, which is what makes the rest simple:
 // - Event ids come from a sequence, so a transaction may commit an event with a lower id after a pass has
-//   read higher ones. Each pass therefore reads every event of the last WINDOW_MS again: the watermark
-//   (stats_progress 'events'.last_event_id) is the highest id a pass saw at least WINDOW_MS ago, and the
-//   passes since are listed in `recent`. A case is recomputed only when its events are not the ones its
-//   stored facts counted (their number and highest id), so reading again costs little.
+//   read higher ones. A pass reads the events above the highest id the last pass read, and notes the ids
+//   in that range it did not find (stats_progress 'gaps': ranges of ids, each with the time it was seen
+//   missing): an id taken by a transaction still in flight, or by one that rolled back. The next passes
+//   look those ids up again, until WINDOW_MS after they were seen missing. So a pass reads what is new
+//   and a handful of ids, not the last minutes of events again (which cost as much PostgreSQL as the
+//   creations themselves under a steady load: docs/PERFORMANCE.md, session 8). The watermark
+//   (stats_progress 'events'.last_event_id: every id up to it is final) still follows the passes made at
+//   least WINDOW_MS ago (`recent`); without a 'gaps' row (a rebuild, or progress from before the gaps)
+//   a pass reads everything above it once. A case is recomputed only when its events are not the ones
+//   its stored facts counted (their number and highest id), so reading one again costs little.
 // - A clock that is missed because its due date passes changes the facts without any event. The SLA
 //   scheduler writes an `escalated` event at the breach of the clock that runs, but not for the others
 //   (the first-response and resolution due dates of a case not yet acknowledged pass silently). So facts
@@ -38,6 +44,8 @@ import {
 export interface StatsPassResult {
   /** Cases whose facts were recomputed. */
   cases: number;
+  /** Case events the pass read to find them (new ones and those that had been missing); 0 for a rebuild. */
+  eventsRead?: number;
 }
 
 export interface StatsPassOptions {
@@ -77,20 +85,23 @@ export async function runStatsPass(
     }
     // Read before the cases are looked for: every id up to it was committed or in flight by then.
     const last = await maxEventId(db);
-    const ids = new Set(await changedCases(db, progress.events.base));
+    const gaps = readFrom(progress);
+    const found = await newEvents(db, gaps, last, now);
+    const ids = new Set(await changedCases(db, found.caseIds));
     const sweep = progress.due !== null && progress.due <= now.getTime();
     if (sweep) for (const id of await dueCases(db, now)) ids.add(id);
     const all = [...ids].sort((a, b) => a - b);
     const size = options.batchSize ?? PASS_BATCH;
     let cases = 0;
     for (let i = 0; i < all.length; i += size) {
-      if (options.signal?.aborted) return { cases };
+      if (options.signal?.aborted) return { cases, eventsRead: found.eventsRead };
       cases += await recompute(db, all.slice(i, i + size), calendar, now, options.log);
       await lease.renew();
     }
     if (sweep) await resetDue(db, now);
     await advance(db, progress.events, last, now);
-    return { cases };
+    await writeGaps(db, last, found.gaps);
+    return { cases, eventsRead: found.eventsRead };
   } finally {
     await lease.release();
   }
@@ -170,18 +181,20 @@ interface Progress {
   layout: number | undefined;
   /** The earliest instant a stored fact waits for (ms); null: none. */
   due: number | null;
+  /** The highest id the last pass read, and the id ranges it found missing (newEvents). */
+  gaps: { readTo: number; gaps: Gap[] } | undefined;
 }
 
 async function readProgress(db: Exec): Promise<Progress> {
   const rows = await rowsOf<{
     name: string;
     last_event_id: string | number;
-    recent: { at: string; lastEventId: number }[];
+    recent: { at: string; lastEventId: number; to?: number }[];
     updated_ms: number;
   }>(
     db.execute(sql`
       select name, last_event_id, recent, (extract(epoch from updated_at) * 1000)::float8 as updated_ms
-      from stats_progress where name in ('events', 'layout', 'due')`),
+      from stats_progress where name in ('events', 'layout', 'due', 'gaps')`),
   );
   const row = (name: string) => rows.find((r) => r.name === name);
   const events = row("events");
@@ -194,6 +207,10 @@ async function readProgress(db: Exec): Promise<Progress> {
     },
     layout: row("layout") ? Number(row("layout")!.last_event_id) : undefined,
     due: due ? Date.parse(due) : null,
+    gaps: row("gaps") && {
+      readTo: Number(row("gaps")!.last_event_id),
+      gaps: row("gaps")!.recent.map((g) => ({ from: g.lastEventId, to: g.to ?? g.lastEventId, at: g.at })),
+    },
   };
 }
 
@@ -241,17 +258,78 @@ async function maxEventId(db: Exec): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
+/** Ids a pass did not find, from..to, and when it first saw them missing. */
+interface Gap {
+  from: number;
+  to: number;
+  at: string;
+}
+
 /**
- * The cases with events after `base` whose stored facts did not count exactly their events now (none
- * stored, another number, another highest id, another layout): the new events and those that committed
- * late. One range of the primary key, then a look at each such case's events through case_events_case.
+ * Where this pass starts: the highest id the last pass read and the ids it had not found, or — with no
+ * 'gaps' row, or one behind the watermark (a rebuild reset the progress) — the watermark and no gaps.
  */
-async function changedCases(db: Exec, base: number): Promise<number[]> {
+function readFrom(progress: Progress): { readTo: number; gaps: Gap[] } {
+  const events = progress.events!;
+  if (!progress.gaps || progress.gaps.readTo < events.base) return { readTo: events.base, gaps: [] };
+  return progress.gaps;
+}
+
+/**
+ * The cases of the events that are new to this pass: those above the last pass's highest id (up to
+ * `last`), and those that have committed since in an id range a pass had found missing. Returns the
+ * gaps to remember: the ones still within WINDOW_MS of being seen missing, and this pass's own.
+ */
+async function newEvents(
+  db: Exec,
+  from: { readTo: number; gaps: Gap[] },
+  last: number,
+  now: Date,
+): Promise<{ caseIds: number[]; gaps: Gap[]; eventsRead: number }> {
+  const kept = from.gaps.filter((g) => Date.parse(g.at) > now.getTime() - WINDOW_MS);
+  const rows = await rowsOf<{ id: string | number; case_id: string | number }>(
+    db.execute(sql`
+      select id, case_id from case_events where id > ${from.readTo} and id <= ${last}
+      union all
+      select e.id, e.case_id
+      from unnest(${idArray(kept.map((g) => g.from))}, ${idArray(kept.map((g) => g.to))}) as g(f, t)
+      join case_events e on e.id between g.f and g.t
+      order by id`),
+  );
+  const caseIds = new Set<number>();
+  const gaps = [...kept];
+  let expected = from.readTo + 1;
+  for (const r of rows) {
+    const id = Number(r.id);
+    caseIds.add(Number(r.case_id));
+    if (id <= from.readTo) continue; // one that had been missing
+    if (id > expected) gaps.push({ from: expected, to: id - 1, at: now.toISOString() });
+    expected = id + 1;
+  }
+  if (last >= expected) gaps.push({ from: expected, to: last, at: now.toISOString() });
+  return { caseIds: [...caseIds], gaps, eventsRead: rows.length };
+}
+
+async function writeGaps(db: Exec, readTo: number, gaps: Gap[]) {
+  const recent = gaps.map((g) => ({ at: g.at, lastEventId: g.from, to: g.to }));
+  await db.execute(sql`
+    insert into stats_progress (name, last_event_id, recent, updated_at)
+    values ('gaps', ${readTo}, ${json(recent)}, now())
+    on conflict (name) do update set last_event_id = excluded.last_event_id, recent = excluded.recent,
+      updated_at = excluded.updated_at`);
+}
+
+/**
+ * Of the given cases, those whose stored facts did not count exactly their events now (none stored,
+ * another number, another highest id, another layout): a look at each case's events through
+ * case_events_case.
+ */
+async function changedCases(db: Exec, caseIds: readonly number[]): Promise<number[]> {
+  if (caseIds.length === 0) return [];
   const rows = await rowsOf<{ id: string | number }>(
     db.execute(sql`
-      with touched as (select distinct case_id from case_events where id > ${base})
       select t.case_id as id
-      from touched t
+      from unnest(${idArray(caseIds)}) as t(case_id)
       left join case_facts f on f.case_id = t.case_id
       cross join lateral (
         select count(*)::int as n, max(e.id) as e from case_events e where e.case_id = t.case_id
@@ -562,7 +640,7 @@ async function rebuildHeld(
   // the watermark the passes before it had reached (if they ran lately), else from where the rebuild began.
   const recentPasses = before.events && before.events.updatedAt > now.getTime() - WINDOW_MS;
   const base = recentPasses ? Math.min(before.events!.base, last) : last;
-  await db.execute(sql`delete from stats_progress where name in ('events', 'layout')`);
+  await db.execute(sql`delete from stats_progress where name in ('events', 'layout', 'gaps')`);
   await db.execute(sql`truncate case_facts`);
   const size = options.batchSize ?? REBUILD_BATCH;
   const all = new Aggregates();
