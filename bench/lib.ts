@@ -3,6 +3,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import autocannon, { type Instance } from "autocannon";
 import { INBOX_VIEW_NAMES, isInboxView } from "./inbox.ts";
@@ -217,6 +218,69 @@ export interface Measurement {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** CPU milliseconds per request of the measured run, by whom (when the harness could read them). */
+  cpuMsPerRequest?: CpuMs;
+}
+
+/** CPU time in milliseconds: the app's process, the PostgreSQL processes of its database, the load generator. */
+export interface CpuMs {
+  server: number;
+  postgres: number;
+  loader: number;
+}
+
+/** User + system CPU of a process in ms, from /proc (Linux; clock ticks of 10 ms); 0 if it is gone. */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of PostgreSQL processes serving `database` (their title names it: "postgres: user db …"). */
+function postgresPids(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (title.startsWith("postgres: ") && title.split(" ").includes(database)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Reads the CPU used so far by the app (`serverPid`), the PostgreSQL processes of the database it uses (on
+ * this machine; none for PGlite) and this process (autocannon runs in it). Per request, CPU is less moved
+ * by other work on a shared machine than requests per second are.
+ */
+export function cpuMeter(serverPid: number, database?: string): () => CpuMs {
+  return () => {
+    const pg = database ? postgresPids(database) : [];
+    const own = process.cpuUsage();
+    return {
+      server: procCpuMs(serverPid),
+      postgres: pg.reduce((sum, pid) => sum + procCpuMs(pid), 0),
+      loader: (own.user + own.system) / 1000,
+    };
+  };
+}
+
+/** The database a postgres:// URL names, for cpuMeter. */
+export function databaseOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let running: Instance | undefined;
@@ -343,6 +407,7 @@ export async function measure(
   warmupSeconds: number,
   seconds: number,
   connections: number,
+  cpu?: () => CpuMs,
 ): Promise<Measurement> {
   route = await prepared(base, route);
   const { headers, ...rest } = requestOptions(route);
@@ -357,7 +422,15 @@ export async function measure(
   if (res.status < 200 || res.status > 299)
     throw new Error(`${rest.method} ${route.path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
   if (warmupSeconds > 0) await load(base, route, warmupSeconds, connections, paths);
-  return load(base, route, seconds, connections, paths);
+  const before = cpu?.();
+  const m = await load(base, route, seconds, connections, paths);
+  if (!cpu || !before || m.requests === 0) return m;
+  const after = cpu();
+  const per = (k: keyof CpuMs) => Math.round(((after[k] - before[k]) / m.requests) * 1000) / 1000;
+  return {
+    ...m,
+    cpuMsPerRequest: { server: per("server"), postgres: per("postgres"), loader: per("loader") },
+  };
 }
 
 /** Latencies of one operation called one after another, in milliseconds (bench/stats.ts, ministry.ts, reports.ts). */

@@ -39,7 +39,7 @@ async function withServer<T>(
   args: string[],
   env: Record<string, string>,
   readyPath: string,
-  body: (base: string, startupMs: number) => Promise<T>,
+  body: (base: string, startupMs: number, pid: number) => Promise<T>,
 ): Promise<T> {
   const port = await lib.freePort();
   const child = lib.startNode(name, args, { ...env, PORT: String(port) });
@@ -47,7 +47,7 @@ async function withServer<T>(
   const base = `http://${lib.HOST}:${port}`;
   try {
     const startupMs = await lib.waitUntilOk(child, `${base}${readyPath}`, STARTUP_TIMEOUT_MS);
-    return await body(base, startupMs);
+    return await body(base, startupMs, child.proc.pid ?? 0);
   } finally {
     await lib.stopChild(child);
     children.delete(child);
@@ -62,10 +62,14 @@ function problems(label: string, m: Measurement): string[] {
   return out;
 }
 
-async function run(base: string, route: Route, s: Settings): Promise<Measurement> {
+async function run(base: string, route: Route, s: Settings, cpu?: () => lib.CpuMs): Promise<Measurement> {
   process.stdout.write(`measuring ${route.label} ... `);
-  const m = await lib.measure(base, route, s.warmupSeconds, s.durationSeconds, s.connections);
-  console.log(`${Math.round(m.reqPerSec)} req/s`);
+  const m = await lib.measure(base, route, s.warmupSeconds, s.durationSeconds, s.connections, cpu);
+  const c = m.cpuMsPerRequest;
+  console.log(
+    `${Math.round(m.reqPerSec)} req/s` +
+      (c ? ` (CPU ms per request: app ${c.server}, PostgreSQL ${c.postgres}, autocannon ${c.loader})` : ""),
+  );
   return m;
 }
 
@@ -192,12 +196,13 @@ async function benchApp(s: Settings, db: Db, hello: Measurement) {
   if ((s.apiCreate || CREATE_ONLY) && db.name === "postgres")
     routes.push(apiCreateRoute(await createApiKey(env)));
   if (routes.length === 0) throw new Error("BENCH_CREATE=only measures case creation, on PostgreSQL only");
-  return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs) => {
+  return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs, pid) => {
+    const cpu = lib.cpuMeter(pid, lib.databaseOf((env as Record<string, string>).DATABASE_URL));
     console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
     const results: RouteResult[] = [];
     const failures: string[] = [];
     for (const route of routes) {
-      const m = await run(base, route, s);
+      const m = await run(base, route, s, cpu);
       results.push({ route: route.label, ...m, ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)) });
       failures.push(...problems(route.label, m));
     }
