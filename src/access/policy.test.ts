@@ -20,7 +20,18 @@ import {
 import { ROLE_SCOPE, type Role, STAFF_ROLES, type StaffRole } from "./roles.ts";
 
 const ROLES: readonly Role[] = ["visitor", "citizen", ...STAFF_ROLES];
-const CODES = ["-", "all", "muni", "dept", "dept+assigned", "own", "public", "own+public", "link"] as const;
+const CODES = [
+  "-",
+  "all",
+  "muni",
+  "dept",
+  "dept+assigned",
+  "own",
+  "public",
+  "own+public",
+  "link",
+  "onboarding",
+] as const;
 type Code = (typeof CODES)[number];
 type Grid = Map<string, Record<Role, Code>>;
 
@@ -107,8 +118,17 @@ interface Facts {
   own: boolean; // the subject's owner is me
   public: boolean; // the subject is public
   link: boolean; // the request carries the subject's tracking link
+  notLive: boolean; // the subject's municipality is said not to be live yet
 }
-const NO: Facts = { muni: false, dept: false, assigned: false, own: false, public: false, link: false };
+const NO: Facts = {
+  muni: false,
+  dept: false,
+  assigned: false,
+  own: false,
+  public: false,
+  link: false,
+  notLive: false,
+};
 const SITUATIONS: readonly { name: string; subject: Subject | undefined; facts: Facts }[] = [
   {
     name: "own municipality, own department",
@@ -185,6 +205,26 @@ const SITUATIONS: readonly { name: string; subject: Subject | undefined; facts: 
   { name: "own account", subject: { ownerId: ME }, facts: { ...NO, own: true } },
   { name: "own municipality (itself)", subject: { municipalityId: 1 }, facts: { ...NO, muni: true } },
   { name: "other municipality (itself)", subject: { municipalityId: 2 }, facts: NO },
+  {
+    name: "own municipality (itself), not yet live",
+    subject: { municipalityId: 1, municipalityLive: false },
+    facts: { ...NO, muni: true, notLive: true },
+  },
+  {
+    name: "other municipality (itself), not yet live",
+    subject: { municipalityId: 2, municipalityLive: false },
+    facts: { ...NO, notLive: true },
+  },
+  {
+    name: "own municipality (itself), live",
+    subject: { municipalityId: 1, municipalityLive: true },
+    facts: { ...NO, muni: true },
+  },
+  {
+    name: "other municipality (itself), live",
+    subject: { municipalityId: 2, municipalityLive: true },
+    facts: NO,
+  },
   { name: "no subject", subject: undefined, facts: NO },
 ];
 
@@ -209,6 +249,8 @@ function holds(code: Code, f: Facts): boolean {
       return f.own || f.public;
     case "link":
       return f.link;
+    case "onboarding":
+      return f.notLive;
   }
 }
 
@@ -416,6 +458,24 @@ describe("can, authorize, allowedActions", () => {
       "case.assign",
     ]);
     expect(allowedActions({ kind: "visitor" }, buttons, { municipalityId: 1, departmentId: 10 })).toEqual([]);
+  });
+
+  it("lets the ministry and the operator invite staff only into a municipality not yet live, its admins always", () => {
+    const ministry = user([{ role: "ministry_monitor", municipalityId: null, departmentId: null }]);
+    const operator = user([{ role: "platform_operator", municipalityId: null, departmentId: null }]);
+    const admin = user([{ role: "municipal_admin", municipalityId: 1, departmentId: null }]);
+    const onboarding: Subject = { municipalityId: 1, municipalityLive: false };
+    const live: Subject = { municipalityId: 1, municipalityLive: true };
+    for (const national of [ministry, operator]) {
+      expect(can(national, "staff.invite", onboarding)).toBe(true);
+      expect(can(national, "staff.invite", live)).toBe(false);
+      // A caller that does not say whether the municipality is live gets no.
+      expect(can(national, "staff.invite", { municipalityId: 1 })).toBe(false);
+    }
+    expect(can(admin, "staff.invite", onboarding)).toBe(true);
+    expect(can(admin, "staff.invite", live)).toBe(true);
+    expect(can(admin, "staff.invite", { municipalityId: 2, municipalityLive: false })).toBe(false);
+    expect(can(ministry, "staff.manage_roles", onboarding)).toBe(false);
   });
 
   it("refuses an action it does not know", () => {

@@ -27,6 +27,8 @@ export interface Subject {
   isPublic?: boolean; // a case's or item's visibility
   /** The request carries the item's private tracking link token, checked by the caller (a case's anonymous submitter). */
   trackingLinkHeld?: boolean;
+  /** Whether the municipality has gone live (municipalities.live_at set); absent: not known, so not "not yet live". */
+  municipalityLive?: boolean;
 }
 
 /** Every action and its one-line meaning; ACTIONS lists the keys in this order. */
@@ -117,6 +119,11 @@ const ownMunicipality: Scope = (_actor, s, held) => held.some((a) => sameMunicip
 /** Cases of a department where the actor holds the role; an unassigned case is in nobody's department. */
 const ownDepartment: Scope = (_actor, s, held) =>
   s.departmentId != null && held.some((a) => sameMunicipality(a, s) && a.departmentId === s.departmentId);
+/**
+ * A municipality still being onboarded (not yet live), as the caller states it: the ministry and the operator
+ * set it up until it goes live, and its own admins take over from then on.
+ */
+const notYetLive: Scope = (_actor, s) => s.municipalityLive === false;
 /** Cases of the own department, or assigned to the actor personally in a municipality where they hold the role. */
 const ownDepartmentOrAssigned: Scope = (actor, s, held) =>
   ownDepartment(actor, s, held) ||
@@ -198,7 +205,10 @@ const GRANTS: readonly Grant[] = [
   allow(MUNICIPAL_STAFF, ["workspace.view", "statistics.view_internal"], ownMunicipality),
   allow("municipal_admin", MUNICIPAL_SETUP, ownMunicipality),
   allow("municipal_admin", ["staff.invite", "staff.manage_roles", "webhook.manage"], ownMunicipality),
-  allow("platform_operator", ["staff.invite", "staff.manage_roles", "webhook.manage"], anyone),
+  allow("platform_operator", ["staff.manage_roles", "webhook.manage"], anyone),
+  // Until a municipality goes live the ministry and the operator seed its staff (its first admin above all);
+  // from then on its own admins invite.
+  allow(["ministry_monitor", "platform_operator"], ["staff.invite"], notYetLive),
   allow(["municipal_admin", "participation_coordinator"], ["template.manage"], ownMunicipality),
   allow("participation_coordinator", [...PARTICIPATION, "consultation.disposition"], ownMunicipality),
   allow("department_head", ["consultation.disposition"], ownMunicipality),

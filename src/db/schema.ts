@@ -949,6 +949,27 @@ export const statsMonth = pgTable(
 );
 
 /**
+ * Per municipality, department (0: none) and month: the cases received in the month and those finished in
+ * it, net of reopenings, of the cases the department has now (src/stats/facts.ts `DepartmentMonthRow`).
+ * Summed up to a month they give the department's backlog at its end, as stats_month the municipality's:
+ * the ministry's alert on a department's growing backlog reads them (src/ministry/alerts.ts).
+ */
+export const statsDepartmentMonth = pgTable(
+  "stats_department_month",
+  {
+    municipalityId: integer("municipality_id").notNull(),
+    departmentId: integer("department_id").notNull(),
+    month: date("month").notNull(),
+    received: integer("received").notNull().default(0),
+    finished: integer("finished").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.municipalityId, t.departmentId, t.month] }),
+    index("stats_department_month_month").on(t.month),
+  ],
+);
+
+/**
  * The statistics aggregator's progress, one row per name (src/stats/aggregator.ts): `events` (the case
  * events read up to), `layout`, `due` and `lease` (one pass at a time across processes).
  */

@@ -1,7 +1,8 @@
 // The rules that turn monthly figures into alerts on systematic lateness (issue 9): an on-time share below
-// the ministry's level for months running, a backlog that grew in each of the last months, and cases
-// escalated to the ministry that the municipality has left untouched. Pure: the figures, the levels, the
-// instant and the calendar are passed in; the pass (alerts.ts) reads the figures from the aggregates.
+// the ministry's level for months running, a backlog that grew in each of the last months (of a
+// municipality, or of a department's cases), and cases escalated to the ministry that the municipality has
+// left untouched. Pure: the figures, the levels, the instant and the calendar are passed in; the pass
+// (alerts.ts) reads the figures from the aggregates and the untouched cases up to untouchedCutoff.
 import { type WorkingCalendar, workingDaysBetween } from "../calendar/calendar.ts";
 import { SMALL_COUNT } from "../stats/query.ts";
 
@@ -116,8 +117,17 @@ export interface UntouchedCase {
 
 export interface UntouchedEvidence {
   days: number;
+  /** The longest escalated first, at most UNTOUCHED_LISTED of them. */
   cases: UntouchedCase[];
+  /** How many cases were untouched in all (absent in alerts raised before the list was cut: `cases.length`). */
+  total?: number;
 }
+
+/**
+ * How many untouched cases an alert names; the escalation queue lists them all. A municipality that leaves
+ * thousands untouched has one problem, and a page of thousands of lines would hide it.
+ */
+export const UNTOUCHED_LISTED = 20;
 
 /**
  * Whether the municipality has left the case untouched for `untouchedWorkingDays` working days: no action
@@ -143,6 +153,41 @@ export function untouchedFor(
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The latest instant from which `untouchedWorkingDays` working days have passed by `now`: a case is untouched
+ * exactly when neither its escalation nor the municipality's last action on it came after this instant
+ * (untouchedFor measures the same way). So the pass asks the database for the cases before it instead of
+ * measuring every escalated case. Throws a RangeError for a year the calendar does not cover.
+ */
+export function untouchedCutoff(now: Date, levels: OversightLevels, cal: WorkingCalendar): Date {
+  const n = levels.untouchedWorkingDays;
+  const t = now.getTime();
+  const enough = (since: number) => workingDaysBetween(new Date(since), now, cal) >= n;
+  // Far enough back: n working days lie within 2n + 14 calendar days unless holidays crowd them, and then
+  // twice as far, until the calendar runs out (its RangeError).
+  let span = (2 * n + 14) * DAY_MS;
+  while (!enough(t - span)) span *= 2;
+  // The time measured falls as the start moves towards `now`: the last start still far enough, to the
+  // millisecond.
+  let lo = t - span;
+  let hi = t;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (enough(mid)) lo = mid;
+    else hi = mid;
+  }
+  return new Date(lo);
+}
+
+/** The untouched escalated cases of a municipality as the pass reads them: the first listed, and how many. */
+export interface UntouchedCases {
+  /** The longest escalated first (at most UNTOUCHED_LISTED). */
+  cases: readonly EscalatedCase[];
+  total: number;
+}
+
 /** An alert the pass may raise: one per kind, place and month (the table's unique key). */
 export interface AlertCandidate {
   kind: AlertKind;
@@ -161,13 +206,17 @@ export interface OversightFigures {
   /** Per department (with its municipality). */
   departmentOnTime: ReadonlyMap<number, { municipalityId: number; months: readonly OnTimeMonth[] }>;
   municipalityBacklog: ReadonlyMap<number, readonly BacklogMonth[]>;
-  escalated: readonly EscalatedCase[];
+  /** Per department (with its municipality): the backlog of the cases it has now, month by month. */
+  departmentBacklog: ReadonlyMap<number, { municipalityId: number; months: readonly BacklogMonth[] }>;
+  /** Per municipality with any: its escalated cases untouched since the cutoff (untouchedCutoff). */
+  untouched: ReadonlyMap<number, UntouchedCases>;
 }
 
 /**
  * Every alert the figures call for at `now`. The on-time and backlog alerts are dated with the last
- * complete month; the untouched-escalations alert, one per municipality listing its cases, with the month
- * of `now`. A case whose time cannot be measured (a year without calendar data) goes to `skipped`.
+ * complete month; the untouched-escalations alert, one per municipality listing its longest escalated
+ * cases and how many there are, with the month of `now`. A listed case whose time cannot be measured (a
+ * year without calendar data) goes to `skipped`.
  */
 export function alertCandidates(
   figures: OversightFigures,
@@ -197,17 +246,29 @@ export function alertCandidates(
     if (evidence)
       candidates.push({ kind: "backlog_growing", municipalityId, departmentId: null, month, evidence });
   }
-  const skipped: { code: string; error: unknown }[] = [];
-  const untouched = new Map<number, UntouchedCase[]>();
-  for (const c of figures.escalated) {
-    try {
-      const found = untouchedFor(c, at.now, levels, at.calendar);
-      if (found) untouched.set(c.municipalityId, [...(untouched.get(c.municipalityId) ?? []), found]);
-    } catch (error) {
-      skipped.push({ code: c.code, error });
-    }
+  for (const [departmentId, d] of figures.departmentBacklog) {
+    const evidence = backlogGrowing(d.months, levels);
+    if (evidence)
+      candidates.push({
+        kind: "backlog_growing",
+        municipalityId: d.municipalityId,
+        departmentId,
+        month,
+        evidence,
+      });
   }
-  for (const [municipalityId, list] of untouched) {
+  const skipped: { code: string; error: unknown }[] = [];
+  for (const [municipalityId, found] of figures.untouched) {
+    const list: UntouchedCase[] = [];
+    for (const c of found.cases.slice(0, UNTOUCHED_LISTED)) {
+      try {
+        const one = untouchedFor(c, at.now, levels, at.calendar);
+        if (one) list.push(one);
+      } catch (error) {
+        skipped.push({ code: c.code, error });
+      }
+    }
+    if (found.total === 0) continue;
     candidates.push({
       kind: "escalations_untouched",
       municipalityId,
@@ -218,6 +279,7 @@ export function alertCandidates(
         cases: list.toSorted(
           (a, b) => a.escalatedAt.localeCompare(b.escalatedAt) || a.code.localeCompare(b.code),
         ),
+        total: found.total,
       },
     });
   }

@@ -40,7 +40,7 @@ export function alertTitle(t: Translate, lang: Language, a: AlertForText): strin
     values.count = (a.evidence as BacklogEvidence).months.length - 1;
   } else {
     const e = a.evidence as UntouchedEvidence;
-    values.count = e.cases.length;
+    values.count = e.total ?? e.cases.length;
     values.days = e.days;
   }
   return t(`${K}.headline.${a.kind}`, values);
@@ -62,15 +62,18 @@ export function evidenceLines(t: Translate, lang: Language, timeZone: string, a:
   }
   if (a.kind === "backlog_growing") {
     const e = a.evidence as BacklogEvidence;
-    return e.months.map((m, i) => {
+    const months = e.months.map((m, i) => {
       const values = { month: monthName(lang, m.month), backlog: f.count.format(m.backlog) };
       if (i === 0) return t(`${K}.evidence.backlogStart`, values);
       const growth = m.backlog - e.months[i - 1]!.backlog;
       return t(`${K}.evidence.backlogMonth`, { ...values, growth: f.count.format(growth) });
     });
+    // A department's backlog is of the cases it has now: one reassigned takes its months along.
+    return a.department ? [...months, t(`${K}.evidence.backlogDepartment`)] : months;
   }
   const e = a.evidence as UntouchedEvidence;
-  return e.cases.map((c) =>
+  const more = (e.total ?? e.cases.length) - e.cases.length;
+  const cases = e.cases.map((c) =>
     t(
       c.lastActionAt && c.lastActionAt > c.escalatedAt
         ? `${K}.evidence.caseLastAction`
@@ -83,4 +86,5 @@ export function evidenceLines(t: Translate, lang: Language, timeZone: string, a:
       },
     ),
   );
+  return more > 0 ? [...cases, t(`${K}.evidence.moreCases`, { count: more })] : cases;
 }

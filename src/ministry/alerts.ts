@@ -26,9 +26,10 @@ import {
   type OnTimeMonth,
   type OversightFigures,
   type OversightLevels,
+  untouchedCutoff,
 } from "./alertRules.ts";
 import { alertTitle } from "./alertText.ts";
-import { escalatedCases } from "./escalations.ts";
+import { untouchedEscalations } from "./escalations.ts";
 
 /** The topic monitors are told under: theirs alone, so a monitor may take alerts in the daily digest. */
 export const ALERT_TOPIC: Topic = "oversight_alert";
@@ -137,7 +138,21 @@ async function onTimeFigures(db: Exec, months: string[]) {
   return { municipalityOnTime, departmentOnTime };
 }
 
-/** The backlog at the end of each month of the window, per municipality (received less finished, by then). */
+/** The backlog at the end of each month of the window (received less finished, by then), from a place's rows. */
+function backlogByMonth(
+  months: string[],
+  before: number,
+  within: readonly { month: string; received: number; finished: number }[],
+): BacklogMonth[] {
+  let backlog = before;
+  return months.map((month) => {
+    const r = within.find((x) => x.month === month);
+    backlog += Number(r?.received ?? 0) - Number(r?.finished ?? 0);
+    return { month, backlog };
+  });
+}
+
+/** The backlog at the end of each month of the window, per municipality (stats_month). */
 async function backlogFigures(db: Exec, months: string[]): Promise<Map<number, BacklogMonth[]>> {
   const from = `${months[0]}-01`;
   const to = `${months.at(-1)}-01`;
@@ -157,24 +172,64 @@ async function backlogFigures(db: Exec, months: string[]): Promise<Map<number, B
   const out = new Map<number, BacklogMonth[]>();
   const ids = new Set([...before.map((r) => r.municipality_id), ...within.map((r) => r.municipality_id)]);
   for (const id of ids) {
-    let backlog = Number(before.find((r) => r.municipality_id === id)?.n ?? 0);
+    const start = Number(before.find((r) => r.municipality_id === id)?.n ?? 0);
     out.set(
       id,
-      months.map((month) => {
-        const r = within.find((x) => x.municipality_id === id && x.month === month);
-        backlog += Number(r?.received ?? 0) - Number(r?.finished ?? 0);
-        return { month, backlog };
-      }),
+      backlogByMonth(
+        months,
+        start,
+        within.filter((r) => r.municipality_id === id),
+      ),
     );
   }
   return out;
 }
 
-/** Everything a pass reads: two small reads of stats_month, one of stats_breakdown, the escalated cases. */
+/**
+ * The backlog at the end of each month of the window, per department (stats_department_month: the cases it
+ * has now, received less finished). Department 0, the coordinator's, is the municipality's own alert's.
+ */
+async function departmentBacklogFigures(
+  db: Exec,
+  months: string[],
+): Promise<Map<number, { municipalityId: number; months: BacklogMonth[] }>> {
+  const from = `${months[0]}-01`;
+  const to = `${months.at(-1)}-01`;
+  type Row = { municipality_id: number; department_id: number };
+  const [before, within] = await Promise.all([
+    rowsOf<Row & { n: number }>(
+      db,
+      sql`select municipality_id, department_id, (sum(received) - sum(finished))::int as n
+          from stats_department_month where month < ${from}::date and department_id <> 0 group by 1, 2`,
+    ),
+    rowsOf<Row & { month: string; received: number; finished: number }>(
+      db,
+      sql`select municipality_id, department_id, to_char(month, 'YYYY-MM') as month, received, finished
+          from stats_department_month
+          where month between ${from}::date and ${to}::date and department_id <> 0`,
+    ),
+  ]);
+  const out = new Map<number, { municipalityId: number; months: BacklogMonth[] }>();
+  const places = new Map<number, number>();
+  for (const r of [...before, ...within]) places.set(r.department_id, r.municipality_id);
+  for (const [id, municipalityId] of places) {
+    const start = Number(before.find((r) => r.department_id === id)?.n ?? 0);
+    const rows = within.filter((r) => r.department_id === id);
+    out.set(id, { municipalityId, months: backlogByMonth(months, start, rows) });
+  }
+  return out;
+}
+
+/**
+ * Everything a pass reads: two small reads each of stats_month and stats_department_month, one of
+ * stats_breakdown, and the escalated cases untouched since the cutoff (none when it cannot be placed, a
+ * year the calendar lacks: `cutoff` undefined).
+ */
 export async function oversightFigures(
   db: Db,
   levels: OversightLevels,
   lastCompleteMonth: string,
+  cutoff: Date | undefined,
 ): Promise<OversightFigures> {
   const onTimeWindow = monthsOf({
     from: addMonths(lastCompleteMonth, 1 - levels.onTimeMonths),
@@ -184,12 +239,13 @@ export async function oversightFigures(
     from: addMonths(lastCompleteMonth, -levels.backlogMonths),
     to: lastCompleteMonth,
   });
-  const [onTime, municipalityBacklog, escalated] = await Promise.all([
+  const [onTime, municipalityBacklog, departmentBacklog, untouched] = await Promise.all([
     onTimeFigures(db, onTimeWindow),
     backlogFigures(db, backlogWindow),
-    escalatedCases(db),
+    departmentBacklogFigures(db, backlogWindow),
+    cutoff ? untouchedEscalations(db, cutoff) : new Map(),
   ]);
-  return { ...onTime, municipalityBacklog, escalated };
+  return { ...onTime, municipalityBacklog, departmentBacklog, untouched };
 }
 
 // ── The pass.
@@ -208,7 +264,14 @@ export async function runOversightPass(
   const levels = await readLevels(db);
   const currentMonth = monthOf(now, ctx.calendar.timeZone);
   const lastCompleteMonth = addMonths(currentMonth, -1);
-  const figures = await oversightFigures(db, levels, lastCompleteMonth);
+  let cutoff: Date | undefined;
+  try {
+    cutoff = untouchedCutoff(now, levels, ctx.calendar);
+  } catch (e) {
+    // The calendar lacks the year: the other alerts still come, and this one once the year is added.
+    ctx.log?.(new Error("oversight: untouched escalations could not be measured", { cause: e }));
+  }
+  const figures = await oversightFigures(db, levels, lastCompleteMonth, cutoff);
   const { candidates, skipped } = alertCandidates(figures, levels, {
     now,
     lastCompleteMonth,

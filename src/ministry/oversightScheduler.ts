@@ -1,7 +1,8 @@
 // The ministry's background work (issue 9): alerts on systematic lateness, raised and notified once.
-// Every ten minutes by default: a pass reads a few hundred aggregate rows and the escalated cases, and the
-// aggregates themselves move only as fast as the statistics pass and the months do. Safe with several
-// processes on one PostgreSQL: see alerts.ts.
+// Every ten minutes by default: a pass reads a few hundred aggregate rows and, of the municipalities without
+// an open untouched-escalations alert, the escalated cases' rows (never their timelines); the aggregates
+// themselves move only as fast as the statistics pass and the months do. Safe with several processes on
+// one PostgreSQL: see alerts.ts.
 import type { WorkingCalendar } from "../calendar/calendar.ts";
 import type { Db } from "../db/client.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";

@@ -1,7 +1,7 @@
 // What the ministry's pages share: the navigation between them, a notice after a change, page links, and
 // the period in links. Their figures, tables, charts and period form are the statistics pages' own
 // (src/stats/web/statsPages.tsx).
-import { pageWindow } from "../cases/web/caseListPages.tsx";
+import { pageWindow } from "../web/components/Pagination.tsx";
 import type { PageContext } from "../web/context.ts";
 
 export const K = "ministry";

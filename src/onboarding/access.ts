@@ -15,8 +15,15 @@ export const mayChooseCategories = (actor: Actor, municipalityId: number) =>
   mayOnboard(actor) || can(actor, "category.configure", { municipalityId });
 
 /**
- * Importing staff invites people and gives roles: both rights on the municipality (its admin, the
- * operator). The invitation command itself asks for `staff.invite`, so the ministry does not import.
+ * Importing staff sends invitations (a role is given only when one is accepted): `staff.invite` on the
+ * municipality — its admins; the ministry and the operator while it is not yet live, so that they can seed
+ * its first administrator. Given the id alone, whether it is live is not known: its admins only.
  */
-export const mayImportStaff = (actor: Actor, municipalityId: number) =>
-  can(actor, "staff.invite", { municipalityId }) && can(actor, "staff.manage_roles", { municipalityId });
+export const mayImportStaff = (actor: Actor, m: number | { id: number; liveAt: Date | null }) =>
+  can(
+    actor,
+    "staff.invite",
+    typeof m === "number"
+      ? { municipalityId: m }
+      : { municipalityId: m.id, municipalityLive: m.liveAt !== null },
+  );

@@ -165,7 +165,7 @@ export function PreviewPage(
   const { t } = p.ctx;
   const ok = p.counts.problems === 0;
   const errors: FieldErrors = ok ? {} : { rows: [`${I}.rowsWithProblems`, { count: p.counts.problems }] };
-  const toImport = p.counts.invite + p.counts.grant;
+  const toImport = p.counts.invite + p.counts.invite_account;
   return (
     <OnboardingLayout {...p} errors={errors} title={t(`${I}.previewTitle`)} order={["rows"]}>
       <p class="lead" safe>
@@ -174,7 +174,7 @@ export function PreviewPage(
       <ul>
         <li safe>{t(`${I}.counts.rows`, { count: p.counts.rows })}</li>
         <li safe>{t(`${I}.counts.invite`, { count: p.counts.invite })}</li>
-        <li safe>{t(`${I}.counts.grant`, { count: p.counts.grant })}</li>
+        <li safe>{t(`${I}.counts.invite_account`, { count: p.counts.invite_account })}</li>
         <li safe>{t(`${I}.counts.unchanged`, { count: p.counts.unchanged })}</li>
         {ok ? null : <li safe>{t(`${I}.counts.problems`, { count: p.counts.problems })}</li>}
       </ul>

@@ -1,8 +1,10 @@
 // Staff imported from a CSV list (issue 9): a preview of what each row would do, then the import of all
 // rows in one transaction or none. The list is read and checked again on import, never taken from the
-// preview: what the preview page re-posts is only the text. New addresses are invited through the one
-// invitation command (inviteStaff, which audits each invitation and mails its link); an existing account
-// gets the role at once, is told so, and the grant is audited as acceptInvitation audits one.
+// preview: what the preview page re-posts is only the text. Every row that needs a role becomes an
+// invitation through the one invitation command (inviteStaff, which audits each invitation and mails its
+// link): to a new address, which creates its account from the link, and to an existing account alike,
+// whose owner accepts it signed in (acceptInvitation grants the role then, audited). A list names people;
+// it does not hand them roles they have not accepted.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Actor } from "../access/policy.ts";
 import { appendAudit } from "../audit/audit.ts";
@@ -10,9 +12,6 @@ import type { Db } from "../db/client.ts";
 import { departments, municipalities, roleAssignments, users } from "../db/schema.ts";
 import type { IdentityDeps, RequestInfo } from "../identity/commands/deps.ts";
 import { inviteStaff } from "../identity/commands/inviteStaff.ts";
-import { translator } from "../kernel/i18n.ts";
-import { localized } from "../kernel/localized.ts";
-import { languageOf, notify } from "../notifications/notify.ts";
 import { mayImportStaff } from "./access.ts";
 import {
   countPlan,
@@ -121,86 +120,42 @@ export async function importStaff(
   deps: IdentityDeps,
   request: RequestInfo = {},
 ): Promise<ImportStaffResult> {
-  if (actor.kind !== "user" || !mayImportStaff(actor, input.municipalityId))
-    return { ok: false, reason: "not_allowed" };
+  if (actor.kind !== "user") return { ok: false, reason: "not_allowed" };
   const { db, now } = deps;
   try {
     const counts = await db.transaction(async (tx) => {
-      // Two imports into one municipality queue here, so the second sees the first's roles (no role twice).
+      // Two imports into one municipality queue here, one list after the other; and going live waits for
+      // the import (or the import for it), so who may import is judged on the municipality as it stays.
       const [m] = await tx
-        .select({ id: municipalities.id, name: municipalities.name })
+        .select({ id: municipalities.id, liveAt: municipalities.liveAt })
         .from(municipalities)
         .where(and(eq(municipalities.id, input.municipalityId), eq(municipalities.active, true)))
         .for("no key update");
-      if (!m) throw new Refused({ ok: false, reason: "not_found" });
+      if (!m || !mayImportStaff(actor, m))
+        throw new Refused({ ok: false, reason: m ? "not_allowed" : "not_found" });
       const preview = await previewStaffImport(tx, m.id, input.text);
       if (!preview.ok || preview.counts.problems > 0)
         throw new Refused({ ok: false, reason: "invalid", preview });
 
       // The invitations' mail waits in the outbox until this transaction commits; the worker is told after.
       const inner: IdentityDeps = { ...deps, db: tx, poke: () => {} };
-      const departmentNames = new Map(
-        (await tx.select().from(departments).where(eq(departments.municipalityId, m.id))).map((d) => [
-          d.id,
-          d.name,
-        ]),
-      );
       for (const row of preview.rows) {
         const plan = row.plan!;
-        if (plan.outcome === "invite") {
-          const invited = await inviteStaff(
-            actor,
-            {
-              email: row.email,
-              role: plan.role,
-              municipalityId: m.id,
-              departmentId: plan.departmentId,
-              language: plan.language,
-            },
-            inner,
-            request,
-          );
-          // Checked above in this same transaction: a refusal here is a bug, and nothing must stay.
-          if (!invited.ok) throw new Error(`invitation refused for line ${row.line}: ${invited.reason}`);
-        } else if (plan.outcome === "grant") {
-          const account = plan.account!;
-          await tx.insert(roleAssignments).values({
-            userId: account.id,
+        if (plan.outcome === "unchanged") continue;
+        const invited = await inviteStaff(
+          actor,
+          {
+            email: row.email,
             role: plan.role,
             municipalityId: m.id,
             departmentId: plan.departmentId,
-            createdAt: now,
-          });
-          await appendAudit(tx, {
-            at: now,
-            actorId: actor.userId,
-            action: "role.granted",
-            subjectType: "user",
-            subjectId: account.id,
-            municipalityId: m.id,
-            ip: request.ip ?? null,
-            data: { role: plan.role, departmentId: plan.departmentId, via: "import" },
-          });
-          const lang = languageOf(account);
-          const t = translator(lang);
-          const department = plan.departmentId === null ? undefined : departmentNames.get(plan.departmentId);
-          const role = department
-            ? `${t(`role.${plan.role}`)} (${localized(department, lang)})`
-            : t(`role.${plan.role}`);
-          const municipality = localized(m.name, lang);
-          await notify(
-            tx,
-            { userId: account.id, email: row.email, name: account.name, language: account.language },
-            {
-              topic: "assignment",
-              subject: t("onboarding.email.roleGranted.subject", { role, municipality }),
-              lines: [t("onboarding.email.roleGranted.body", { role, municipality })],
-              path: "/account",
-              linkIntro: t("onboarding.email.roleGranted.linkIntro"),
-            },
-            { now, baseUrl: deps.baseUrl },
-          );
-        }
+            language: plan.language,
+          },
+          inner,
+          request,
+        );
+        // Checked above in this same transaction: a refusal here is a bug, and nothing must stay.
+        if (!invited.ok) throw new Error(`invitation refused for line ${row.line}: ${invited.reason}`);
       }
       await appendAudit(tx, {
         at: now,
@@ -213,7 +168,7 @@ export async function importStaff(
         data: {
           rows: preview.counts.rows,
           invited: preview.counts.invite,
-          granted: preview.counts.grant,
+          invitedAccounts: preview.counts.invite_account,
           unchanged: preview.counts.unchanged,
         },
       });

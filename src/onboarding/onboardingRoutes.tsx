@@ -11,7 +11,7 @@ import { baseUrl } from "../app.ts";
 import { CASE_TYPES } from "../cases/statuses.ts";
 import { departments, municipalities } from "../db/schema.ts";
 import type { IdentityDeps } from "../identity/commands/deps.ts";
-import { LANGUAGES } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { sendPage } from "../web/context.ts";
 import { notFound, sendError } from "../web/errors.tsx";
@@ -129,6 +129,10 @@ export async function onboardingRoutes(app: FastifyInstance) {
 
   // ── Who is asking.
 
+  const configures = (actor: FastifyRequest["actor"], m: Municipality) => mayConfigure(actor, m.id);
+  const choosesCategories = (actor: FastifyRequest["actor"], m: Municipality) =>
+    mayChooseCategories(actor, m.id);
+
   const toLogin = (req: FastifyRequest, reply: FastifyReply, fallback: string) =>
     reply.redirect(`/login?next=${encodeURIComponent(req.method === "GET" ? req.url : fallback)}`, 303);
 
@@ -139,7 +143,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
   async function municipalityFor(
     req: FastifyRequest<SlugParams>,
     reply: FastifyReply,
-    allowed: (actor: FastifyRequest["actor"], municipalityId: number) => boolean,
+    allowed: (actor: FastifyRequest["actor"], m: Municipality) => boolean,
   ): Promise<Municipality | undefined> {
     const [m] = await db
       .select()
@@ -148,7 +152,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
       .limit(1);
     if (!m?.active) return void (await notFound(req, reply));
     if (!req.user) return void (await toLogin(req, reply, onboardingPath(m.slug)));
-    if (!allowed(req.actor, m.id)) return void (await notFound(req, reply));
+    if (!allowed(req.actor, m)) return void (await notFound(req, reply));
     return m;
   }
 
@@ -167,7 +171,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
         typeof q[name] === "string" && /^\d{1,5}$/.test(q[name]) ? Number(q[name]) : 0;
       notice = req.t(`${K}.done.${done}`, {
         invited: n("invited"),
-        granted: n("granted"),
+        accounts: n("accounts"),
         unchanged: n("unchanged"),
       });
     }
@@ -235,9 +239,11 @@ export async function onboardingRoutes(app: FastifyInstance) {
     const link = (href: string, key: string) => ({ href, label: req.t(`${K}.checklist.links.${key}`) });
     const admin = (rest: string) => `/m/${encodeURIComponent(m.slug)}/admin${rest}`;
     const staff: { href: string; label: string }[] = [];
-    if (mayImportStaff(req.actor, m.id)) staff.push(link(admin("/staff/import"), "staffImport"));
-    if (can(req.actor, "staff.invite", subject))
+    // The staff page invites one by one under the same rule (src/identity/web/staffRoutes.tsx).
+    if (mayImportStaff(req.actor, m)) {
+      staff.push(link(admin("/staff/import"), "staffImport"));
       staff.push(link(`/m/${encodeURIComponent(m.slug)}/staff`, "staffPage"));
+    }
     const departmentsLinks = can(req.actor, "department.manage", subject)
       ? [link(admin("/departments"), "departments")]
       : [];
@@ -281,7 +287,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
     "/m/:slug/admin/onboarding",
     { config: { page: { sample: "/m/prishtine/admin/onboarding", as: "admin.prishtine" } } },
     async (req, reply) => {
-      const m = await municipalityFor(req, reply, mayConfigure);
+      const m = await municipalityFor(req, reply, configures);
       if (!m) return reply;
       return sendChecklist(req, reply, m);
     },
@@ -295,7 +301,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
     );
 
   app.post<SlugParams>("/m/:slug/admin/onboarding/live", async (req, reply) => {
-    const m = await municipalityFor(req, reply, mayConfigure);
+    const m = await municipalityFor(req, reply, configures);
     if (!m) return reply;
     const values = { liveReason: typed(req.body, "liveReason") };
     const form = validate(liveForm, req.body);
@@ -315,7 +321,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
   });
 
   app.post<SlugParams>("/m/:slug/admin/onboarding/offline", async (req, reply) => {
-    const m = await municipalityFor(req, reply, mayConfigure);
+    const m = await municipalityFor(req, reply, configures);
     if (!m) return reply;
     const values = { liveReason: typed(req.body, "liveReason") };
     const form = validate(liveForm, req.body);
@@ -387,14 +393,14 @@ export async function onboardingRoutes(app: FastifyInstance) {
     "/m/:slug/admin/categories",
     { config: { page: { sample: "/m/prishtine/admin/categories", as: "admin.prishtine" } } },
     async (req, reply) => {
-      const m = await municipalityFor(req, reply, mayChooseCategories);
+      const m = await municipalityFor(req, reply, choosesCategories);
       if (!m) return reply;
       return sendCategories(req, reply, m);
     },
   );
 
   app.post<SlugParams>("/m/:slug/admin/categories", async (req, reply) => {
-    const m = await municipalityFor(req, reply, mayChooseCategories);
+    const m = await municipalityFor(req, reply, choosesCategories);
     if (!m) return reply;
     const raw = listOf((req.body as Record<string, unknown> | undefined)?.category);
     // Only the page's own checkboxes send ids: anything else is not a form a person filled in.
@@ -417,17 +423,21 @@ export async function onboardingRoutes(app: FastifyInstance) {
     "/m/:slug/admin/languages",
     { config: { page: { sample: "/m/prizren/admin/languages", as: "operator" } } },
     async (req, reply) => {
-      const m = await municipalityFor(req, reply, mayConfigure);
+      const m = await municipalityFor(req, reply, configures);
       if (!m) return reply;
       return sendPage(
         reply,
-        <LanguagesPage {...frame(req, reply, m, 200, true)} chosen={m.languages} withCatalog={LANGUAGES} />,
+        <LanguagesPage
+          {...frame(req, reply, m, 200, true)}
+          chosen={m.languages}
+          withCatalog={ALL_LANGUAGES}
+        />,
       );
     },
   );
 
   app.post<SlugParams>("/m/:slug/admin/languages", async (req, reply) => {
-    const m = await municipalityFor(req, reply, mayConfigure);
+    const m = await municipalityFor(req, reply, configures);
     if (!m) return reply;
     const raw = listOf((req.body as Record<string, unknown> | undefined)?.language);
     const known = (v: string): v is OptionalLanguage => (OPTIONAL_LANGUAGES as readonly string[]).includes(v);
@@ -541,7 +551,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
         reply,
         onboardingPath(m.slug),
         "staff_imported",
-        `&invited=${c.invite}&granted=${c.grant}&unchanged=${c.unchanged}`,
+        `&invited=${c.invite}&accounts=${c.invite_account}&unchanged=${c.unchanged}`,
       );
     }
     if (result.reason !== "invalid") return notFound(req, reply);

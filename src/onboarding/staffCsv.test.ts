@@ -154,7 +154,7 @@ describe("what importing each row would do", () => {
   const codes = (rows: StaffRow[]) =>
     planRows(rows, ctx).map((r) => r.problems.map((p) => `${p.field}:${p.code}`));
 
-  it("invites a new address, gives an existing account a new role and leaves a role it holds", () => {
+  it("invites a new address and an existing account to a role it lacks, and leaves a role it holds", () => {
     const planned = planRows(
       [
         row(2, { email: "new@example.org", role: "Department head", department: "Public-Services" }),
@@ -163,7 +163,7 @@ describe("what importing each row would do", () => {
       ],
       ctx,
     );
-    expect(planned.map((r) => r.plan?.outcome)).toEqual(["invite", "grant", "invite"]);
+    expect(planned.map((r) => r.plan?.outcome)).toEqual(["invite", "invite_account", "invite"]);
     expect(planned[0]!.plan).toMatchObject({ role: "department_head", departmentId: 1, language: "sq" });
     expect(planned[1]!.plan).toMatchObject({
       role: "officer",
@@ -211,6 +211,6 @@ describe("what importing each row would do", () => {
     );
     expect(planned[2]!.problems).toEqual([{ field: "email", code: "duplicate", firstLine: 2 }]);
     expect(planned[2]!.plan).toBeUndefined();
-    expect(countPlan(planned)).toEqual({ rows: 3, invite: 2, grant: 0, unchanged: 0, problems: 1 });
+    expect(countPlan(planned)).toEqual({ rows: 3, invite: 2, invite_account: 0, unchanged: 0, problems: 1 });
   });
 });

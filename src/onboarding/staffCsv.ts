@@ -204,9 +204,11 @@ export type RowProblem =
 
 /**
  * What importing a row does: an invitation to an address without an account (the person creates it from
- * the emailed link), the role given at once to an existing account, or nothing when it holds it already.
+ * the emailed link), an invitation to an existing account (its owner accepts it signed in, and has the role
+ * from then on), or nothing when it holds the role already. A list never gives a role by itself: whoever is
+ * named in it says yes first, as anyone invited one by one does.
  */
-export type Outcome = "invite" | "grant" | "unchanged";
+export type Outcome = "invite" | "invite_account" | "unchanged";
 
 export interface PlannedRow extends StaffRow {
   problems: RowProblem[];
@@ -216,7 +218,7 @@ export interface PlannedRow extends StaffRow {
     role: ImportRole;
     departmentId: number | null;
     language: Language;
-    /** The existing account (outcomes grant and unchanged). */
+    /** The existing account (outcomes invite_account and unchanged). */
     account?: { id: string; name: string; language: string };
   };
 }
@@ -280,7 +282,7 @@ export function planRows(rows: readonly StaffRow[], ctx: PlanContext): PlannedRo
       ? "invite"
       : account.holds.has(holdingKey(role, departmentId))
         ? "unchanged"
-        : "grant";
+        : "invite_account";
     return {
       ...row,
       problems,
@@ -297,7 +299,7 @@ export function planRows(rows: readonly StaffRow[], ctx: PlanContext): PlannedRo
 
 /** How many rows do what, and how many have problems. */
 export function countPlan(rows: readonly PlannedRow[]) {
-  const counts = { rows: rows.length, invite: 0, grant: 0, unchanged: 0, problems: 0 };
+  const counts = { rows: rows.length, invite: 0, invite_account: 0, unchanged: 0, problems: 0 };
   for (const r of rows) {
     if (r.plan) counts[r.plan.outcome]++;
     else counts.problems++;

@@ -25,6 +25,7 @@ const CODE_OF: Record<string, Condition[]> = {
   public: ["public"],
   "own+public": ["own", "public"],
   link: ["link"],
+  onboarding: ["onboarding"],
 };
 
 /** The grid's cells: action → role → code. */

@@ -27,7 +27,8 @@ export const ALL_ROLES: readonly Role[] = ["visitor", "citizen", ...STAFF_ROLES]
 
 /**
  * Where a grant applies, as the policy grid names it: anywhere; in the actor's municipality; cases of their
- * department; cases assigned to them; their own items; public ones; the item whose tracking link they hold.
+ * department; cases assigned to them; their own items; public ones; the item whose tracking link they hold;
+ * a municipality not yet live (being onboarded).
  */
 export const CONDITIONS = [
   "anywhere",
@@ -37,6 +38,7 @@ export const CONDITIONS = [
   "own",
   "public",
   "link",
+  "onboarding",
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
@@ -98,6 +100,14 @@ const SITUATIONS: Record<Condition, Subject> = {
     assigneeId: OTHER,
     isPublic: false,
     trackingLinkHeld: true,
+  },
+  onboarding: {
+    municipalityId: AWAY,
+    departmentId: OTHER_DEPARTMENT,
+    ownerId: OTHER,
+    assigneeId: OTHER,
+    isPublic: false,
+    municipalityLive: false,
   },
 };
 

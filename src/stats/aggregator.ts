@@ -33,6 +33,7 @@ import {
   Aggregates,
   type BreakdownRow,
   type CaseInput,
+  type DepartmentMonthRow,
   type EventInput,
   FACTS_VERSION,
   type Facts,
@@ -585,9 +586,23 @@ const monthJson = (rows: MonthRow[]) =>
     })),
   );
 
+const DEPARTMENT_MONTH_RECORD = sql.raw(
+  "x(municipality_id int, department_id int, month date, received int, finished int)",
+);
+const departmentMonthJson = (rows: DepartmentMonthRow[]) =>
+  json(
+    rows.map((r) => ({
+      municipality_id: r.municipalityId,
+      department_id: r.departmentId,
+      month: r.month,
+      received: r.received,
+      finished: r.finished,
+    })),
+  );
+
 /** Adds a batch's deltas to the aggregate rows, and drops the rows they bring to nothing. */
 async function applyDelta(tx: Exec, delta: Aggregates) {
-  const { breakdown, months } = delta.rows();
+  const { breakdown, months, departmentMonths } = delta.rows();
   if (breakdown.length > 0) {
     const input = breakdownJson(breakdown);
     await tx.execute(sql`
@@ -615,6 +630,18 @@ async function applyDelta(tx: Exec, delta: Aggregates) {
       where s.municipality_id = x.municipality_id and s.month = x.month and s.finished_in_month = 0
         and ${allZero("counters")} and ${allZero("ack_hist")} and ${allZero("response_hist")}
         and ${allZero("resolution_hist")}`);
+  }
+  if (departmentMonths.length > 0) {
+    const input = departmentMonthJson(departmentMonths);
+    await tx.execute(sql`
+      insert into stats_department_month as s (municipality_id, department_id, month, received, finished)
+      select * from jsonb_to_recordset(${input}) as ${DEPARTMENT_MONTH_RECORD}
+      on conflict (municipality_id, department_id, month)
+      do update set received = s.received + excluded.received, finished = s.finished + excluded.finished`);
+    await tx.execute(sql`
+      delete from stats_department_month s using jsonb_to_recordset(${input}) as ${DEPARTMENT_MONTH_RECORD}
+      where s.municipality_id = x.municipality_id and s.department_id = x.department_id and s.month = x.month
+        and s.received = 0 and s.finished = 0`);
   }
 }
 
@@ -695,10 +722,11 @@ async function rebuildHeld(
     await next.catch(() => undefined);
     await writing.catch(() => undefined);
   }
-  const { breakdown, months } = all.rows();
+  const { breakdown, months, departmentMonths } = all.rows();
   await db.transaction(async (tx) => {
     await tx.execute(sql`delete from stats_breakdown`);
     await tx.execute(sql`delete from stats_month`);
+    await tx.execute(sql`delete from stats_department_month`);
     for (let i = 0; i < breakdown.length; i += WRITE_CHUNK) {
       await tx.execute(sql`
         insert into stats_breakdown (municipality_id, month, type, category_id, channel, department_id, counters)
@@ -709,6 +737,12 @@ async function rebuildHeld(
         insert into stats_month (municipality_id, month, counters, finished_in_month, ack_hist, response_hist,
           resolution_hist)
         select * from jsonb_to_recordset(${monthJson(months.slice(i, i + WRITE_CHUNK))}) as ${MONTH_RECORD}`);
+    }
+    for (let i = 0; i < departmentMonths.length; i += WRITE_CHUNK) {
+      await tx.execute(sql`
+        insert into stats_department_month (municipality_id, department_id, month, received, finished)
+        select * from jsonb_to_recordset(${departmentMonthJson(departmentMonths.slice(i, i + WRITE_CHUNK))})
+          as ${DEPARTMENT_MONTH_RECORD}`);
     }
     await setDue(tx, due ?? null);
     await tx.execute(sql`

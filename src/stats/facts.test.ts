@@ -483,10 +483,53 @@ describe("contributions", () => {
         expect(months.reduce((a, r) => a + r.finishedInMonth, 0)).toBe(sum(months, C.finished));
         const timed = facts.filter((f) => f.ack !== null).length;
         expect(months.reduce((a, r) => a + r.ackHist.reduce((x, y) => x + y, 0), 0)).toBe(timed);
+        // Each department's received less finished is its open cases (the backlog), and the months add
+        // up to the municipality's.
+        const { departmentMonths } = all.rows();
+        expect(departmentMonths.reduce((a, r) => a + r.received, 0)).toBe(cases.length);
+        expect(departmentMonths.reduce((a, r) => a + r.finished, 0)).toBe(sum(months, C.finished));
+        for (const dep of new Set(facts.map((f) => f.dep))) {
+          const open = facts.filter((f) => f.dep === dep && f.c[C.finished] === 0).length;
+          const rows = departmentMonths.filter((r) => r.departmentId === dep);
+          expect(rows.reduce((a, r) => a + r.received - r.finished, 0)).toBe(open);
+        }
         // Everything taken out again: nothing left.
         for (const f of facts) all.add(f, -1);
-        expect(all.rows()).toEqual({ breakdown: [], months: [] });
+        expect(all.rows()).toEqual({ breakdown: [], months: [], departmentMonths: [] });
       }),
     );
+  });
+
+  it("keep a department's received and finished cases by month, moving with the case to another department", () => {
+    // Received in November in department 4, finished in December, reopened and finished again in January.
+    const events = [
+      submitted(),
+      moved("resolved", "2026-12-03T09:00:00Z"),
+      moved("reopened", "2026-12-20T09:00:00Z"),
+      moved("closed", "2027-01-12T09:00:00Z"),
+    ];
+    const kase: CaseInput = {
+      ...base,
+      departmentId: 4,
+      status: "closed",
+      closedAt: at("2027-01-12T09:00:00Z"),
+    };
+    const now = at("2027-02-01T09:00:00Z");
+    const inFour = factsOf(kase, events, calendar, now);
+    const row = (departmentId: number, month: string, received: number, finished: number) => ({
+      municipalityId: 7,
+      departmentId,
+      month,
+      received,
+      finished,
+    });
+    expect(contributions(inFour).rows().departmentMonths).toEqual([
+      row(4, "2026-11-01", 1, 0),
+      row(4, "2027-01-01", 0, 1), // December's finish was undone by the reopening in December
+    ]);
+    // Reassigned to department 9: its whole history goes with it, as in the breakdowns.
+    const inNine = factsOf({ ...kase, departmentId: 9 }, events, calendar, now);
+    const moved9 = new Aggregates().add(inFour).add(inFour, -1).add(inNine);
+    expect(moved9.rows().departmentMonths).toEqual([row(9, "2026-11-01", 1, 0), row(9, "2027-01-01", 0, 1)]);
   });
 });

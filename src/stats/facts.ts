@@ -13,9 +13,10 @@ import { addInto, C, emptyCounters, isZero } from "./counters.ts";
  * The layout of facts and aggregates (counters.ts, buckets.ts, the fields below). Raising it makes the
  * next statistics pass rebuild everything (aggregator.ts), as stored facts of another layout cannot be
  * subtracted from the new aggregates. Also raised when what facts say changes (2: pauses other than
- * awaiting the citizen hold the clocks).
+ * awaiting the citizen hold the clocks) or an aggregate is added (3: stats_department_month, which the
+ * stored facts' contributions are not yet in).
  */
-export const FACTS_VERSION = 2;
+export const FACTS_VERSION = 3;
 
 type Instant = Date | number | null | undefined;
 
@@ -319,6 +320,19 @@ export interface MonthRow {
 }
 
 /**
+ * Per municipality, department (0: none) and month: the cases received in the month and the cases finished
+ * in it, net of reopenings (`fin`), of the cases the department has now. Summed up to a month, their
+ * difference is the department's backlog at its end, as stats_month gives the municipality's.
+ */
+export interface DepartmentMonthRow {
+  municipalityId: number;
+  departmentId: number;
+  month: string;
+  received: number;
+  finished: number;
+}
+
+/**
  * Sums of contributions by aggregate row: the deltas a batch of recomputed cases makes (−old +new), or
  * every aggregate at once (a rebuild). Rows that come to all zeros are still listed (a delta of zero);
  * `rows()` leaves them out.
@@ -326,6 +340,7 @@ export interface MonthRow {
 export class Aggregates {
   readonly breakdown = new Map<string, BreakdownRow>();
   readonly months = new Map<string, MonthRow>();
+  readonly departmentMonths = new Map<string, DepartmentMonthRow>();
 
   /** Adds the facts' contributions, times `sign` (−1 takes back what they added). */
   add(f: Facts, sign: 1 | -1 = 1): this {
@@ -350,7 +365,19 @@ export class Aggregates {
     if (f.response !== null) row.responseHist[bucketOf(f.response)]! += sign;
     if (f.resolution !== null) row.resolutionHist[bucketOf(f.resolution)]! += sign;
     for (const [m, n] of Object.entries(f.fin)) this.month(f.m, m).finishedInMonth += sign * n;
+    this.departmentMonth(f.m, f.dep, f.month).received += sign * (f.c[C.received] ?? 0);
+    for (const [m, n] of Object.entries(f.fin)) this.departmentMonth(f.m, f.dep, m).finished += sign * n;
     return this;
+  }
+
+  private departmentMonth(municipalityId: number, departmentId: number, month: string): DepartmentMonthRow {
+    const key = `${municipalityId}|${departmentId}|${month}`;
+    let row = this.departmentMonths.get(key);
+    if (!row) {
+      row = { municipalityId, departmentId, month, received: 0, finished: 0 };
+      this.departmentMonths.set(key, row);
+    }
+    return row;
   }
 
   private month(municipalityId: number, month: string): MonthRow {
@@ -372,7 +399,7 @@ export class Aggregates {
   }
 
   /** The rows with anything in them, in a stable order (by key). */
-  rows(): { breakdown: BreakdownRow[]; months: MonthRow[] } {
+  rows(): { breakdown: BreakdownRow[]; months: MonthRow[]; departmentMonths: DepartmentMonthRow[] } {
     const sorted = <T>(m: Map<string, T>) =>
       [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return {
@@ -382,6 +409,9 @@ export class Aggregates {
       months: sorted(this.months)
         .map(([, r]) => r)
         .filter((r) => !monthIsZero(r)),
+      departmentMonths: sorted(this.departmentMonths)
+        .map(([, r]) => r)
+        .filter((r) => r.received !== 0 || r.finished !== 0),
     };
   }
 }

@@ -5,14 +5,17 @@
 // form; and nobody else getting in, nor an impossible period causing anything but a message.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPEN_STATUSES } from "../../src/cases/lifecycle.ts";
 import {
   auditLog,
   caseEvents,
   cases,
+  departments,
   ministryAlerts,
   municipalities,
   notifications,
   oversightSettings,
+  statsDepartmentMonth,
   statsMonth,
   users,
 } from "../../src/db/schema.ts";
@@ -87,6 +90,23 @@ async function fakeMonth(slug: string, month: string, decided: number, met: numb
       responseHist: [],
       resolutionHist: [],
     });
+}
+
+/** Made-up months of a department's cases: received and finished in each (its backlog's trend). */
+async function fakeDepartmentMonths(departmentId: number, slug: string, months: [string, number, number][]) {
+  await db()
+    .insert(statsDepartmentMonth)
+    .values(
+      await Promise.all(
+        months.map(async ([month, received, finished]) => ({
+          municipalityId: await idOf(slug),
+          departmentId,
+          month,
+          received,
+          finished,
+        })),
+      ),
+    );
 }
 
 const pass = () => runOversightPass(db(), p.clock.now(), { calendar: p.deps.calendar, baseUrl: "http://x" });
@@ -272,6 +292,43 @@ describe("alerts on systematic lateness", () => {
     expect(await monitorNotices()).toHaveLength(before + 1);
   });
 
+  it("raises an alert on a department whose own backlog grew three months running, naming it", async () => {
+    const gjilan = await idOf("gjilan");
+    const [roads] = await db()
+      .insert(departments)
+      .values({ municipalityId: gjilan, code: "roads", name: { sq: "Rrugët", sr: "Putevi", en: "Roads" } })
+      .returning();
+    const [parks] = await db()
+      .insert(departments)
+      .values({ municipalityId: gjilan, code: "parks", name: { sq: "Parqet", sr: "Parkovi", en: "Parks" } })
+      .returning();
+    // Roads: 10 open before July, then 12, 15, 19 and 20 at the end of each month. Parks: 2, 1, 5, 9.
+    await fakeDepartmentMonths(roads!.id, "gjilan", [
+      ["2026-05-01", 10, 0],
+      ["2026-07-01", 4, 2],
+      ["2026-08-01", 5, 2],
+      ["2026-09-01", 6, 2],
+      ["2026-10-01", 3, 2],
+    ]);
+    await fakeDepartmentMonths(parks!.id, "gjilan", [
+      ["2026-07-01", 4, 2],
+      ["2026-08-01", 1, 2],
+      ["2026-09-01", 6, 2],
+      ["2026-10-01", 6, 2],
+    ]);
+    expect((await pass()).raised).toBe(1);
+    const [alert] = (await alertsOf("gjilan")).filter((a) => a.kind === "backlog_growing");
+    expect(alert).toMatchObject({ departmentId: roads!.id, month: "2026-10-01" });
+    const page = text((await ministry.get("/ministry/alerts")).body);
+    expect(page).toContain("Gjilan, Roads: the backlog grew for 3 months running");
+    expect(page).toContain("End of July 2026: 12 open");
+    expect(page).toContain("End of October 2026: 20 open (up 1)");
+    expect(page).toContain("Counted over the cases the department has now");
+    expect((await ministry.get("/ministry/alerts")).body).toContain(
+      'href="/ministry/m/gjilan/departments/roads?from=2026-07&to=2026-10"',
+    );
+  });
+
   it("closes an alert with a note (audited), refuses an empty one, and does not raise it again that month", async () => {
     const [alert] = await alertsOf("gjilan");
     const path = `/ministry/alerts/${alert!.id}`;
@@ -402,18 +459,106 @@ describe("the escalation queue", () => {
     expect(notEscalated.statusCode).toBe(404);
   });
 
-  it("does not count the ministry's own reminders as the municipality acting", async () => {
+  it("does not count the ministry's own reminders as the municipality acting, but its staff's actions", async () => {
+    const untouchedAlert = async () =>
+      (
+        await db()
+          .select()
+          .from(ministryAlerts)
+          .where(
+            and(
+              eq(ministryAlerts.municipalityId, await idOf("prishtine")),
+              eq(ministryAlerts.kind, "escalations_untouched"),
+            ),
+          )
+      )[0];
     // The reminder above came after the escalation: the Prishtinë alert's rule still sees the case untouched.
-    const [escalation] = await db()
+    await db()
+      .delete(ministryAlerts)
+      .where(eq(ministryAlerts.id, (await untouchedAlert())!.id));
+    expect((await pass()).raised).toBe(1);
+    expect((await untouchedAlert())!.evidence).toMatchObject({ total: 1, cases: [{ code: ESCALATED }] });
+
+    // The coordinator notes on the case (four working days ago): no longer untouched for five.
+    await db()
+      .delete(ministryAlerts)
+      .where(eq(ministryAlerts.id, (await untouchedAlert())!.id));
+    const [kase] = await db().select().from(cases).where(eq(cases.trackingCode, ESCALATED));
+    await db()
+      .insert(caseEvents)
+      .values({
+        caseId: kase!.id,
+        municipalityId: kase!.municipalityId,
+        type: "internal_note",
+        actorId: await userId("koordinatori.prishtine"),
+        isPublic: false,
+        message: "Benches ordered.",
+        at: new Date("2026-11-20T10:00:00Z"),
+      });
+    expect((await pass()).raised).toBe(0);
+    expect(await untouchedAlert()).toBeUndefined();
+  });
+});
+
+describe("the departments' backlog, kept by the statistics", () => {
+  it("is each department's open cases, received less finished, and follows a case to another department", async () => {
+    const backlogs = async () => {
+      const rows = await db()
+        .select({
+          departmentId: statsDepartmentMonth.departmentId,
+          n: sql<number>`sum(${statsDepartmentMonth.received} - ${statsDepartmentMonth.finished})::int`,
+        })
+        .from(statsDepartmentMonth)
+        .where(eq(statsDepartmentMonth.municipalityId, await idOf("prishtine")))
+        .groupBy(statsDepartmentMonth.departmentId);
+      return new Map(rows.filter((r) => r.n !== 0).map((r) => [r.departmentId, Number(r.n)]));
+    };
+    const open = async () => {
+      const rows = await db()
+        .select({ departmentId: cases.departmentId, n: sql<number>`count(*)::int` })
+        .from(cases)
+        .where(
+          and(
+            eq(cases.municipalityId, await idOf("prishtine")),
+            sql`${cases.status} in (${sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(", "))})`,
+          ),
+        )
+        .groupBy(cases.departmentId);
+      return new Map(rows.map((r) => [r.departmentId ?? 0, Number(r.n)]));
+    };
+    await runStatsPass(db(), p.deps.calendar, p.clock.now());
+    const before = await open();
+    expect(before.size).toBeGreaterThan(1);
+    expect(await backlogs()).toEqual(before);
+
+    // An open case of one department moves to another: its count goes with it at the next pass.
+    const [kase] = await db()
       .select()
-      .from(ministryAlerts)
+      .from(cases)
+      .where(and(eq(cases.trackingCode, ESCALATED)));
+    const [other] = await db()
+      .select()
+      .from(departments)
       .where(
         and(
-          eq(ministryAlerts.municipalityId, await idOf("prishtine")),
-          eq(ministryAlerts.kind, "escalations_untouched"),
+          eq(departments.municipalityId, kase!.municipalityId),
+          sql`${departments.id} <> ${kase!.departmentId ?? 0}`,
         ),
       );
-    await db().delete(ministryAlerts).where(eq(ministryAlerts.id, escalation!.id));
-    expect((await pass()).raised).toBe(1);
+    await db().update(cases).set({ departmentId: other!.id }).where(eq(cases.id, kase!.id));
+    await db()
+      .insert(caseEvents)
+      .values({
+        caseId: kase!.id,
+        municipalityId: kase!.municipalityId,
+        type: "assigned",
+        isPublic: false,
+        data: { departmentId: other!.id },
+        at: p.clock.now(),
+      });
+    await runStatsPass(db(), p.deps.calendar, p.clock.now());
+    const after = await open();
+    expect(after).not.toEqual(before);
+    expect(await backlogs()).toEqual(after);
   });
 });

@@ -1,6 +1,8 @@
 // Onboarding a municipality through its pages (issue 9): the ministry's list, the checklist of a bare
 // municipality completed step by step until it can go live, staff imported from CSV (a bad list imports
-// nothing; a good one invites and grants in one go), categories and languages, and who may do what.
+// nothing; a good one invites everyone in one go, existing accounts too, and a role comes with accepting),
+// categories and languages, and who may do what — the ministry seeding staff only until the municipality
+// goes live.
 import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPEN_STATUSES } from "../../src/cases/lifecycle.ts";
@@ -116,6 +118,16 @@ const pairsOf = (fields: Record<string, string>, name: string, values: string[])
   ...values.map((v): [string, string] => [name, v]),
 ];
 
+/** The newest invitation mailed to a demo account, followed by its owner signed in: the role comes then. */
+async function accept(local: string) {
+  const mail = (await mailTo(demo(local))).findLast((m) => /\/invitation\//.test(m.text));
+  const link = new URL(mail!.text.match(/https?:\/\/\S+\/invitation\/\S+/)![0]).pathname;
+  const web = await signIn(local);
+  const res = await web.submit(link, {}, link);
+  expect(res.statusCode, `${local} accepts`).toBe(303);
+  return web;
+}
+
 /** Checks a list on the import page (pasted), then, when asked, imports it through the preview's own form. */
 async function importList(web: WebClient, slug: string, csv: string) {
   const base = `/m/${slug}/admin/staff/import`;
@@ -178,18 +190,23 @@ describe("onboarding a bare municipality until it goes live", () => {
     expect((await municipality("gjakove")).liveAt).toBeNull();
     expect(await audits("municipality.went_live")).toHaveLength(0);
 
-    // The operator imports the first administrator (an existing account: the role at once) and a
-    // coordinator (a new address: an invitation).
+    // Not yet live: the ministry imports the first administrator (an existing account) and a coordinator
+    // (a new address). Both are invitations: nobody has a role before saying yes.
     const first = await importList(
-      operator,
+      ministry,
       "gjakove",
       `name,email,role,department,language\nLirije Shala,${demo("lirije.shala")},municipal_admin,,sq\nBesa Hoxha,besa.hoxha@gjakova.example,participation_coordinator,,sq\n`,
     );
     expect(first.preview.statusCode).toBe(200);
     expect((await first.confirm()).statusCode).toBe(303);
+    expect(await rolesIn(gjakove.id)).toEqual([]);
+    expect(text((await ministry.get(C)).body)).toContain("A municipal administrator Missing");
 
-    // The new administrator creates a department, then imports its head and officer.
-    const lirije = await signIn("lirije.shala");
+    // The new administrator accepts, creates a department, then imports its head and officer, who accept.
+    const lirije = await accept("lirije.shala");
+    expect(await rolesIn(gjakove.id)).toEqual([
+      { email: demo("lirije.shala"), role: "municipal_admin", departmentId: null },
+    ]);
     const created = await lirije.submit(
       "/m/gjakove/admin/departments",
       { code: "services", nameSq: "Shërbimet", nameSr: "Usluge", nameEn: "Services" },
@@ -202,6 +219,8 @@ describe("onboarding a bare municipality until it goes live", () => {
       `name,email,role,department,language\nStefan Ilić,${demo("stefan.ilic")},department_head,services,sr\nEmre Yıldız,${demo("zyrtari.prizren")},officer,services,sq\n`,
     );
     expect((await second.confirm()).statusCode).toBe(303);
+    await accept("stefan.ilic");
+    await accept("zyrtari.prizren");
 
     // Only the coordinator's invitation is still open: the checklist says so and counts it when accepted.
     const waiting = text((await lirije.get(C)).body);
@@ -234,6 +253,18 @@ describe("onboarding a bare municipality until it goes live", () => {
     expect(text((await ministry.get("/ministry/onboarding")).body)).toMatch(
       /Gjakovë No Since \S+ \d+, 2026 7 of 7 done/,
     );
+    // Live: its own administrators invite from now on, the ministry and the operator no longer.
+    const I = "/m/gjakove/admin/staff/import";
+    expect((await lirije.get(I)).statusCode).toBe(200);
+    expect((await ministry.get(I)).statusCode).toBe(404);
+    expect((await operator.get(I)).statusCode).toBe(404);
+    const late = await ministry.postWithToken(
+      I,
+      { csv: `name,email,role,department,language\nX,late@gjakova.example,municipal_admin,,sq\n` },
+      C,
+    );
+    expect(late.statusCode).toBe(404);
+    expect(await invitationsTo("late@gjakova.example")).toHaveLength(0);
 
     // Taking it offline clears it, with its own reason.
     const offline = await ministry.submit(
@@ -314,13 +345,14 @@ describe("staff imported from a CSV list", () => {
     expect(text(empty.body)).toContain("The list is empty: choose a file or paste the list.");
   });
 
-  it("invites the new, gives existing accounts their role and leaves held roles, all in one go, audited", async () => {
+  it("invites new addresses and existing accounts alike and leaves held roles, all in one go, audited", async () => {
     const prishtine = await municipality("prishtine");
     const [urbanism] = await db()
       .select()
       .from(departments)
       .where(and(eq(departments.municipalityId, prishtine.id), eq(departments.code, "urbanism")));
     const admin = await signIn("admin.prishtine");
+    const before = await rolesIn(prishtine.id);
     const csv = [
       "name,email,role,department,language",
       "Drita Krasniqi,drita.krasniqi@prishtina.example,department_head,urbanism,sr",
@@ -330,23 +362,32 @@ describe("staff imported from a CSV list", () => {
     const { preview, confirm } = await importList(admin, "prishtine", csv);
     expect(preview.statusCode).toBe(200);
     const page = text(preview.body);
-    expect(page).toContain("An invitation is emailed");
-    expect(page).toContain("The existing account gets the role at once");
+    expect(page).toContain("1 invitation to a new address");
+    expect(page).toContain("1 invitation to an existing account");
+    expect(page).toContain("An invitation is emailed; the person creates their account");
+    expect(page).toContain("An invitation is emailed to the existing account; its owner accepts it");
     expect(page).toContain("The account already has this role: nothing to do.");
     expect(page).toContain("Import 2 people");
 
     const done = await confirm();
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(
-      "/m/prishtine/admin/onboarding?done=staff_imported&invited=1&granted=1&unchanged=1",
+      "/m/prishtine/admin/onboarding?done=staff_imported&invited=1&accounts=1&unchanged=1",
     );
     expect(text((await admin.get(done.headers.location!)).body)).toContain(
-      "The staff list has been imported. Invitations sent: 1. Roles given to existing accounts: 1. Already held: 1.",
+      "The staff list has been imported. Invitations sent to new addresses: 1. Invitations sent to existing accounts: 1. Roles already held: 1.",
     );
-
-    const roles = await rolesIn(prishtine.id);
-    expect(roles).toContainEqual({ email: demo("stefan.ilic"), role: "officer", departmentId: urbanism!.id });
-    expect(roles.filter((r) => r.email === demo("zyrtari.prishtine"))).toHaveLength(1);
+    // Nothing granted yet: the existing account has an invitation to its own address, as a new one would.
+    expect(await rolesIn(prishtine.id)).toEqual(before);
+    const toStefan = (await invitationsTo(demo("stefan.ilic"))).find(
+      (i) => (i.data as { municipalityId?: number }).municipalityId === prishtine.id,
+    );
+    expect(toStefan).toMatchObject({ userId: await userId(demo("stefan.ilic")) });
+    expect(toStefan!.data).toMatchObject({
+      role: "officer",
+      municipalityId: prishtine.id,
+      departmentId: urbanism!.id,
+    });
     const [invitation] = await invitationsTo("drita.krasniqi@prishtina.example");
     expect(invitation!.data).toMatchObject({
       role: "department_head",
@@ -354,25 +395,26 @@ describe("staff imported from a CSV list", () => {
       departmentId: urbanism!.id,
       language: "sr",
     });
-
     const [invited] = await mailTo("drita.krasniqi@prishtina.example");
     expect(invited!.subject).toBe("Pozvani ste da radite na E-Komuni za Priština");
-    // Stefan has demo mail too (and his Gjakovë role's): the one about this role is among it.
-    expect((await mailTo(demo("stefan.ilic"))).map((m) => m.subject)).toContain(
-      "Sada ste Službenik (Direkcija za urbanizam) u opštini Priština na E-Komuni",
-    );
-
     expect((await audits("staff.imported", prishtine.id)).map((a) => a.data)).toEqual([
-      { rows: 3, invited: 1, granted: 1, unchanged: 1 },
+      { rows: 3, invited: 1, invitedAccounts: 1, unchanged: 1 },
     ]);
-    expect((await audits("role.granted", prishtine.id)).at(-1)!.data).toEqual({
+    expect((await audits("staff.invited", prishtine.id)).slice(-2).map((a) => a.data)).toMatchObject([
+      { email: "drita.krasniqi@prishtina.example", role: "department_head" },
+      { email: demo("stefan.ilic"), role: "officer" },
+    ]);
+
+    // Stefan accepts, signed in: the role is his from then on, granted by the admin who imported him.
+    await accept("stefan.ilic");
+    expect(await rolesIn(prishtine.id)).toContainEqual({
+      email: demo("stefan.ilic"),
       role: "officer",
       departmentId: urbanism!.id,
-      via: "import",
     });
-    expect((await audits("staff.invited", prishtine.id)).at(-1)!.data).toMatchObject({
-      email: "drita.krasniqi@prishtina.example",
-      role: "department_head",
+    expect((await audits("role.granted", prishtine.id)).at(-1)).toMatchObject({
+      actorId: await userId(demo("admin.prishtine")),
+      data: { role: "officer", via: "invitation", acceptedBy: await userId(demo("stefan.ilic")) },
     });
   });
 
@@ -500,13 +542,14 @@ describe("categories and languages", () => {
     expect((await referenceData(db())).offeredCategory(prishtine.id, quiet.type, quiet.code)).toBeDefined();
   });
 
-  it("keeps Albanian and Serbian on, stores the chosen others and says Turkish pages are not translated yet", async () => {
+  it("keeps Albanian and Serbian on, stores the chosen others, every one of them with its catalog", async () => {
     const operator = await signIn("operator");
     const L = "/m/prizren/admin/languages";
     const page = await operator.get(L);
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/id="language-sq" value="sq" checked disabled/);
-    expect(text(page.body)).toContain("The platform's pages are not yet translated into Turkish");
+    // Turkish and Bosnian have catalogs now (issue 10): no language is offered untranslated.
+    expect(text(page.body)).not.toContain("not yet translated");
     const saved = await postPairs(operator, L, pairsOf(formFields(page.body, L), "language", ["tr", "bs"]));
     expect(saved.statusCode).toBe(303);
     expect((await municipality("prizren")).languages).toEqual(["sq", "sr", "tr", "bs"]);
@@ -543,10 +586,13 @@ describe("who may onboard", () => {
     expect((await rolesIn(prishtine.id)).some((r) => r.email === demo("zyrtari.prizren"))).toBe(false);
   });
 
-  it("lets the ministry see the checklist and choose categories, but not import staff (it cannot invite)", async () => {
+  it("lets the ministry see the checklist, choose categories and import staff while the municipality is not live", async () => {
     const ministry = await signIn("ministria");
     expect((await ministry.get("/m/prishtine/admin/onboarding")).statusCode).toBe(200);
     expect((await ministry.get("/m/prishtine/admin/categories")).statusCode).toBe(200);
-    expect((await ministry.get("/m/prishtine/admin/staff/import")).statusCode).toBe(404);
+    expect((await ministry.get("/m/prishtine/admin/staff/import")).statusCode).toBe(200);
+    expect((await ministry.get("/m/prishtine/admin/onboarding")).body).toContain(
+      'href="/m/prishtine/admin/staff/import"',
+    );
   });
 });

@@ -71,10 +71,25 @@ export function invitationShapeProblem(
   return undefined;
 }
 
-/** Whether the actor may invite into the role there: national roles need `admin.create_national`. */
-export function mayInvite(actor: Actor, role: StaffRole, municipalityId: number | null): boolean {
+/**
+ * Whether the actor may invite into the role there: national roles need `admin.create_national`; a
+ * municipal role `staff.invite` on the municipality, whose being live decides for the ministry and the
+ * operator (they seed a municipality's staff until it goes live). Not known: its admins only.
+ */
+export function mayInvite(
+  actor: Actor,
+  role: StaffRole,
+  municipalityId: number | null,
+  municipalityLive?: boolean,
+): boolean {
   if (ROLE_SCOPE[role] === "national") return can(actor, "admin.create_national");
-  return municipalityId !== null && can(actor, "staff.invite", { municipalityId });
+  return (
+    municipalityId !== null &&
+    can(actor, "staff.invite", {
+      municipalityId,
+      ...(municipalityLive === undefined ? {} : { municipalityLive }),
+    })
+  );
 }
 
 /** The live account with this address (case-insensitive), if any. */
@@ -123,9 +138,14 @@ export async function inviteStaff(
   const { db, now } = deps;
   const { role, municipalityId, departmentId, language } = input;
   const email = input.email.trim();
+  if (actor.kind !== "user") return { ok: false, reason: "not_allowed" };
+  const [municipality] =
+    municipalityId === null
+      ? []
+      : await db.select().from(municipalities).where(eq(municipalities.id, municipalityId)).limit(1);
   // Who may invite comes first, so nothing about another municipality is revealed to whoever may not.
-  if (actor.kind !== "user" || !mayInvite(actor, role, municipalityId))
-    return { ok: false, reason: "not_allowed" };
+  const live = municipality ? municipality.liveAt !== null : undefined;
+  if (!mayInvite(actor, role, municipalityId, live)) return { ok: false, reason: "not_allowed" };
   const shape = invitationShapeProblem(role, municipalityId, departmentId);
   if (shape) return { ok: false, reason: shape };
 
@@ -133,11 +153,6 @@ export async function inviteStaff(
   let where = t("invitation.allMunicipalities");
   let what = t(`role.${role}`);
   if (municipalityId !== null) {
-    const [municipality] = await db
-      .select()
-      .from(municipalities)
-      .where(eq(municipalities.id, municipalityId))
-      .limit(1);
     if (!municipality?.active) return { ok: false, reason: "unknown_municipality" };
     where = localized(municipality.name, language);
   }

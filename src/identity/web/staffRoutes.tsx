@@ -164,10 +164,18 @@ export async function staffRoutes(app: FastifyInstance) {
    * before any validation says something about it. (A municipal role with no municipality chosen yet is
    * a form problem, not a refusal.)
    */
-  function refusedOutright(actor: Actor, form: ReturnType<typeof readInviteForm>): boolean {
+  async function refusedOutright(actor: Actor, form: ReturnType<typeof readInviteForm>): Promise<boolean> {
     if (!form.role) return false;
     if (ROLE_SCOPE[form.role] !== "national" && form.municipalityId === null) return false;
-    return !mayInvite(actor, form.role, form.municipalityId);
+    const [m] =
+      form.municipalityId === null
+        ? []
+        : await db
+            .select({ liveAt: municipalities.liveAt })
+            .from(municipalities)
+            .where(eq(municipalities.id, form.municipalityId))
+            .limit(1);
+    return !mayInvite(actor, form.role, form.municipalityId, m ? m.liveAt !== null : undefined);
   }
 
   async function inviteFrom(req: FastifyRequest, form: ReturnType<typeof readInviteForm>) {
@@ -235,7 +243,12 @@ export async function staffRoutes(app: FastifyInstance) {
       await toLogin(reply, `/m/${municipality.slug}/staff`);
       return undefined;
     }
-    if (!can(req.actor, "staff.invite", { municipalityId: municipality.id })) {
+    if (
+      !can(req.actor, "staff.invite", {
+        municipalityId: municipality.id,
+        municipalityLive: municipality.liveAt !== null,
+      })
+    ) {
       await notFound(req, reply);
       return undefined;
     }
@@ -286,7 +299,7 @@ export async function staffRoutes(app: FastifyInstance) {
       const municipality = await municipalityFor(req, reply);
       if (!municipality) return reply;
       const form = readInviteForm(req.body, municipality.id);
-      if (refusedOutright(req.actor, form)) return notFound(req, reply);
+      if (await refusedOutright(req.actor, form)) return notFound(req, reply);
       if (!form.ok) return sendMunicipalPage(req, reply, municipality, form, 422);
       const result = await inviteFrom(req, form);
       if (result.ok) return reply.redirect(`/m/${municipality.slug}/staff?invited=1#invite`, 303);
@@ -304,9 +317,12 @@ export async function staffRoutes(app: FastifyInstance) {
 
   // ── The operator's page: any municipality, and the national roles.
 
-  /** The roles the actor may invite from the operator's page; none means the page is not theirs. */
+  /**
+   * The roles the actor may invite from the operator's page; none means the page is not theirs. Municipal
+   * roles: into the municipalities not yet live (the operator's and the ministry's `staff.invite`).
+   */
   const platformRoles = (actor: Actor): StaffRole[] => [
-    ...(can(actor, "staff.invite") ? MUNICIPAL_ROLES : []),
+    ...(can(actor, "staff.invite", { municipalityLive: false }) ? MUNICIPAL_ROLES : []),
     ...(can(actor, "admin.create_national") ? NATIONAL_ROLES : []),
   ];
 
@@ -329,7 +345,13 @@ export async function staffRoutes(app: FastifyInstance) {
       .leftJoin(departments, eq(departments.id, roleAssignments.departmentId))
       .where(and(inArray(roleAssignments.role, [...NATIONAL_ROLES]), isNull(users.deletedAt)))
       .orderBy(asc(users.name));
-    const munis = (await db.select().from(municipalities).where(eq(municipalities.active, true)))
+    // Only those the page may invite into: not yet live (once live, its own admins invite).
+    const munis = (
+      await db
+        .select()
+        .from(municipalities)
+        .where(and(eq(municipalities.active, true), isNull(municipalities.liveAt)))
+    )
       .map((m) => ({ id: m.id, slug: m.slug, value: String(m.id), label: localized(m.name, lang) }))
       .sort(byName(lang));
     const depts = await db.select().from(departments);
@@ -388,7 +410,7 @@ export async function staffRoutes(app: FastifyInstance) {
   app.post("/admin/staff/invite", { config: limit(60, 15) }, async (req, reply) => {
     if (!(await operator(req, reply))) return reply;
     const form = readInviteForm(req.body, undefined);
-    if (refusedOutright(req.actor, form)) return notFound(req, reply);
+    if (await refusedOutright(req.actor, form)) return notFound(req, reply);
     if (!form.ok) return sendPlatformPage(req, reply, form, 422);
     const result = await inviteFrom(req, form);
     if (result.ok) return reply.redirect("/admin/staff?invited=1#invite", 303);
