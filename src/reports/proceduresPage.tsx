@@ -152,6 +152,11 @@ export function ProceduresPage(p: ProceduresPageProps) {
       <p class="lead" safe>
         {t(`${P}.lead`)}
       </p>
+      <p>
+        <a href="/procedures/workspace" safe>
+          {t("guidance.workspace.fromProcedures")}
+        </a>
+      </p>
       <form method="get" action="/procedures" novalidate>
         <SelectField
           t={t}
