@@ -1,5 +1,6 @@
 // Public pages kept a few seconds for visitors (PAGE_CACHE_SECONDS): what a visitor may be served from
 // the cache, what is never kept, and what empties it.
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cases } from "../../src/db/schema.ts";
@@ -86,5 +87,37 @@ describe("public page cache", () => {
     expect(p.app.pageCache.size).toBe(before);
     expect((await visitor.get("/m/prishtine")).statusCode).toBe(200);
     expect(p.app.pageCache.size).toBe(before + 1);
+  });
+
+  it("keeps a page's compressed copies: a hit in a coding made once compresses nothing", async () => {
+    p.clock.advance(10_000);
+    const url = "/m/prishtine/statistics";
+    const cache = p.app.pageCache;
+    const ask = (coding: string) => p.app.inject({ url, headers: { "accept-encoding": coding } });
+
+    const before = cache.compressions;
+    const first = await ask("br, gzip");
+    expect(first.headers["content-encoding"]).toBe("br");
+    expect(cache.compressions).toBe(before + 1);
+    const plain = brotliDecompressSync(first.rawPayload).toString("utf8");
+    expect(plain).toContain("<!doctype html>");
+
+    // Hits: the same bytes, nothing compressed again, and the header that keeps shared caches apart.
+    const hit = await ask("gzip, deflate, br");
+    expect(hit.headers["content-encoding"]).toBe("br");
+    expect(hit.headers.vary).toMatch(/accept-encoding/);
+    expect(hit.rawPayload.equals(first.rawPayload)).toBe(true);
+    expect(cache.compressions).toBe(before + 1);
+
+    // Another coding is made once, from the kept bytes; a client that takes none gets the page as it is.
+    const gzip = await ask("gzip");
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzip.rawPayload).toString("utf8")).toBe(plain);
+    await ask("gzip");
+    expect(cache.compressions).toBe(before + 2);
+    const identity = await ask("identity");
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+    expect(identity.body).toBe(plain);
+    expect(cache.compressions).toBe(before + 2);
   });
 });
