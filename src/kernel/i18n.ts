@@ -1,10 +1,31 @@
 // Every user-visible string comes from the catalogs in src/web/catalogs (one JSON file per language).
-// i18next gives plurals through Intl.PluralRules (Serbian has one/few/other, Albanian one/other).
+// i18next gives plurals through Intl.PluralRules (Serbian and Bosnian have one/few/other, Albanian,
+// English and Turkish one/other). How languages are offered and chosen: docs/LANGUAGES.md.
 import { readFileSync } from "node:fs";
 import i18next, { type TFunction } from "i18next";
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from "./i18n-types.ts";
+import {
+  ALL_LANGUAGES,
+  DEFAULT_LANGUAGE,
+  FALLBACK,
+  isLanguage,
+  LANGUAGES,
+  type Language,
+  MUNICIPAL_LANGUAGES,
+  type MunicipalLanguage,
+  offeredLanguages,
+} from "./i18n-types.ts";
 
-export { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language };
+export {
+  ALL_LANGUAGES,
+  DEFAULT_LANGUAGE,
+  FALLBACK,
+  isLanguage,
+  LANGUAGES,
+  type Language,
+  MUNICIPAL_LANGUAGES,
+  type MunicipalLanguage,
+  offeredLanguages,
+};
 export type Translate = TFunction;
 
 const catalogDir = new URL("../web/catalogs/", import.meta.url);
@@ -22,16 +43,28 @@ export function i18n(): typeof i18next {
   const created = i18next.createInstance();
   created.init({
     initAsync: false,
-    resources: Object.fromEntries(LANGUAGES.map((l) => [l, { translation: readCatalog(l) }])),
+    resources: Object.fromEntries(ALL_LANGUAGES.map((l) => [l, { translation: readCatalog(l) }])),
     lng: DEFAULT_LANGUAGE,
     fallbackLng: false,
-    supportedLngs: [...LANGUAGES],
+    supportedLngs: [...ALL_LANGUAGES],
     // Pages escape at output (kitajs `safe`); escaping here too would double-escape.
     interpolation: { escapeValue: false },
     returnNull: false,
   });
   instance = created;
   return created;
+}
+
+const numberFormats = new Map<Language, Intl.NumberFormat>();
+
+/** A count as the language writes numbers: "12 345" in Albanian, "12.345" in Serbian, "12,345" in English. */
+export function formatNumber(lang: Language, n: number): string {
+  let f = numberFormats.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === "sr" ? "sr-Latn" : lang);
+    numberFormats.set(lang, f);
+  }
+  return f.format(n);
 }
 
 const translators = new Map<Language, Translate>();
@@ -95,6 +128,14 @@ export function translator(lang: Language): Translate {
       // i18next for every key by i18n.test.ts); plurals, context and i18next's options go to i18next.
       const values = rest.length === 1 ? simpleValues(rest[0]) : undefined;
       if (values) return lookUp(key).replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+      // A count chooses the plural form and is shown as the language writes numbers ("12 345" in
+      // Albanian, "12.345" in Serbian): i18next fills the text from `replace` when given one.
+      const options = rest[0] as { count?: unknown; replace?: unknown } | undefined;
+      if (rest.length === 1 && typeof options?.count === "number" && options.replace === undefined)
+        return (fixed as unknown as (...a: unknown[]) => string)(key, {
+          ...options,
+          replace: { ...options, count: formatNumber(lang, options.count) },
+        });
     }
     return (fixed as unknown as (...a: unknown[]) => string)(key, ...rest);
   }) as unknown as Translate;
@@ -130,4 +171,29 @@ export function negotiateLanguage(
     if (found) return found;
   }
   return undefined;
+}
+
+/** A language's own fallback among those offered everywhere (FALLBACK); itself for sq, sr and en. */
+export function fallbackOf(lang: Language): (typeof LANGUAGES)[number] {
+  return lang === "tr" || lang === "bs" ? FALLBACK[lang] : lang;
+}
+
+/**
+ * The language of a page: the remembered choice when the page offers it; else that choice's fallback
+ * (a Bosnian reader on a page without Bosnian reads Serbian, not the browser's English); else the best
+ * offered language the browser asks for, or the fallback of the first catalog language it asks for; else
+ * Albanian. A choice not offered here is kept (the cookie is not rewritten): the next page that offers it
+ * shows it again.
+ */
+export function pageLanguage(p: {
+  remembered: string | undefined;
+  acceptLanguage: string | undefined;
+  offered: readonly Language[];
+}): Language {
+  if (isLanguage(p.remembered))
+    return p.offered.includes(p.remembered) ? p.remembered : fallbackOf(p.remembered);
+  const asked = negotiateLanguage(p.acceptLanguage, p.offered);
+  if (asked) return asked;
+  const known = negotiateLanguage(p.acceptLanguage, ALL_LANGUAGES);
+  return known ? fallbackOf(known) : DEFAULT_LANGUAGE;
 }

@@ -220,8 +220,8 @@ async function open311Scope(app: FastifyInstance) {
       const changeset = await servicesChangeset(db);
       return answer(format, "discovery", {
         changeset,
-        contact: t("open311.discovery.contact", { ministry: profile.ministry[lang], url: base() }),
-        key_service: t("open311.discovery.keyService", { ministry: profile.ministry[lang] }),
+        contact: t("open311.discovery.contact", { ministry: localized(profile.ministry, lang), url: base() }),
+        key_service: t("open311.discovery.keyService", { ministry: localized(profile.ministry, lang) }),
         endpoints: list("endpoint", [
           {
             specification: SPECIFICATION,

@@ -4,6 +4,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { municipalities } from "../db/schema.ts";
+import { localized } from "../kernel/localized.ts";
 import { referenceData } from "../reference/referenceCache.ts";
 import { sendPage } from "../web/context.ts";
 import { errorText } from "../web/forms.tsx";
@@ -76,7 +77,7 @@ export async function openDataRoutes(app: FastifyInstance): Promise<void> {
           "statistics-monthly": stats.monthly,
           "statistics-breakdown": stats.breakdown,
         },
-        publisher: profile.ministry[req.lang],
+        publisher: localized(profile.ministry, req.lang),
       });
       // Filters that cannot mean anything: the page with the problem at its field, as 400.
       return sendPage(reply, html, parsed.ok ? 200 : 400);
@@ -164,7 +165,7 @@ export async function openDataRoutes(app: FastifyInstance): Promise<void> {
     const descriptor = dataPackage({
       base: baseOf(req),
       t: req.t,
-      publisher: profile.ministry[req.lang],
+      publisher: localized(profile.ministry, req.lang),
     });
     return reply
       .type("application/json; charset=utf-8")

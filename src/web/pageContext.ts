@@ -34,6 +34,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
   let unread: Promise<number | undefined> | undefined;
   return {
     lang: req.lang,
+    languages: req.languages,
     t: req.t,
     path: req.url,
     assets,

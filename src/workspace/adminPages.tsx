@@ -3,7 +3,7 @@
 import type { Children } from "@kitajs/html";
 import type { Standard } from "../cases/sla.ts";
 import type { LocalizedText } from "../db/schema.ts";
-import { LANGUAGES, type Language } from "../kernel/i18n.ts";
+import { formatNumber, LANGUAGES, type Language } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
@@ -323,8 +323,8 @@ export function DepartmentsPage(
                 </a>
               </td>
               <td safe>{row.code}</td>
-              <td safe>{String(row.staff)}</td>
-              <td safe>{String(row.cases)}</td>
+              <td safe>{formatNumber(lang, row.staff)}</td>
+              <td safe>{formatNumber(lang, row.cases)}</td>
             </tr>
           ))}
         </ScrollTable>
@@ -376,13 +376,13 @@ export function DepartmentPage(
         <div>
           <dt safe>{t(`${d}.staff`)}</dt>
           <dd class="summary-list__value" safe>
-            {String(dep.staff)}
+            {formatNumber(lang, dep.staff)}
           </dd>
         </div>
         <div>
           <dt safe>{t(`${d}.cases`)}</dt>
           <dd class="summary-list__value" safe>
-            {String(dep.cases)}
+            {formatNumber(lang, dep.cases)}
           </dd>
         </div>
       </dl>
