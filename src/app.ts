@@ -1,6 +1,8 @@
 // Builds the Fastify app from its dependencies: infrastructure first (logging, security headers, cookies,
 // language, errors), then each capability's routes. Nothing here knows about a particular page.
 import { randomUUID } from "node:crypto";
+import { createBrotliCompress, createGzip, constants as zlibConstants } from "node:zlib";
+import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
@@ -42,12 +44,14 @@ import { reportRoutes } from "./reports/reportRoutes.tsx";
 import { standardsRoutes } from "./standards/standardsRoutes.tsx";
 import { statsRoutes } from "./stats/web/statsRoutes.tsx";
 import type { Assets } from "./web/assets.ts";
+import { COMPRESS_MIN_BYTES } from "./web/assets.ts";
 import { registerLanguage } from "./web/context.ts";
 import { installErrorHandling } from "./web/errors.tsx";
 import { parseFormValues } from "./web/formValues.ts";
-import { PageCache, registerPageCache } from "./web/pageCache.ts";
+import { compressPage, PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
 import { registerSecurityHeaders } from "./web/securityHeaders.ts";
+import { styleGuideRoutes } from "./web/styleGuide.tsx";
 import { municipalAdminRoutes } from "./workspace/adminRoutes.tsx";
 import { caseWorkRoutes } from "./workspace/caseWorkRoutes.tsx";
 import { inboxRoutes } from "./workspace/inboxRoutes.tsx";
@@ -99,6 +103,28 @@ declare module "fastify" {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * How answers are compressed (brotli, else gzip), by what they are — measured in docs/PERFORMANCE.md:
+ * - an answer held whole in memory up to 64 KB (pages, JSON) in one call at the page level (brotli 4 /
+ *   gzip 6, a millisecond or two for the largest page, far less than rendering it);
+ * - a stream (the open-data CSV and JSON downloads) or a larger answer as it flows, at the lowest level
+ *   (brotli 1 / gzip 1, ~130,000 export rows a second on one core, a quarter of the bytes): the download
+ *   must keep its 50,000 rows a second, and a level 6 stream held it near that alone;
+ * - hashed assets (copies made once at start-up, src/web/assets.ts), kept public pages (src/web/pageCache.ts)
+ *   and Open311's kept answers arrive with their content-encoding set, and are left as they are;
+ * - images, PDFs and other binary types not at all: they are compressed already.
+ * The plugin compresses a body held in memory through the synchronous functions below and a stream
+ * through the stream constructors, which is how one registration gives two levels.
+ */
+const ANSWER_CODECS = {
+  brotliCompressSync: (body: Buffer) => compressPage(body, "br"),
+  gzipSync: (body: Buffer) => compressPage(body, "gzip"),
+  createBrotliCompress: () => createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } }),
+  createGzip: () => createGzip({ level: 1 }),
+};
+const COMPRESSIBLE =
+  /^text\/(?!event-stream)|^application\/(?:[\w.-]+\+)?(?:json|xml|javascript)\b|^image\/svg\+xml\b/;
 
 /**
  * Graceful shutdown with keep-alive clients (browsers, proxies): Node's server.close() closes only the
@@ -207,6 +233,15 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     app.csrfProtection(req, reply, done);
   });
   registerPageCache(app, new PageCache(config.pageCacheSeconds * 1000, () => deps.clock.now().getTime()));
+  await app.register(compress, {
+    encodings: ["br", "gzip"],
+    threshold: COMPRESS_MIN_BYTES,
+    syncThreshold: 64 * 1024,
+    customTypes: COMPRESSIBLE,
+    zlib: ANSWER_CODECS,
+    // Compressed request bodies are not accepted: a small upload must not inflate past the body limit.
+    globalDecompression: false,
+  });
 
   await app.register(healthRoutes);
   await app.register(shellRoutes);
@@ -238,6 +273,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
   await app.register(reportRoutes);
   await app.register(onboardingRoutes);
   await app.register(guidanceRoutes);
+  await app.register(styleGuideRoutes);
   await app.register(apiRoutes, { prefix: API_PREFIX });
   return app;
 }

@@ -1,10 +1,12 @@
 // What the national standards' pages share: the frame (back link, notice, error summary, heading), the
 // names in three languages, the response standard's fields, the "why and from when" every change asks,
 // and the note on a change still waiting for its day.
+
 import type { Children } from "@kitajs/html";
 import type { Standard } from "../cases/sla.ts";
 import type { Language } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
+import { Notice } from "../web/components/Notice.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
   type Choice,
@@ -53,16 +55,6 @@ export function Day({ lang, date }: { lang: Language; date: string }) {
     <time datetime={date} safe>
       {formatLocalDate(lang, date)}
     </time>
-  );
-}
-
-export function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="notice" role="status" safe>
-      {text}
-    </div>
-  ) : (
-    ""
   );
 }
 
@@ -237,3 +229,5 @@ export function PendingNote(p: {
     </div>
   );
 }
+
+export { Notice };

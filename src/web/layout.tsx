@@ -1,8 +1,8 @@
 // The page shell every server-rendered page shares: skip link, header with the platform (and the
 // municipality, inside one), the language switch, the main region and the footer.
 import type { Children } from "@kitajs/html";
-import { LANGUAGES } from "../kernel/i18n.ts";
-import { htmlLang } from "../kernel/localized.ts";
+import { LANGUAGES, type Language } from "../kernel/i18n.ts";
+import { htmlLang, localized } from "../kernel/localized.ts";
 import type { PageContext } from "./context.ts";
 
 export interface LayoutProps {
@@ -36,6 +36,15 @@ async function NotificationsLink({ ctx }: { ctx: PageContext }) {
       ) : null}
     </a>
   );
+}
+
+/**
+ * The languages the switch lists: those the request's page is offered in (sq, sr and en everywhere; tr or
+ * bs on the pages of a municipality that has switched them on), and always the page's own.
+ */
+function switchLanguages(ctx: PageContext): readonly Language[] {
+  const offered = ctx.languages ?? LANGUAGES;
+  return offered.includes(ctx.lang) ? offered : [...offered, ctx.lang];
 }
 
 export function Layout({ ctx, title, municipality, children }: LayoutProps) {
@@ -109,7 +118,7 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
               </nav>
               <nav class="language-switch" aria-label={t("language.label")}>
                 <ul>
-                  {LANGUAGES.map((l) => (
+                  {switchLanguages(ctx).map((l) => (
                     <li>
                       {l === lang ? (
                         <span class="language-switch__current" lang={htmlLang(l)} aria-current="true" safe>
@@ -139,7 +148,7 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
               <h2 class="site-footer__heading" safe>
                 {t("layout.footerHeading")}
               </h2>
-              <p safe>{t("layout.footerText", { ministry: ctx.ministry[lang] })}</p>
+              <p safe>{t("layout.footerText", { ministry: localized(ctx.ministry, lang) })}</p>
               <p safe>{t("layout.footerSource")}</p>
               <nav aria-label={t("layout.footerNav")}>
                 <ul class="site-footer__links">
@@ -161,6 +170,26 @@ export function Layout({ ctx, title, municipality, children }: LayoutProps) {
                   <li>
                     <a href="/open311/v2/discovery.json" safe>
                       {t("layout.footerApi")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href={municipality ? `/m/${municipality.slug}/guide` : "/guide"} safe>
+                      {t("guidance.nav.heading")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/guide/privacy" safe>
+                      {t("guidance.privacy.title")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/guide/accessibility" safe>
+                      {t("guidance.accessibility.title")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/styleguide" safe>
+                      {t("styleguide.title")}
                     </a>
                   </li>
                 </ul>

@@ -5,10 +5,10 @@ import { isWorkingDay, type WorkingCalendar } from "../calendar/calendar.ts";
 import { addDays, localDateOf } from "../calendar/zone.ts";
 import { SLA_STATES } from "../cases/slaTracking.ts";
 import { CASE_STATUSES, CASE_TYPES, CHANNELS } from "../cases/statuses.ts";
-import { pageWindow } from "../cases/web/caseListPages.tsx";
 import { formatDay, StatusTag } from "../cases/web/casePages.tsx";
 import type { LocalizedText } from "../db/schema.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
+import { Pagination } from "../web/components/Pagination.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
   attributeText,
@@ -710,52 +710,6 @@ function CaseTable(p: InboxPageProps & { list: InboxList }) {
   );
 }
 
-function Pagination(p: InboxPageProps & { list: InboxList }) {
-  const { ctx, list, values, municipality } = p;
-  const { t } = ctx;
-  const { page, pageCount } = list;
-  if (pageCount <= 1) return "";
-  const href = (n: number) => inboxHref(municipality.slug, values, {}, n);
-  return (
-    <nav class="pagination" aria-label={t("inbox.pagination")}>
-      <ul class="pagination__list">
-        {page > 1 ? (
-          <li class="pagination__prev">
-            <a href={href(page - 1)} rel="prev" safe>
-              {t("inbox.previous")}
-            </a>
-          </li>
-        ) : null}
-        {pageWindow(page, pageCount).map((n) =>
-          n === "gap" ? (
-            <li class="pagination__gap" aria-hidden="true">
-              …
-            </li>
-          ) : (
-            <li class="pagination__item">
-              <a
-                href={href(n)}
-                aria-label={t("inbox.pageLabel", { page: n })}
-                aria-current={n === page ? "page" : undefined}
-                safe
-              >
-                {String(n)}
-              </a>
-            </li>
-          ),
-        )}
-        {page < pageCount ? (
-          <li class="pagination__next">
-            <a href={href(page + 1)} rel="next" safe>
-              {t("inbox.next")}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
-
 function Results(p: InboxPageProps & { list: InboxList }) {
   const { ctx, list, values, municipality } = p;
   const { t, lang } = ctx;
@@ -811,7 +765,13 @@ function Results(p: InboxPageProps & { list: InboxList }) {
       ) : (
         <CaseTable {...p} />
       )}
-      <Pagination {...p} />
+      <Pagination
+        ctx={p.ctx}
+        page={p.list.page}
+        pageCount={p.list.pageCount}
+        href={(n) => inboxHref(p.municipality.slug, p.values, {}, n)}
+        label={p.ctx.t("inbox.pagination")}
+      />
     </section>
   );
 }

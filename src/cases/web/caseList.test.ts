@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageWindow } from "./caseListPages.tsx";
+import { pageWindow } from "../../web/components/Pagination.tsx";
 import { caseListHref, parseCaseListQuery } from "./caseListQuery.ts";
 
 const known = { municipalities: new Set(["prishtine", "prizren"]), categories: new Set(["noise", "waste"]) };

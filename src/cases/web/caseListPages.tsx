@@ -3,6 +3,7 @@
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Pagination } from "../../web/components/Pagination.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
@@ -238,71 +239,6 @@ function FilterForm({ ctx, choices, values, errors }: Omit<CaseListPageProps, "l
   );
 }
 
-/** The page numbers to offer: the first, the last, and two either side of the current one. */
-export function pageWindow(page: number, count: number): (number | "gap")[] {
-  const shown = new Set([1, count, page - 2, page - 1, page, page + 1, page + 2]);
-  const pages = [...shown].filter((n) => n >= 1 && n <= count).sort((a, b) => a - b);
-  const out: (number | "gap")[] = [];
-  for (const [i, n] of pages.entries()) {
-    const before = pages[i - 1];
-    if (before !== undefined && n - before > 1) out.push(n - before === 2 ? n - 1 : "gap");
-    out.push(n);
-  }
-  return out;
-}
-
-function Pagination({
-  ctx,
-  values,
-  list,
-}: {
-  ctx: PageContext;
-  values: CaseListValues;
-  list: PublicCaseList;
-}) {
-  const { t } = ctx;
-  const { page, pageCount } = list;
-  if (pageCount <= 1) return "";
-  return (
-    <nav class="pagination" aria-label={t("caseList.pagination")}>
-      <ul class="pagination__list">
-        {page > 1 ? (
-          <li class="pagination__prev">
-            <a href={caseListHref(values, page - 1)} rel="prev" safe>
-              {t("caseList.previous")}
-            </a>
-          </li>
-        ) : null}
-        {pageWindow(page, pageCount).map((n) =>
-          n === "gap" ? (
-            <li class="pagination__gap" aria-hidden="true">
-              …
-            </li>
-          ) : (
-            <li class="pagination__item">
-              <a
-                href={caseListHref(values, n)}
-                aria-label={t("caseList.pageLabel", { page: n })}
-                aria-current={n === page ? "page" : undefined}
-                safe
-              >
-                {String(n)}
-              </a>
-            </li>
-          ),
-        )}
-        {page < pageCount ? (
-          <li class="pagination__next">
-            <a href={caseListHref(values, page + 1)} rel="next" safe>
-              {t("caseList.next")}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
-
 function Results({
   ctx,
   values,
@@ -395,7 +331,13 @@ function Results({
           ))}
         </ol>
       )}
-      <Pagination ctx={ctx} values={values} list={list} />
+      <Pagination
+        ctx={ctx}
+        page={list.page}
+        pageCount={list.pageCount}
+        href={(n) => caseListHref(values, n)}
+        label={t("caseList.pagination")}
+      />
     </section>
   );
 }

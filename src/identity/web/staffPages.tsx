@@ -1,9 +1,11 @@
 // Staff pages: a municipality's staff and the invitation form, the operator's version for any
 // municipality and the national roles, and the page an invitation link opens.
+
 import type { StaffRole } from "../../access/roles.ts";
 import type { LocalizedText } from "../../db/schema.ts";
 import { LANGUAGES } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Notice } from "../../web/components/Notice.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
   Button,
@@ -200,16 +202,6 @@ function InviteForm(p: {
       />
       <Button label={t("staff.submit")} />
     </PostForm>
-  );
-}
-
-function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="notice" role="status" safe>
-      {text}
-    </div>
-  ) : (
-    ""
   );
 }
 

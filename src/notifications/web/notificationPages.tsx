@@ -1,6 +1,7 @@
 // The signed-in person's notification centre, their email preferences, and the page an email's
 // unsubscribe link opens (no sign-in: the link is signed).
 import { htmlLang } from "../../kernel/localized.ts";
+import { Pagination } from "../../web/components/Pagination.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
   Button,
@@ -46,53 +47,6 @@ function dateTime(ctx: PageContext, d: Date) {
 }
 
 const pageHref = (page: number) => (page > 1 ? `/notifications?page=${page}` : "/notifications");
-
-function Pagination({ ctx, page, pageCount }: { ctx: PageContext; page: number; pageCount: number }) {
-  const { t } = ctx;
-  if (pageCount <= 1) return "";
-  return (
-    <nav class="pagination" aria-label={t("notifications.centre.pagination")}>
-      <ul class="pagination__list">
-        {page > 1 ? (
-          <li class="pagination__prev">
-            <a href={pageHref(page - 1)} rel="prev" safe>
-              {t("notifications.centre.previous")}
-            </a>
-          </li>
-        ) : null}
-        {Array.from({ length: pageCount }, (_, i) => i + 1)
-          // The first, the last and two either side of the current one; the rest are a gap.
-          .filter((n) => n === 1 || n === pageCount || Math.abs(n - page) <= 2)
-          .map((n, i, shown) => (
-            <>
-              {i > 0 && n - shown[i - 1]! > 1 ? (
-                <li class="pagination__gap" aria-hidden="true">
-                  …
-                </li>
-              ) : null}
-              <li class="pagination__item">
-                <a
-                  href={pageHref(n)}
-                  aria-label={t("notifications.centre.pageLabel", { page: n })}
-                  aria-current={n === page ? "page" : undefined}
-                  safe
-                >
-                  {String(n)}
-                </a>
-              </li>
-            </>
-          ))}
-        {page < pageCount ? (
-          <li class="pagination__next">
-            <a href={pageHref(page + 1)} rel="next" safe>
-              {t("notifications.centre.next")}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
 
 function NotificationItem({ ctx, n, page }: { ctx: PageContext; n: NotificationRow; page: number }) {
   const { t } = ctx;
@@ -199,7 +153,13 @@ export function NotificationCentrePage({
           ))}
         </ul>
       )}
-      <Pagination ctx={ctx} page={list.page} pageCount={list.pageCount} />
+      <Pagination
+        ctx={ctx}
+        page={list.page}
+        pageCount={list.pageCount}
+        href={pageHref}
+        label={t("notifications.centre.pagination")}
+      />
     </Layout>
   );
 }

@@ -3,6 +3,7 @@
 // and abuse-report forms, and the published report.
 import { formatDateTime, formatDay } from "../../cases/web/casePages.tsx";
 import type { consultationDocuments, LocalizedText } from "../../db/schema.ts";
+import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
@@ -87,7 +88,7 @@ export function PublicListPage(p: {
           <div>
             <dt safe>{t(`${K}.figures.${f}`)}</dt>
             <dd class="summary-list__value" safe>
-              {String(p.figures[f])}
+              {formatNumber(lang, p.figures[f])}
             </dd>
           </div>
         ))}
@@ -560,14 +561,14 @@ export function ReportPage(p: {
             <th scope="row" safe>
               {t(`${K}.disposition.${d}`)}
             </th>
-            <td safe>{String(p.totals[d])}</td>
+            <td safe>{formatNumber(lang, p.totals[d])}</td>
           </tr>
         ))}
         <tr>
           <th scope="row" safe>
             {t(`${K}.report.all`)}
           </th>
-          <td safe>{String(p.comments.length)}</td>
+          <td safe>{formatNumber(lang, p.comments.length)}</td>
         </tr>
       </ScrollTable>
       <p>

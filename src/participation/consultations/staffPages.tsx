@@ -1,7 +1,10 @@
 // The coordinator's consultation pages: the list, the details form, one consultation to manage (sections,
 // documents, publishing), a section's form, the moderation queue, and the dispositions with the report.
+
 import type { consultationComments, consultationDocuments, LocalizedText } from "../../db/schema.ts";
+import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Notice } from "../../web/components/Notice.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -34,16 +37,6 @@ import { Day, K, Lines, Loc, LocalizedFields, StageTag, type Values } from "./ui
 type Municipality = { name: string; slug: string };
 type Form = { values: Values; errors: FieldErrors };
 const S = `${K}.staff`;
-
-function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="notice" role="status">
-      <p safe>{text}</p>
-    </div>
-  ) : (
-    ""
-  );
-}
 
 export function StaffListPage(p: {
   ctx: PageContext;
@@ -96,7 +89,7 @@ export function StaffListPage(p: {
                 {" – "}
                 <Day lang={lang} date={c.closesOn} />
               </td>
-              <td safe>{String(c.comments)}</td>
+              <td safe>{formatNumber(lang, c.comments)}</td>
             </tr>
           ))}
         </ScrollTable>
@@ -330,14 +323,14 @@ export function ManagePage(p: {
         <div>
           <dt safe>{t(`${S}.manage.comments`)}</dt>
           <dd class="summary-list__value" safe>
-            {String(p.comments)}
+            {formatNumber(lang, p.comments)}
           </dd>
         </div>
         {p.stage === "closed" ? (
           <div>
             <dt safe>{t(`${S}.manage.missing`)}</dt>
             <dd class="summary-list__value" safe>
-              {String(p.missing)}
+              {formatNumber(lang, p.missing)}
             </dd>
           </div>
         ) : null}

@@ -6,13 +6,14 @@ import type { PublicCase } from "../../cases/publicView.ts";
 import { formatDay } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Pagination } from "../../web/components/Pagination.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { attributeText, Button, PostForm, SelectField } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 import { CaseMap } from "../../web/map.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { daysLeft, type Stage } from "./proposalRules.ts";
-import { listHref, Pager, SupportBar } from "./proposalWidgets.tsx";
+import { listHref, SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals";
 type Municipality = { name: string; slug: string };
@@ -139,8 +140,9 @@ export function ProposalListPage(p: {
           ))}
         </ul>
       )}
-      <Pager
+      <Pagination
         ctx={ctx}
+        label={ctx.t("proposals.pages.label")}
         page={p.pages.page}
         pageCount={p.pages.pageCount}
         href={(n) => listHref(proposalListPath(p.municipality.slug), { stage: p.filter }, n)}

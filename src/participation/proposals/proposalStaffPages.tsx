@@ -4,6 +4,7 @@ import type { Children } from "@kitajs/html";
 import { formatDay } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Pagination } from "../../web/components/Pagination.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -23,7 +24,7 @@ import type { ParticipationSettings } from "../settings.ts";
 import { type ListItem, proposalPath, type StageFacts, stageLine } from "./proposalPages.tsx";
 import type { MilestoneRow, ProposalRow } from "./proposalQueries.ts";
 import { DECISIONS, PROGRESS_STATUSES } from "./proposalRules.ts";
-import { listHref, Pager, SupportBar } from "./proposalWidgets.tsx";
+import { listHref, SupportBar } from "./proposalWidgets.tsx";
 
 const K = "proposals.staff";
 type Municipality = { name: string; slug: string };
@@ -143,7 +144,13 @@ export function StaffListPage(p: {
           ))}
         </ScrollTable>
       )}
-      <Pager ctx={ctx} page={p.queue.page} pageCount={p.queue.pageCount} href={pageOf("queue", "queue")} />
+      <Pagination
+        ctx={ctx}
+        label={ctx.t("proposals.pages.label")}
+        page={p.queue.page}
+        pageCount={p.queue.pageCount}
+        href={pageOf("queue", "queue")}
+      />
       {p.groups.map((g) => (
         <>
           <h2 id={`group-${g.key}`} safe>
@@ -166,7 +173,13 @@ export function StaffListPage(p: {
               ))}
             </ScrollTable>
           )}
-          <Pager ctx={ctx} page={g.page} pageCount={g.pageCount} href={pageOf(g.key, `group-${g.key}`)} />
+          <Pagination
+            ctx={ctx}
+            label={ctx.t("proposals.pages.label")}
+            page={g.page}
+            pageCount={g.pageCount}
+            href={pageOf(g.key, `group-${g.key}`)}
+          />
         </>
       ))}
     </StaffLayout>

@@ -1,5 +1,4 @@
 // The support bar and the list pager the proposal pages share (the form fields are src/web/forms.tsx's).
-import { pageWindow } from "../../cases/web/caseListPages.tsx";
 import type { PageContext } from "../../web/context.ts";
 
 /** The support count against the threshold: a bar for the eye, the numbers as text for everyone. */
@@ -19,56 +18,6 @@ export function SupportBar(p: { ctx: PageContext; id: string; count: number; thr
         {`${p.count} / ${p.threshold}`}
       </progress>
     </div>
-  );
-}
-
-/** Links to the other pages of a list (the case list's pattern and classes); nothing when one page holds all. */
-export function Pager(p: {
-  ctx: PageContext;
-  page: number;
-  pageCount: number;
-  href: (page: number) => string;
-}) {
-  const { t } = p.ctx;
-  const { page, pageCount } = p;
-  if (pageCount <= 1) return "";
-  return (
-    <nav class="pagination" aria-label={t("proposals.pages.label")}>
-      <ul class="pagination__list">
-        {page > 1 ? (
-          <li class="pagination__prev">
-            <a href={p.href(page - 1)} rel="prev" safe>
-              {t("proposals.pages.previous")}
-            </a>
-          </li>
-        ) : null}
-        {pageWindow(page, pageCount).map((n) =>
-          n === "gap" ? (
-            <li class="pagination__gap" aria-hidden="true">
-              …
-            </li>
-          ) : (
-            <li class="pagination__item">
-              <a
-                href={p.href(n)}
-                aria-label={t("proposals.pages.page", { page: n })}
-                aria-current={n === page ? "page" : undefined}
-                safe
-              >
-                {String(n)}
-              </a>
-            </li>
-          ),
-        )}
-        {page < pageCount ? (
-          <li class="pagination__next">
-            <a href={p.href(page + 1)} rel="next" safe>
-              {t("proposals.pages.next")}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
   );
 }
 
