@@ -78,10 +78,13 @@ export function ErrorSummary({
   t,
   errors,
   order,
+  focusOnLoad = true,
 }: {
   t: Translate;
   errors: FieldErrors;
   order: readonly string[];
+  /** A form that came back takes focus to its summary (app.js); an example of one (the style guide) does not. */
+  focusOnLoad?: boolean;
 }) {
   const fields = [
     ...order.filter((f) => errors[f]),
@@ -94,7 +97,7 @@ export function ErrorSummary({
       role="alert"
       aria-labelledby="error-summary-title"
       tabindex="-1"
-      data-module="error-summary"
+      data-module={focusOnLoad ? "error-summary" : undefined}
     >
       <h2 class="error-summary__title" id="error-summary-title" safe>
         {t("forms.errorSummaryTitle")}

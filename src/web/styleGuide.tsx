@@ -138,7 +138,7 @@ export function StyleGuidePage({ ctx }: { ctx: PageContext }) {
       </Section>
 
       <Section ctx={ctx} id="errorSummary">
-        <ErrorSummary t={t} errors={error} order={["sg-with-error"]} />
+        <ErrorSummary t={t} errors={error} order={["sg-with-error"]} focusOnLoad={false} />
       </Section>
 
       <Section ctx={ctx} id="notices">
