@@ -10,6 +10,7 @@ import { CLOCKS, type ClockName, type ClockState, PRIORITIES } from "../cases/sl
 import type { CaseStatus, CaseType } from "../cases/statuses.ts";
 import { formatDateTime, formatDay, StatusTag } from "../cases/web/casePages.tsx";
 import type { LocalizedText } from "../db/schema.ts";
+import type { Language } from "../kernel/i18n.ts";
 import { localized } from "../kernel/localized.ts";
 import type { PageContext } from "../web/context.ts";
 import {
@@ -202,6 +203,8 @@ export interface CaseWorkPageProps {
     assigneeId: string | null;
     /** The language the citizen wrote in (BCP 47), marked on their words for screen readers. */
     lang: string;
+    /** The language the citizen is written to in (the case's), which staff answer in. */
+    language: Language;
   };
   category: LocalizedText;
   /** The category's questions with the citizen's answers, as text. */
@@ -800,6 +803,7 @@ function Summary(p: CaseWorkPageProps) {
     <dl class="summary-list">
       {row(t(`${k}.type`), `${t(`caseType.${kase.type}`)}: ${localized(p.category, lang)}`)}
       {row(t(`${k}.received`), formatDateTime(ctx, kase.receivedAt))}
+      {row(t(`${k}.language`), t(`language.name.${kase.language}`))}
       {row(t(`${k}.channel`), t(`workspace_case.channel.${kase.channel}`, { defaultValue: kase.channel }))}
       {row(
         t(`${k}.priority`),

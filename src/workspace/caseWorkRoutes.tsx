@@ -664,6 +664,7 @@ export async function caseWorkRoutes(app: FastifyInstance) {
         version: kase.version,
         departmentId: kase.departmentId,
         assigneeId: kase.assigneeId,
+        language: isLanguage(kase.language) ? kase.language : "sq",
         lang: isLanguage(kase.language)
           ? htmlLang(kase.language)
           : /^[a-z]{2,3}$/.test(kase.language)

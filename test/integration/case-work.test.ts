@@ -184,6 +184,8 @@ describe("who sees what on the staff case page", () => {
     expect(res.body).toContain("049 111 222");
     expect(res.body).toContain("Arta Krasniqi");
     expect(res.body).toContain('href="/m/prishtine/workspace"');
+    // Which language to answer in: the citizen's (Albanian here), named in the page's language.
+    expect(res.body).toMatch(/<dt>Answer in<\/dt>\s*<dd>Shqip<\/dd>/);
     // The deadlines: three clocks, the running one with time left.
     expect(res.body).toContain("Acknowledgement (running now)");
     expect(res.body).toContain("On track");
