@@ -42,6 +42,10 @@ Commands:
                                          import municipal boundaries from a GeoJSON FeatureCollection;
                                          features are matched by property P (default "slug") to a
                                          municipality's slug, code or name; locations outside are refused
+  backup FILE                            write the database and the uploaded files into FILE (a .tar.gz);
+                                         the embedded database must not be in use (stop the server)
+  restore FILE [--force]                 put a backup back; refuses a database or uploads directory that
+                                         holds data unless --force (which replaces all of it)
   help [command]                         show this help
 
 The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
@@ -98,6 +102,19 @@ export async function main(argv: string[], env = process.env, io: Out = defaultI
         return await apiKey(rest, env, io);
       case "stats":
         return await stats(rest, env, io);
+      case "backup":
+      case "restore": {
+        const { backupCommand } = await import("./ops/backup.ts");
+        const done = await backupCommand(
+          command,
+          rest,
+          () => loadConfig(env),
+          io,
+          () => systemClock.now(),
+        );
+        if ("usage" in done) throw new UsageError(done.usage);
+        return done.status;
+      }
       case "audit": {
         const [subcommand, ...options] = rest;
         if (subcommand !== "verify") {
