@@ -1,7 +1,7 @@
 // What the ministry's pages share: the navigation between them, a notice after a change, page links, and
 // the period in links. Their figures, tables, charts and period form are the statistics pages' own
 // (src/stats/web/statsPages.tsx).
-import { pageWindow } from "../web/components/Pagination.tsx";
+import { Pagination as SharedPagination } from "../web/components/Pagination.tsx";
 import type { PageContext } from "../web/context.ts";
 
 export const K = "ministry";
@@ -46,53 +46,14 @@ export function Notice({ text }: { text: string | undefined }) {
   );
 }
 
-/** Page links under a list: previous, the pages around this one, next. */
+/** Page links under a list (the shared component), named as the ministry's lists' pages. */
 export function Pagination(p: {
   ctx: PageContext;
   page: number;
   pageCount: number;
   href: (page: number) => string;
 }) {
-  const { t } = p.ctx;
-  if (p.pageCount <= 1) return "";
-  return (
-    <nav class="pagination" aria-label={t(`${K}.pagination.label`)}>
-      <ul class="pagination__list">
-        {p.page > 1 ? (
-          <li class="pagination__prev">
-            <a href={p.href(p.page - 1)} rel="prev" safe>
-              {t(`${K}.pagination.previous`)}
-            </a>
-          </li>
-        ) : null}
-        {pageWindow(p.page, p.pageCount).map((n) =>
-          n === "gap" ? (
-            <li class="pagination__gap" aria-hidden="true">
-              …
-            </li>
-          ) : (
-            <li class="pagination__item">
-              <a
-                href={p.href(n)}
-                aria-label={t(`${K}.pagination.page`, { page: n })}
-                aria-current={n === p.page ? "page" : undefined}
-                safe
-              >
-                {String(n)}
-              </a>
-            </li>
-          ),
-        )}
-        {p.page < p.pageCount ? (
-          <li class="pagination__next">
-            <a href={p.href(p.page + 1)} rel="next" safe>
-              {t(`${K}.pagination.next`)}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+  return <SharedPagination {...p} label={p.ctx.t(`${K}.pagination.label`)} />;
 }
 
 /** A period as query-string values, for links that keep it. */
