@@ -116,7 +116,12 @@ export class Assets {
           loader: { ".png": "empty", ".svg": "empty" },
           write: false,
         });
-        body = Buffer.from(out.outputFiles[0]!.contents);
+        // An empty url() is no image, yet some browsers fetch the stylesheet's own address for it: say none.
+        body = Buffer.from(
+          Buffer.from(out.outputFiles[0]!.contents)
+            .toString("utf8")
+            .replaceAll(/background-image:url\(\)/g, "background-image:none"),
+        );
       } else if (ext === ".css") {
         // Minified: comments and spaces were a quarter of app.css once compressed, on every first visit.
         body = Buffer.from(
