@@ -141,9 +141,20 @@ export function wantsJson(req: FastifyRequest): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
-/** A local path to return to after a redirect; anything else (another host, a scheme) becomes "/". */
+/** Control characters (they could end the Location header) and unpaired surrogates (no URL can carry them). */
+const UNSENDABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A local path to return to after a redirect; anything else (another host, a scheme, a control
+ * character) becomes "/". The rest of Unicode is percent-encoded, as a browser asks for it: a header
+ * carries no character beyond Latin-1, and one there answered 500 (test/integration/hostile-uploads.test.ts).
+ */
 export function safeLocalPath(next: unknown): string {
   if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.includes("\\"))
     return "/";
-  return next.length > 2000 ? "/" : next;
+  if (UNSENDABLE.test(next)) return "/";
+  const sendable = next.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
+  return sendable.length > 2000 ? "/" : sendable;
 }

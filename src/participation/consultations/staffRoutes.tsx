@@ -60,6 +60,8 @@ import {
 } from "./staffPages.tsx";
 import { K, type Values } from "./ui.tsx";
 
+const withoutNul = (s: string) => s.replaceAll("\u0000", "\uFFFD");
+
 type Municipality = { id: number; slug: string; name: string };
 type Form = { values: Values; errors: FieldErrors };
 const EMPTY: Form = { values: {}, errors: {} };
@@ -489,9 +491,12 @@ export async function staffRoutes(app: FastifyInstance) {
       const found = await guarded(req, reply, "consultation.manage");
       if (!found) return reply;
       if (!req.isMultipart()) return sendError(req, reply, 415, "unsupported_media_type");
+      // Multipart fields skip the form parser that turns a NUL (PostgreSQL cannot store it) into U+FFFD:
+      // done here, as every other form does (src/web/formValues.ts); a NUL answered 500.
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = { title: typeof body.title === "string" ? body.title.slice(0, 300) : "" };
-      const title = textField(300, `${E}.documentTitleRequired`, `${E}.tooLong`).safeParse(body.title);
+      const sentTitle = typeof body.title === "string" ? withoutNul(body.title) : body.title;
+      const values = { title: typeof sentTitle === "string" ? sentTitle.slice(0, 300) : "" };
+      const title = textField(300, `${E}.documentTitleRequired`, `${E}.tooLong`).safeParse(sentTitle);
       const upload = Object.values(body).find(isUpload);
       const errors: FieldErrors = {};
       if (!title.success) errors.title = title.error.issues[0]!.message;
@@ -508,7 +513,7 @@ export async function staffRoutes(app: FastifyInstance) {
         return sendManage(req, reply, found, { upload: { values, errors } }, 422);
       const result = await addDocument(deps(req, found.m), store, found.c.id, {
         title: title.data!,
-        fileName: upload!.fileName || "document.pdf",
+        fileName: withoutNul(upload!.fileName || "document.pdf"),
         bytes: upload!.bytes,
       });
       if (!result.ok) {
