@@ -1,9 +1,10 @@
 // What the guidance pages share: their addresses, the frame every one of them sits in (the layout, the
 // page's heading and lead, the list of the other guidance pages), and how amounts of time are written.
+
 import type { Children } from "@kitajs/html";
 import type { SlaUnit, Standard } from "../cases/sla.ts";
 import type { LocalizedText } from "../db/schema.ts";
-import { htmlLang, localized, localizedLanguage } from "../kernel/localized.ts";
+import { Loc as SharedLoc } from "../web/components/Loc.tsx";
 import type { PageContext } from "../web/context.ts";
 import { Layout } from "../web/layout.tsx";
 import type { Duration } from "./retention.ts";
@@ -68,12 +69,7 @@ export function StandardCells({ ctx, standard }: { ctx: PageContext; standard: S
 
 /** A stored name in the page's language, marked with the language it is shown in when that is another. */
 export function Loc({ ctx, text }: { ctx: PageContext; text: LocalizedText }) {
-  const shown = localizedLanguage(text, ctx.lang);
-  return (
-    <span lang={shown === ctx.lang ? undefined : htmlLang(shown)} safe>
-      {localized(text, ctx.lang)}
-    </span>
-  );
+  return <SharedLoc text={text} lang={ctx.lang} />;
 }
 
 export interface GuideFrameProps {

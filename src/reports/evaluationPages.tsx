@@ -4,8 +4,9 @@
 import { formatDateTime } from "../cases/web/casePages.tsx";
 import type { LocalizedText } from "../db/schema.ts";
 import type { Language } from "../kernel/i18n.ts";
-import { htmlLang, localized } from "../kernel/localized.ts";
+import { htmlLang, localized, localizedLanguage } from "../kernel/localized.ts";
 import { ChartFigure, chartFormat, periodText, TableView } from "../stats/web/statsPages.tsx";
+import { Loc } from "../web/components/Loc.tsx";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
@@ -42,19 +43,9 @@ export const editPath = (id: number) => `/ministry/evaluations/${id}/edit`;
 export const evaluationCsvPath = (id: number, table: EvaluationCsvTable) =>
   `${evaluationPath(id)}?format=csv${table === "figures" ? "" : `&table=${table}`}`;
 
-/** A staff text in the page's language (Albanian when that one is missing), marked with its language. */
-function Loc({ text, lang }: { text: LocalizedText; lang: Language }) {
-  const shown: Language = text[lang] ? lang : "sq";
-  return (
-    <span lang={shown === lang ? undefined : htmlLang(shown)} safe>
-      {localized(text, lang)}
-    </span>
-  );
-}
-
 /** Text with its paragraphs (blank lines) kept. */
 function Paragraphs({ text, lang }: { text: LocalizedText; lang: Language }) {
-  const shown: Language = text[lang] ? lang : "sq";
+  const shown = localizedLanguage(text, lang);
   return (
     <div lang={shown === lang ? undefined : htmlLang(shown)}>
       {localized(text, lang)

@@ -2,21 +2,13 @@
 // the day it applies from and whether it has applied — for the ministry (with each waiting change's page,
 // where it can be withdrawn) and for municipal staff, who see what changed nationally and what is coming.
 import { formatDateTime } from "../cases/web/casePages.tsx";
+import { Lines } from "../web/components/Lines.tsx";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import { Button, type FieldErrors, PostForm, SelectField, TextAreaField } from "../web/forms.tsx";
 import { WITHDRAW_FIELDS } from "./forms.ts";
 import { KINDS } from "./model.ts";
-import {
-  CHANGES_PATH,
-  changePath,
-  Day,
-  K,
-  Lines,
-  STANDARDS_PATH,
-  StandardsLayout,
-  type Values,
-} from "./ui.tsx";
+import { CHANGES_PATH, changePath, Day, K, STANDARDS_PATH, StandardsLayout, type Values } from "./ui.tsx";
 
 export interface HistoryEntry {
   id: number;

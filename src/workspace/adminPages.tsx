@@ -1,10 +1,12 @@
 // A municipality's set-up pages: the index, departments, routing rules, response templates and response
 // standards. Every form keeps what was typed and shows its problems at the fields (src/web/forms.tsx).
+
 import type { Children } from "@kitajs/html";
 import type { Standard } from "../cases/sla.ts";
 import type { LocalizedText } from "../db/schema.ts";
 import { formatNumber, LANGUAGES, type Language } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
+import { Lines } from "../web/components/Lines.tsx";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
@@ -199,21 +201,6 @@ function RowAction(p: {
         </span>
       </button>
     </form>
-  );
-}
-
-/** Text with its line breaks kept, without a style attribute (the CSP allows none). */
-function Lines({ text }: { text: string }) {
-  const lines = text.split("\n");
-  return (
-    <>
-      {lines.map((line, i) => (
-        <>
-          <span safe>{line}</span>
-          {i < lines.length - 1 ? <br /> : null}
-        </>
-      ))}
-    </>
   );
 }
 

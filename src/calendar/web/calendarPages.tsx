@@ -1,10 +1,12 @@
 // The ministry's calendar pages: a year's holidays with the days observed, the form to add one, the
 // history of changes, and one holiday's page (change its names, remove it). Every form keeps what was
 // typed and shows its problems at the fields (src/web/forms.tsx).
+
 import { formatDateTime } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Lines } from "../../web/components/Lines.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -71,21 +73,6 @@ function Names({ name }: { name: LocalizedText }) {
           </span>
         </>
       ) : null}
-    </>
-  );
-}
-
-/** Text with its line breaks kept, without a style attribute (the CSP allows none). */
-function Lines({ text }: { text: string }) {
-  const lines = text.split("\n");
-  return (
-    <>
-      {lines.map((line, i) => (
-        <>
-          <span safe>{line}</span>
-          {i < lines.length - 1 ? <br /> : null}
-        </>
-      ))}
     </>
   );
 }

@@ -5,6 +5,8 @@ import { formatDateTime, formatDay } from "../../cases/web/casePages.tsx";
 import type { consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Lines } from "../../web/components/Lines.tsx";
+import { Loc } from "../../web/components/Loc.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -31,7 +33,7 @@ import {
   staffPath,
 } from "./model.ts";
 import type { CommentView, ListRow, ReportComment } from "./queries.ts";
-import { Day, K, Lines, Loc, StageTag, type Values } from "./ui.tsx";
+import { Day, K, StageTag, type Values } from "./ui.tsx";
 
 type Municipality = { name: string; slug: string };
 type Section = { id: number; heading: LocalizedText; body: LocalizedText };

@@ -4,6 +4,8 @@
 import type { consultationComments, consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Lines } from "../../web/components/Lines.tsx";
+import { Loc } from "../../web/components/Loc.tsx";
 import { Notice } from "../../web/components/Notice.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
@@ -32,7 +34,7 @@ import {
 import type { hiddenComments, QueueItem } from "./moderate.ts";
 import { DocumentDate, documentPath } from "./publicPages.tsx";
 import type { ListRow } from "./queries.ts";
-import { Day, K, Lines, Loc, LocalizedFields, StageTag, type Values } from "./ui.tsx";
+import { Day, K, LocalizedFields, StageTag, type Values } from "./ui.tsx";
 
 type Municipality = { name: string; slug: string };
 type Form = { values: Values; errors: FieldErrors };

@@ -1,39 +1,14 @@
 // Small pieces the consultation pages share (the form fields are src/web/forms.tsx's): a staff text in
 // the page's language, text with its line breaks, a local day.
-import type { LocalizedText } from "../../db/schema.ts";
+
 import type { Language } from "../../kernel/i18n.ts";
-import { htmlLang, localized } from "../../kernel/localized.ts";
+import { htmlLang } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import { Field, type FieldErrors, TextAreaField } from "../../web/forms.tsx";
 import { daysLeft, type Stage } from "./model.ts";
 
 export const K = "consultations";
 export type Values = Record<string, string>;
-
-/** A staff text in the page's language (Albanian when that one is missing), marked with its language. */
-export function Loc({ text, lang }: { text: LocalizedText; lang: Language }) {
-  const shown: Language = text[lang] ? lang : "sq";
-  return (
-    <span lang={shown === lang ? undefined : htmlLang(shown)} safe>
-      {localized(text, lang)}
-    </span>
-  );
-}
-
-/** Text with its line breaks kept, without a style attribute (the CSP allows none). */
-export function Lines({ text }: { text: string }) {
-  const lines = text.split("\n");
-  return (
-    <>
-      {lines.map((line, i) => (
-        <>
-          <span safe>{line}</span>
-          {i < lines.length - 1 ? <br /> : null}
-        </>
-      ))}
-    </>
-  );
-}
 
 const dayFormats = new Map<Language, Intl.DateTimeFormat>();
 /** A local day as people read it: a calendar day, formatted at noon UTC so no time zone moves it. */

@@ -1,10 +1,12 @@
 // The public meetings pages: the municipality's calendar and one meeting for everyone; the coordinator's
 // year with the legal-minimum warning, and the form to schedule, edit, cancel and add minutes. Staff text
 // shows in the page's language with Albanian as the fallback; dates and times in the profile's time zone.
+
 import type { Children } from "@kitajs/html";
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Lines } from "../../web/components/Lines.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -81,21 +83,6 @@ function StateTag({ ctx, meeting, now }: { ctx: PageContext; meeting: Meeting; n
     <span class={TAG[state]} safe>
       {ctx.t(`${K}.state.${state}`)}
     </span>
-  );
-}
-
-/** Text with its line breaks kept, without a style attribute (the CSP allows none). */
-function Lines({ text }: { text: string }) {
-  const lines = text.split("\n");
-  return (
-    <>
-      {lines.map((line, i) => (
-        <>
-          <span safe>{line}</span>
-          {i < lines.length - 1 ? <br /> : null}
-        </>
-      ))}
-    </>
   );
 }
 
