@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 import autocannon, { type Instance } from "autocannon";
 import { INBOX_VIEW_NAMES, isInboxView } from "./inbox.ts";
 
@@ -461,3 +462,14 @@ export const monthsBack = (month: string, n: number) => {
   const i = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - n;
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
 };
+
+/** The machine a result was measured on, recorded in every results file (figures mean little without it). */
+export function machine() {
+  return {
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cpus: os.cpus().length,
+    totalMemoryBytes: os.totalmem(),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}

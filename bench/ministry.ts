@@ -29,7 +29,7 @@ import { loadCalendar } from "../src/reference/loadCalendar.ts";
 import { loadProfile } from "../src/reference/profile.ts";
 import { comparison, indicators, type Period } from "../src/stats/query.ts";
 import { Assets } from "../src/web/assets.ts";
-import { gitCommit, monthsBack, time } from "./lib.ts";
+import { gitCommit, machine, monthsBack, time } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_MS = 1_000;
@@ -145,10 +145,7 @@ async function main() {
     const result = {
       date: started.toISOString(),
       db: "postgres",
-      node: process.version,
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cpus: os.cpus().length,
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      ...machine(),
       loadAverage1m: os.loadavg()[0],
       commit: gitCommit(ROOT),
       cases,

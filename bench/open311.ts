@@ -204,11 +204,7 @@ async function main(): Promise<void> {
         date: started.toISOString(),
         bench: "open311",
         db: dbName,
-        node: process.version,
-        cpu: os.cpus()[0]?.model ?? "unknown",
-        cpus: os.cpus().length,
-        totalMemoryBytes: os.totalmem(),
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+        ...lib.machine(),
         loadAverage1m: { start: loadAtStart[0], end: os.loadavg()[0] },
         commit: lib.gitCommit(ROOT),
         settings: {

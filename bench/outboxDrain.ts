@@ -25,6 +25,7 @@ import { outbox } from "../src/db/schema.ts";
 import { emailChannel, smtpMailer } from "../src/notifications/mailer.ts";
 import { noticeEmail } from "../src/notifications/notify.ts";
 import { type OutboxWorker, startOutboxWorker } from "../src/notifications/worker.ts";
+import { machine } from "./lib.ts";
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(HERE), "..");
@@ -298,9 +299,7 @@ async function main() {
       {
         date,
         db: kind,
-        node: process.version,
-        cpu: os.cpus()[0]?.model ?? "unknown",
-        cpus: os.cpus().length,
+        ...machine(),
         loadAverage1m: os.loadavg()[0],
         smtpConnectionsPerWorker: SMTP_CONNECTIONS,
         smtpDelayMs: SMTP_DELAY_MS,

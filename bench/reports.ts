@@ -28,7 +28,7 @@ import { ReportPage } from "../src/reports/reportPages.tsx";
 import { parseReportPeriod } from "../src/reports/reportPeriod.ts";
 import { Assets } from "../src/web/assets.ts";
 import type { PageContext } from "../src/web/context.ts";
-import { gitCommit, time } from "./lib.ts";
+import { gitCommit, machine, time } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PAGE_TARGET_MS = 1000;
@@ -129,10 +129,7 @@ async function main() {
     const result = {
       date: started.toISOString(),
       db: "postgres",
-      node: process.version,
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cpus: os.cpus().length,
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      ...machine(),
       loadAverage1m: os.loadavg()[0],
       commit: gitCommit(ROOT),
       cases,

@@ -259,11 +259,7 @@ async function main(): Promise<void> {
     const result = {
       date: started.toISOString(),
       db: db.name,
-      node: process.version,
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cpus: os.cpus().length,
-      totalMemoryBytes: os.totalmem(),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      ...lib.machine(),
       loadAverage1m: { start: loadAtStart[0], end: os.loadavg()[0] },
       commit: lib.gitCommit(ROOT),
       settings: s,

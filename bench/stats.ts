@@ -22,7 +22,7 @@ import { loadCalendar } from "../src/reference/loadCalendar.ts";
 import { loadProfile } from "../src/reference/profile.ts";
 import { rebuildStats, runStatsPass } from "../src/stats/aggregator.ts";
 import { breakdown, comparison, indicators, monthly, type Period } from "../src/stats/query.ts";
-import { gitCommit, monthsBack, time } from "./lib.ts";
+import { gitCommit, machine, monthsBack, time } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const COMPARISON_TARGET_MS = 100;
@@ -108,10 +108,7 @@ async function main() {
     const result = {
       date: started.toISOString(),
       db: "postgres",
-      node: process.version,
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cpus: os.cpus().length,
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      ...machine(),
       loadAverage1m: os.loadavg()[0],
       commit: gitCommit(ROOT),
       cases,
