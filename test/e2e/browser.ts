@@ -94,9 +94,14 @@ export async function openPage(
     problems.push(`console error: ${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? "unknown"})`),
-  );
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "unknown";
+    // The browser aborts what is still loading (the favicon, say) when a form submit or a link starts the
+    // next navigation: nothing the user misses. A missing or broken file is a status (a console error above)
+    // or another net:: error, and still counts.
+    if (reason === "net::ERR_ABORTED") return;
+    problems.push(`request failed: ${request.url()} (${reason})`);
+  });
   return { context, page, problems };
 }
 
