@@ -46,6 +46,16 @@ describe("answers to a category's extra questions", () => {
     });
   });
 
+  it("stores line breaks as \\n and no spaces at the ends, as every other text field", () => {
+    expect(
+      checkAnswers([...questions, q("where", "text")], {
+        depth: "3",
+        side: "right",
+        where: "  Para shkollës\r\nte hyrja\rlindore \n",
+      }),
+    ).toEqual({ ok: true, answers: { depth: 3, side: "right", where: "Para shkollës\nte hyrja\nlindore" } });
+  });
+
   it("names each problem by question: missing, not a number, not a date, not an option, too long", () => {
     expect(
       checkAnswers(questions, {

@@ -15,7 +15,8 @@ export function checkAnswers(
   for (const q of questions) {
     const value = raw[q.code];
     const list = (Array.isArray(value) ? value : value === undefined || value === "" ? [] : [value])
-      .map((v) => String(v).trim())
+      // Line breaks as "\n", no spaces at the ends: what every other text field stores (a browser sends CRLF).
+      .map((v) => String(v).replace(/\r\n?/g, "\n").trim())
       .filter((v) => v !== "");
     if (list.length === 0) {
       if (q.required) errors[q.code] = "validation.answer.required";

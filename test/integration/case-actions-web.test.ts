@@ -404,6 +404,12 @@ describe("rating the answer", () => {
     });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain("You have already rated this answer: a rating is given only once.");
+    // A form left open in another tab, sent incomplete: the page no longer has that form, so the summary
+    // says the case changed rather than pointing at fields that are not there.
+    const stale = await lirije.post(`/cases/${c.code}/rating`, { ...hidden, comment: "sërish" });
+    expect(stale.statusCode).toBe(422);
+    expect(stale.body).toContain("The case changed while you were on this page.");
+    expect(stale.body).not.toContain('href="#field-');
     expect((await reload(c.code)).satisfaction).toBe(2);
     expect(await audited(c.code, "case.rated")).toBe(1);
   });

@@ -108,7 +108,12 @@ export function CasePage(p: CasePageProps) {
   const reasonName = (code: string | null) =>
     code && p.reasons.get(code) ? localized(p.reasons.get(code)!, lang) : null;
   const a = p.actions;
-  const formErrors = a?.form?.errors;
+  // A form refused for its input after the case moved on (rated or closed in another tab) is no longer on
+  // the page: its errors would link to fields that are not there, so the summary says what happened instead.
+  const offered = a && { information: a.addInformation, reopen: a.reopenUntil !== undefined, rating: a.rate };
+  const gone =
+    a?.form && offered && !offered[a.form.name] && Object.keys(a.form.errors).some((f) => f !== "form");
+  const formErrors = gone ? { form: "caseActions.conflict.case_changed" } : a?.form?.errors;
   return (
     <Layout
       ctx={ctx}
