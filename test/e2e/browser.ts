@@ -67,6 +67,8 @@ export interface LanguagePage {
   page: Page;
   /** Console errors and failed requests seen so far (a CSP violation is a console error). */
   problems: string[];
+  /** The status the next page should answer with (its console line is then not a problem). */
+  expectStatus(status: number | undefined): void;
 }
 
 /**
@@ -86,7 +88,9 @@ export async function openPage(
   });
   await context.addCookies([{ name: "lang", value: lang, url: base }]);
   const page = await context.newPage();
-  const expectedError = `Failed to load resource: the server responded with a status of ${options.expectedStatus} `;
+  const expected = (status: number | undefined) =>
+    `Failed to load resource: the server responded with a status of ${status} `;
+  let expectedError = expected(options.expectedStatus);
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() !== "error") return;
@@ -102,7 +106,14 @@ export async function openPage(
     if (reason === "net::ERR_ABORTED") return;
     problems.push(`request failed: ${request.url()} (${reason})`);
   });
-  return { context, page, problems };
+  return {
+    context,
+    page,
+    problems,
+    expectStatus: (status) => {
+      expectedError = expected(status);
+    },
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // shard starts its own app and Chromium and visits every other page, so that the two run side by side on
 // two cores. Each page must pass axe's WCAG 2.0/2.1 A and AA rules and load cleanly, in every language.
 import { eq } from "drizzle-orm";
-import type { Browser, Response } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createDraft } from "../../src/cases/web/submitJourney.ts";
 import { users } from "../../src/db/schema.ts";
@@ -123,15 +123,56 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
   const sessions = new Map<string, Awaited<ReturnType<typeof signIn>>>();
 
   let browser: Browser;
+  /**
+   * One page per language and account for the page checks, each page loaded in turn in it: a fresh
+   * context per check made the browser parse axe again every time (about half a second a page, a third
+   * of the suite). Every visit starts from a new navigation with the wide window and no problems recorded.
+   */
+  const pool = new Map<string, LanguagePage>();
   beforeAll(async () => {
     browser = await launchBrowser();
     for (const as of new Set(PAGES.flatMap((p) => (p.as ? [p.as] : []))))
       sessions.set(as, await signIn(browser, base, as));
   });
   afterAll(async () => {
+    for (const opened of pool.values()) await opened.context.close();
     await browser?.close();
     await running.platform.close();
   });
+
+  /** Loads `path` in the pooled page of `lang` and the account, its form submitted empty if asked. */
+  async function visitPooled(
+    lang: Language,
+    path: string,
+    options: { expectedStatus: number; as?: string | undefined; submitEmpty?: boolean | undefined },
+  ): Promise<Visit> {
+    const key = `${lang} ${options.as ?? ""}`;
+    let opened = pool.get(key);
+    if (!opened) {
+      const storageState = options.as ? sessions.get(options.as) : undefined;
+      opened = await openPage(browser, base, lang, storageState ? { storageState } : {});
+      pool.set(key, opened);
+    }
+    await opened.page.setViewportSize({ width: 1280, height: 800 });
+    opened.problems.length = 0;
+    opened.expectStatus(options.expectedStatus);
+    return { ...opened, response: await load(opened.page, path, options.submitEmpty) };
+  }
+
+  /** Goes to `path`; when asked, submits the page's main form empty and answers with that response. */
+  async function load(page: Page, path: string, submitEmpty: boolean | undefined): Promise<Response> {
+    let response = await page.goto(base + path);
+    if (submitEmpty) {
+      const [submitted] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST"),
+        page.click("main form button[type=submit]"),
+      ]);
+      await page.waitForLoadState("load");
+      response = submitted;
+    }
+    if (!response) throw new Error(`no response for ${path}`);
+    return response;
+  }
 
   /** Opens `path` in a fresh context in `lang`, as the page's account if it has one, its form submitted empty if asked. */
   async function visit(
@@ -144,17 +185,7 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
       ...options,
       ...(storageState ? { storageState } : {}),
     });
-    let response = await opened.page.goto(base + path);
-    if (options.submitEmpty) {
-      const [submitted] = await Promise.all([
-        opened.page.waitForResponse((r) => r.request().method() === "POST"),
-        opened.page.click("main form button[type=submit]"),
-      ]);
-      await opened.page.waitForLoadState("load");
-      response = submitted;
-    }
-    if (!response) throw new Error(`no response for ${path}`);
-    return { ...opened, response };
+    return { ...opened, response: await load(opened.page, path, options.submitEmpty) };
   }
 
   /** As visit, for one test: the context closes when the test ends. */
@@ -175,15 +206,10 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
     describe.each(PAGES)("$name", ({ path, name, status, as, submitEmpty }) => {
       let loaded: Visit;
       beforeAll(async () => {
-        loaded = await visit(lang, path, {
-          expectedStatus: status,
-          ...(as ? { as } : {}),
-          ...(submitEmpty ? { submitEmpty } : {}),
-        });
+        loaded = await visitPooled(lang, path, { expectedStatus: status, as, submitEmpty });
         await loaded.page.waitForLoadState("load");
         await screenshot(loaded.page, name, lang);
       });
-      afterAll(() => loaded?.context.close());
 
       it(`answers ${status} in <html lang="${htmlLang(lang)}">`, async () => {
         expect(loaded.response.status()).toBe(status);
