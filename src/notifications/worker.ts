@@ -20,8 +20,14 @@ import {
 } from "./outbox.ts";
 
 export interface WorkerOptions {
-  /** How often an idle channel looks for due messages (a poke looks at once). */
+  /** How often an idle channel looks for due messages (a poke looks sooner: see pokeDelayMs). */
   intervalMs?: number;
+  /**
+   * How long after a poke the channels look (default 20 ms). The pokes of that window make one claim:
+   * under a load of hundreds of submissions a second, one claim and one delivery statement per window
+   * instead of one per submission (half the round trips a creation cost the database and the server).
+   */
+  pokeDelayMs?: number;
   /** Messages claimed at once by a channel that delivers many in one go (the development mailbox). */
   batchSize?: number;
   leaseMs?: number;
@@ -31,7 +37,7 @@ export interface WorkerOptions {
 }
 
 export interface OutboxWorker {
-  /** Look for due messages now rather than at the next tick (after a commit that queued some). */
+  /** Look for due messages within pokeDelayMs rather than at the next tick (after a commit that queued some). */
   poke(): void;
   /** What has been delivered, failed or died since the worker started, over every channel. */
   readonly totals: DeliveryResult;
@@ -58,6 +64,15 @@ export function startOutboxWorker(
   const wakers = new Set<() => void>();
   const wakeAll = () => {
     for (const wake of wakers) wake();
+  };
+  const pokeDelayMs = options.pokeDelayMs ?? 20;
+  let pokeTimer: NodeJS.Timeout | undefined;
+  const poke = () => {
+    if (pokeTimer || stopped) return;
+    pokeTimer = setTimeout(() => {
+      pokeTimer = undefined;
+      wakeAll();
+    }, pokeDelayMs).unref();
   };
 
   /** Waits `ms`, or less when poked, a slot frees up, or the worker stops. */
@@ -173,10 +188,11 @@ export function startOutboxWorker(
   const loops = [...channelsOf(via).map((channel) => runChannel(channel).catch(log)), runPruning()];
 
   return {
-    poke: wakeAll,
+    poke,
     totals,
     async stop({ graceMs }: { graceMs?: number } = {}) {
       stopped = true;
+      clearTimeout(pokeTimer);
       wakeAll();
       for (const wake of onStop) wake();
       await Promise.all(loops);

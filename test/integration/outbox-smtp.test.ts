@@ -380,6 +380,35 @@ describe("email delivery over SMTP", () => {
     }
   });
 
+  it("answers the pokes of a busy moment with one claim: five messages queued and poked one by one go out in one batch", async () => {
+    const batches: number[] = [];
+    const counting: Channel = {
+      kind: "email",
+      concurrency: 1,
+      deliver: async () => {
+        batches.push(1);
+      },
+      deliverMany: async (messages) => {
+        batches.push(messages.length);
+      },
+    };
+    // Only pokes wake it (the interval is longer than the test); their window is longer than the five arrivals.
+    const worker = startOutboxWorker(db(), [counting], now, { intervalMs: 60_000, pokeDelayMs: 1_000 });
+    try {
+      // Its first look, at start-up, finds nothing; the messages come after it.
+      await new Promise((r) => setTimeout(r, 300));
+      for (const i of [1, 2, 3, 4, 5]) {
+        await queue([mail(`p${i}@example.test`, `poke ${i}`)]);
+        worker.poke();
+        await new Promise((r) => setTimeout(r, 50)); // submissions arriving one after another
+      }
+      await until(() => batches.reduce((a, b) => a + b, 0) === 5, "five deliveries");
+      expect(batches).toEqual([5]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("marks a malformed email dead at once, with the reason, instead of retrying it", async () => {
     const mailer = smtpMailer("smtp://127.0.0.1:9", FROM);
     await db()
