@@ -205,6 +205,7 @@ const TOUCH_EVERY_MS = 60_000;
 export class ApiKeyResolver {
   private readonly cache = new Map<string, { client: ApiClient | undefined; until: number }>();
   private readonly touched = new Map<string, number>();
+  private readonly pending = new Map<string, Promise<ApiClient | undefined>>();
 
   constructor(
     private readonly db: Db,
@@ -222,7 +223,14 @@ export class ApiKeyResolver {
     let client: ApiClient | undefined;
     if (cached && cached.until > wall) client = cached.client;
     else {
-      client = await this.lookUp(hash);
+      // Requests that arrive together with a key not cached yet (50 connections opening at once) share
+      // one lookup instead of each making its own.
+      let pending = this.pending.get(hash);
+      if (!pending) {
+        pending = this.lookUp(hash).finally(() => this.pending.delete(hash));
+        this.pending.set(hash, pending);
+      }
+      client = await pending;
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(hash, { client, until: wall + (client ? KEY_CACHE_MS : UNKNOWN_CACHE_MS) });
     }
