@@ -9,6 +9,7 @@ import { hasDemoData, seedDemo } from "./demo/seedDemo.ts";
 import { loadCalendar } from "./reference/loadCalendar.ts";
 import { loadProfile, type Profile } from "./reference/profile.ts";
 import { isEmpty, seedReference } from "./reference/seedReference.ts";
+import { seedResponseTemplates } from "./workspace/templates.ts";
 
 /** Opens the configured database, locking a PGlite data directory against a second process. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -46,6 +47,9 @@ export async function prepareDatabase(database: Database, options: PrepareOption
   await migrate(database);
   const seededReference = await isEmpty(database.db);
   if (seededReference) await seedReference(database.db, profile);
+  // The national response templates in every catalog language: a database made before Turkish and
+  // Bosnian had theirs gets them at its next start; a template already there is never touched.
+  else await seedResponseTemplates(database.db);
   const calendar = await loadCalendar(database.db, profile);
   let seededDemo = false;
   if (options.demo && !(await hasDemoData(database.db))) {

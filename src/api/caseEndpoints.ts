@@ -23,6 +23,9 @@ import { caseListHref, parseCaseListQuery, type RawQuery } from "../cases/web/ca
 import { caseSubject, holdsTrackingLink } from "../cases/web/caseRoutes.tsx";
 import { activeMunicipality, needsAccount, offeredCategories } from "../cases/web/submitJourney.ts";
 import { cases } from "../db/schema.ts";
+import { offeredLanguages } from "../kernel/i18n.ts";
+import { referenceData } from "../reference/referenceCache.ts";
+import { chooseLanguage } from "../web/context.ts";
 import type { FieldErrors } from "../web/forms.tsx";
 import { apiRoute, callerOf, isJson } from "./auth.ts";
 import { type ApiErrorCode, fieldErrorsOf, sendApiError } from "./errors.ts";
@@ -167,7 +170,7 @@ export async function caseEndpoints(app: FastifyInstance) {
           413: errorResponse("payload_too_large: the body is over 64 KB."),
           415: errorResponse("json_required."),
           422: errorResponse(
-            "validation_failed, unknown_municipality, category_not_offered, account_required, location_required, outside_area, invalid_answers or idempotency_key_reused; `fields` says where.",
+            "validation_failed (also for a `language` the municipality does not offer), unknown_municipality, category_not_offered, account_required, location_required, outside_area, invalid_answers or idempotency_key_reused; `fields` says where.",
           ),
           ...COMMON_ERRORS,
         },
@@ -194,6 +197,15 @@ export async function caseEndpoints(app: FastifyInstance) {
         return sendApiError(req, reply, 422, "validation_failed", {
           fields: { "contact.name": "api.fields.nameToShow" },
         });
+      // The person's language is one the municipality offers (Turkish, Bosnian only where switched on);
+      // by default the request's, chosen among those as the municipality's pages choose it. An unknown
+      // municipality is submitCase's to refuse.
+      const m = (await referenceData(db, clock.now().getTime())).municipalityBySlug(v.municipality);
+      const languages = offeredLanguages(m?.languages);
+      if (m && v.language !== undefined && !languages.includes(v.language))
+        return sendApiError(req, reply, 422, "validation_failed", {
+          fields: { language: ["api.fields.oneOf", { values: languages.join(", ") }] },
+        });
 
       const scope = caller.kind === "client" ? { client: caller.client.id } : { user: caller.userId };
       const input: SubmitCaseInput = {
@@ -211,7 +223,7 @@ export async function caseEndpoints(app: FastifyInstance) {
           phone: v.contact?.phone || undefined,
           showName: v.contact?.showName ?? false,
         },
-        language: v.language ?? req.lang,
+        language: v.language ?? chooseLanguage(req, languages),
         channel: "api",
         // Without a key (a person's own call may omit it), a key of its own: no replay protection.
         idempotencyKey: scopedKey(scope, typeof header === "string" ? header : `once:${randomUUID()}`),
@@ -579,7 +591,11 @@ export async function caseEndpoints(app: FastifyInstance) {
         })),
       );
       return reply.send({
-        municipality: { slug: municipality.slug, name: municipality.name },
+        municipality: {
+          slug: municipality.slug,
+          name: municipality.name,
+          languages: offeredLanguages(municipality.languages),
+        },
         categories: byType.flatMap(({ type, offered }) =>
           offered.map((c) => ({
             code: c.code,

@@ -3,7 +3,7 @@
 // JSON Schema (z.toJSONSchema) for the OpenAPI description, so the document and the checks cannot drift.
 import { z } from "zod";
 import { CASE_STATUSES, CASE_TYPES } from "../cases/statuses.ts";
-import { LANGUAGES } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES } from "../kernel/i18n.ts";
 
 /** Limits shared with the web journey (submitRoutes.tsx), in characters as people count them. */
 export const LIMITS = { title: 150, description: 4000, address: 500, name: 200, information: 4000 };
@@ -91,9 +91,11 @@ export const caseInput = z.strictObject({
       "The person the input comes from. Never public (except the name, when showName is true); with an email address they get the acknowledgement and updates.",
     ),
   language: z
-    .enum(LANGUAGES)
+    .enum(ALL_LANGUAGES)
     .optional()
-    .describe("The language messages to the person are written in; default: the request's language."),
+    .describe(
+      "The language messages to the person are written in: `sq`, `sr` or `en` in every municipality, `tr` or `bs` only where the municipality has switched it on; another is refused with 422 validation_failed at `language`. Default: the request's language (Accept-Language) among the municipality's.",
+    ),
 });
 export type CaseInput = z.output<typeof caseInput>;
 
@@ -109,7 +111,13 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const isoDate = z.string().meta({ format: "date-time" });
 const localized = z
-  .object({ sq: z.string(), sr: z.string(), en: z.string().optional() })
+  .object({
+    sq: z.string(),
+    sr: z.string(),
+    en: z.string().optional(),
+    tr: z.string().optional(),
+    bs: z.string().optional(),
+  })
   .describe("A name in each language it is known in.");
 
 export const errorOutput = z
@@ -233,7 +241,15 @@ export const caseListOutput = z.object({
 });
 
 export const categoriesOutput = z.object({
-  municipality: z.object({ slug: z.string(), name: localized }),
+  municipality: z.object({
+    slug: z.string(),
+    name: localized,
+    languages: z
+      .array(z.enum(ALL_LANGUAGES))
+      .describe(
+        "The languages a case there may take (POST /api/v1/cases `language`): sq, sr, en and those it switched on.",
+      ),
+  }),
   categories: z.array(
     z.object({
       code: z.string(),

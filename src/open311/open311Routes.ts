@@ -20,7 +20,15 @@ import { TRACKING_CODE_PATTERN } from "../cases/trackingCode.ts";
 import { formatDay } from "../cases/web/casePages.tsx";
 import { cases, type municipalities } from "../db/schema.ts";
 import { VISITOR } from "../identity/actor.ts";
-import { isLanguage, type Language, negotiateLanguage, translator } from "../kernel/i18n.ts";
+import {
+  ALL_LANGUAGES,
+  isLanguage,
+  type Language,
+  negotiateLanguage,
+  offeredLanguages,
+  pageLanguage,
+  translator,
+} from "../kernel/i18n.ts";
 import { localized } from "../kernel/localized.ts";
 import { referenceData } from "../reference/referenceCache.ts";
 import { LANGUAGE_COOKIE } from "../web/context.ts";
@@ -54,14 +62,16 @@ function formatOfUrl(url: string): Format {
 }
 
 /**
- * The language of names and messages: the one the client asks for (the site's language cookie, or
- * Accept-Language), else the jurisdiction's majority language, else Albanian.
+ * The language of names and messages, and of a POST's case: the one the client asks for (the site's
+ * language cookie, or Accept-Language) among those the jurisdiction offers — Turkish and Bosnian only
+ * where it has switched them on, else their fallback (tr → sq, bs → sr), as its pages do — else the
+ * jurisdiction's majority language, else Albanian.
  */
 function languageOf(req: FastifyRequest, m?: Municipality): Language {
   const remembered = req.cookies?.[LANGUAGE_COOKIE];
-  if (isLanguage(remembered)) return remembered;
-  const asked = negotiateLanguage(req.headers["accept-language"]);
-  if (asked) return asked;
+  const acceptLanguage = req.headers["accept-language"];
+  if (isLanguage(remembered) || negotiateLanguage(acceptLanguage, ALL_LANGUAGES))
+    return pageLanguage({ remembered, acceptLanguage, offered: offeredLanguages(m?.languages) });
   return m?.majority === "serb" ? "sr" : "sq";
 }
 

@@ -20,6 +20,10 @@ const municipalityRow = z.object({
   name_sq: z.string().min(1),
   name_sr: z.string().min(1),
   name_en: z.string().min(1),
+  // Its name in Turkish or Bosnian where it has one of its own (Mamuşa); empty or no column: none, and a
+  // Turkish page shows the Albanian name, a Bosnian page the Serbian one (localized()).
+  name_tr: z.string().optional(),
+  name_bs: z.string().optional(),
   languages: z.string().transform((s) => s.split(" ").filter(Boolean)),
   majority: z.string(),
 });
@@ -105,7 +109,11 @@ export function loadProfile(code = "xk", dir = join(profilesDir, code)) {
     municipalities: readRows(dir, "municipalities.csv", municipalityRow).map((r) => ({
       slug: r.slug,
       code: r.code,
-      name: names(r),
+      name: {
+        ...names(r),
+        ...(r.name_tr?.trim() ? { tr: r.name_tr.trim() } : {}),
+        ...(r.name_bs?.trim() ? { bs: r.name_bs.trim() } : {}),
+      },
       languages: r.languages,
       majority: r.majority || null,
     })),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { PRIORITIES, type Priority } from "../cases/sla.ts";
 import { CASE_TYPES } from "../cases/statuses.ts";
 import type { CategoryQuestion, LocalizedText } from "../db/schema.ts";
-import { LANGUAGES } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES } from "../kernel/i18n.ts";
 import type { FieldErrors } from "../web/forms.tsx";
 import { textField } from "../web/textField.ts";
 import { unknownPlaceholders } from "../workspace/templates.ts";
@@ -290,7 +290,8 @@ const templateFields = {
 export const NEW_TEMPLATE_FIELDS = ["code", "language", "appliesTo", "title", "body", ...WHY_FIELDS] as const;
 export const newTemplateForm = z.object({
   code: codeField(60, JOINED),
-  language: z.enum(LANGUAGES, { error: `${E}.languageInvalid` }),
+  // Every catalog language: a Turkish or Bosnian case is answered from a template in its language.
+  language: z.enum(ALL_LANGUAGES, { error: `${E}.languageInvalid` }),
   ...templateFields,
   ...why,
 });

@@ -3,7 +3,7 @@
 // the participation defaults. Every form keeps what was typed and shows its problems at the fields.
 import type { Priority, Standard } from "../cases/sla.ts";
 import { CASE_TYPES } from "../cases/statuses.ts";
-import { LANGUAGES } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES } from "../kernel/i18n.ts";
 import { htmlLang } from "../kernel/localized.ts";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
@@ -848,7 +848,7 @@ export function TemplatePage(
               t={t}
               name="language"
               label={t(`${f}.language`)}
-              options={LANGUAGES.map((l) => ({
+              options={ALL_LANGUAGES.map((l) => ({
                 value: l,
                 label: t(`language.name.${l}`),
                 lang: htmlLang(l),

@@ -4,7 +4,7 @@
 import type { Children } from "@kitajs/html";
 import type { Standard } from "../cases/sla.ts";
 import type { LocalizedText } from "../db/schema.ts";
-import { formatNumber, LANGUAGES, type Language } from "../kernel/i18n.ts";
+import { formatNumber, type Language, offeredLanguages } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { Lines } from "../web/components/Lines.tsx";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
@@ -40,6 +40,8 @@ export interface ChoiceGroup {
 export interface Municipality {
   name: string;
   slug: string;
+  /** Its stored list (municipalities.languages): Turkish and Bosnian where switched on. */
+  languages: readonly string[];
 }
 export type Section = "departments" | "routing" | "templates" | "standards";
 export const SECTIONS: readonly Section[] = ["departments", "routing", "templates", "standards"];
@@ -681,7 +683,11 @@ export function TemplateFormPage(
           ctx={p.ctx}
           name="language"
           label={t(`${m}.languageLabel`)}
-          options={LANGUAGES.map((l) => ({ value: l, label: t(`language.name.${l}`), lang: htmlLang(l) }))}
+          options={offeredLanguages(p.municipality.languages).map((l) => ({
+            value: l,
+            label: t(`language.name.${l}`),
+            lang: htmlLang(l),
+          }))}
           value={p.values.language || p.ctx.lang}
           errors={p.errors}
         />

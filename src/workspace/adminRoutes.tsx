@@ -31,7 +31,7 @@ import {
   routingRules,
   slaStandards,
 } from "../db/schema.ts";
-import { LANGUAGES } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES, offeredLanguages } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { mayChooseCategories, mayConfigure, mayImportStaff } from "../onboarding/access.ts";
 import { forgetReferenceData } from "../reference/referenceCache.ts";
@@ -62,7 +62,7 @@ import { areaSize, parseArea } from "./routing.ts";
 import { unknownPlaceholders } from "./templates.ts";
 
 const K = "municipal_admin";
-type Municipality = { id: number; slug: string; name: LocalizedText };
+type Municipality = { id: number; slug: string; name: LocalizedText; languages: string[] };
 type Category = typeof categories.$inferSelect;
 type Values = Record<string, string>;
 type Form = { values: Values; errors: FieldErrors };
@@ -157,7 +157,7 @@ const ruleForm = z.object({
 const T = `${K}.templates`;
 const templateForm = z.object({
   code: codeField(T, 60, /^[a-z0-9]+([_-][a-z0-9]+)*$/),
-  language: z.enum(LANGUAGES, { error: `${T}.errors.languageInvalid` }),
+  language: z.enum(ALL_LANGUAGES, { error: `${T}.errors.languageInvalid` }),
   appliesTo: z
     .string()
     .optional()
@@ -254,6 +254,7 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
         id: municipalities.id,
         slug: municipalities.slug,
         name: municipalities.name,
+        languages: municipalities.languages,
         active: municipalities.active,
       })
       .from(municipalities)
@@ -265,7 +266,7 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
       return void (await reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303));
     }
     if (!allowed(req.actor, { municipalityId: m.id })) return void (await notFound(req, reply));
-    return { id: m.id, slug: m.slug, name: m.name };
+    return { id: m.id, slug: m.slug, name: m.name, languages: m.languages };
   }
   const guard =
     (section: Section) => (req: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply) =>
@@ -277,7 +278,7 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
       status === 200 && typeof done === "string" && DONE.has(done) ? req.t(`${K}.done.${done}`) : undefined;
     return {
       ctx: pageContext(req, reply),
-      municipality: { name: localized(m.name, req.lang), slug: m.slug },
+      municipality: { name: localized(m.name, req.lang), slug: m.slug, languages: m.languages },
       ...(notice ? { notice } : {}),
     };
   };
@@ -870,6 +871,9 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
     const values = valuesOf(req.body, TEMPLATE_FIELDS);
     const form = check(templateForm, req.body);
     const errors: FieldErrors = form.ok ? {} : { ...form.errors };
+    // Turkish and Bosnian only where the municipality switched them on (its cases can be in them).
+    if (form.ok && !offeredLanguages(m.languages).includes(form.value.language))
+      errors.language = `${T}.errors.languageInvalid`;
     if (errors.body === `${T}.errors.unknownPlaceholder`) {
       const [unknown] = unknownPlaceholders(values.body!);
       errors.body = [`${T}.errors.unknownPlaceholder`, { placeholder: `{{${unknown}}}` }];

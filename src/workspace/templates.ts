@@ -4,7 +4,7 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { responseTemplates } from "../db/schema.ts";
-import { LANGUAGES, type Language, translator } from "../kernel/i18n.ts";
+import { ALL_LANGUAGES, type Language, translator } from "../kernel/i18n.ts";
 
 /** The values a template may name, in the order the template form lists them. */
 export const PLACEHOLDERS = [
@@ -84,11 +84,13 @@ export const NATIONAL_TEMPLATES = [
 ] as const;
 
 /**
- * Writes the national templates in every catalog language. Idempotent: a template already there (by code
- * and language) is left as it is, so a text the ministry has since edited is never overwritten.
+ * Writes the national templates in every catalog language, Turkish and Bosnian included (a case keeps its
+ * citizen's language, and its answer starts from a template in it). Idempotent: a template already there
+ * (by code and language) is left as it is, so a text the ministry has since edited is never overwritten;
+ * run at every start (platform.ts), so a database made before a language was added gets its templates.
  */
 export async function seedResponseTemplates(db: Pick<Db, "insert">): Promise<void> {
-  const rows = LANGUAGES.flatMap((language: Language) => {
+  const rows = ALL_LANGUAGES.flatMap((language: Language) => {
     const t = translator(language);
     return NATIONAL_TEMPLATES.map((code) => ({
       municipalityId: null,

@@ -15,6 +15,7 @@ import {
   users,
 } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
+import { ALL_LANGUAGES } from "../../src/kernel/i18n.ts";
 import { referenceData } from "../../src/reference/referenceCache.ts";
 import { loadRoutingRules, routeCase } from "../../src/workspace/routing.ts";
 import {
@@ -434,7 +435,7 @@ describe("response templates", () => {
       .select()
       .from(responseTemplates)
       .where(isNull(responseTemplates.municipalityId));
-    expect(national).toHaveLength(NATIONAL_TEMPLATES.length * 3);
+    expect(national).toHaveLength(NATIONAL_TEMPLATES.length * ALL_LANGUAGES.length);
     const sr = national.find((t) => t.code === "acknowledged" && t.language === "sr")!;
     expect(sr.title).toBe("Primili smo vaš doprinos");
     expect(sr.body).toContain("{{tracking_code}}");

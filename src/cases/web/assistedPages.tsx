@@ -1,6 +1,6 @@
 // The staff form for input received outside the platform, and the page that hands its code over.
 import type { LocalizedText } from "../../db/schema.ts";
-import { LANGUAGES } from "../../kernel/i18n.ts";
+import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -38,6 +38,8 @@ export function AssistedPage(p: {
   ctx: PageContext;
   municipality: { slug: string; name: LocalizedText };
   categories: { code: string; type: string; name: LocalizedText }[];
+  /** The languages the citizen may choose to be answered in: the municipality's (offeredLanguages). */
+  languages: readonly Language[];
   values: Record<string, string>;
   errors: FieldErrors;
 }) {
@@ -201,7 +203,7 @@ export function AssistedPage(p: {
               {t("assisted.language")}
             </legend>
             <FieldError ctx={ctx} errors={errors} name="language" />
-            {LANGUAGES.map((l) => (
+            {p.languages.map((l) => (
               <div class="radio">
                 <input
                   type="radio"

@@ -8,7 +8,7 @@ import { baseUrl } from "../../app.ts";
 import { localDateOf, localDateTime } from "../../calendar/zone.ts";
 import { categories, municipalities, municipalityCategories } from "../../db/schema.ts";
 import { newToken } from "../../identity/tokens.ts";
-import { LANGUAGES } from "../../kernel/i18n.ts";
+import { type Language, offeredLanguages } from "../../kernel/i18n.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
@@ -53,13 +53,18 @@ const form = z.object({
     .regex(/^[0-9+() .-]*$/, "assisted.errors.phone")
     .optional()
     .default(""),
-  language: z.enum(LANGUAGES, { error: "validation.language.invalid" }),
   // Missing or odd (a form not from this page): recorded without replay protection rather than refused.
   idempotencyKey: z
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/)
     .catch(() => newToken().token),
 });
+
+/** The form, with the citizen's language one of those the municipality offers (the list the page shows). */
+const formFor = (languages: readonly Language[]) =>
+  form.extend({
+    language: z.enum(languages as [Language, ...Language[]], { error: "validation.language.invalid" }),
+  });
 
 const FIELDS = [
   "category",
@@ -110,7 +115,8 @@ export async function assistedRoutes(app: FastifyInstance) {
         ),
       )
       .orderBy(asc(categories.type), asc(categories.code));
-    return { municipality: m, offered };
+    // The languages the citizen may be answered in: sq, sr, en and those the municipality switched on.
+    return { municipality: m, offered, languages: offeredLanguages(m.languages) };
   };
 
   const show = (
@@ -127,6 +133,7 @@ export async function assistedRoutes(app: FastifyInstance) {
         ctx={pageContext(req, reply)}
         municipality={loaded.municipality}
         categories={loaded.offered}
+        languages={loaded.languages}
         values={values}
         errors={errors}
       />,
@@ -169,7 +176,7 @@ export async function assistedRoutes(app: FastifyInstance) {
       const loaded = await load(req, reply);
       if (!loaded) return reply;
       const values = Object.fromEntries([...FIELDS, "idempotencyKey"].map((f) => [f, typed(req.body, f)]));
-      const parsed = validate(form, req.body);
+      const parsed = validate(formFor(loaded.languages), req.body);
       if (!parsed.ok) return show(req, reply, loaded, values, parsed.errors, 422);
       const v = parsed.value;
       const category = loaded.offered.find((c) => c.code === v.category);

@@ -1,7 +1,7 @@
 // The submission journey's state: the answers so far live in a case draft (case_drafts), keyed by the
 // SHA-256 of a random token that only the journey's URLs carry. This module knows the steps, their
 // order, which of them are still to answer, and reads and writes drafts; the routes do the rest.
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
   type CategoryQuestion,
@@ -137,6 +137,20 @@ export async function findDraft(
   return { kind: "found", draft: { id, token, userId: owner, data, expiresAt: row.expiresAt } };
 }
 
+/**
+ * The municipality (slug) of the draft a journey URL's token names, whoever's it is and expired or not:
+ * only for offering its languages on the step's page (its handler decides what the asker may see).
+ */
+export async function draftMunicipality(db: Db, token: unknown): Promise<string | undefined> {
+  if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return undefined;
+  const [row] = await db
+    .select({ municipality: sql<string | null>`${caseDrafts.data} ->> 'municipality'` })
+    .from(caseDrafts)
+    .where(eq(caseDrafts.id, hashToken(token)))
+    .limit(1);
+  return row?.municipality ?? undefined;
+}
+
 export async function saveDraft(db: Db, draft: Draft, data: DraftData, now: Date): Promise<void> {
   draft.data = data;
   await db
@@ -167,7 +181,12 @@ export async function caseOfDraft(db: Db, draftId: string) {
 
 export async function activeMunicipality(db: Db, slug: string) {
   const [row] = await db
-    .select({ id: municipalities.id, slug: municipalities.slug, name: municipalities.name })
+    .select({
+      id: municipalities.id,
+      slug: municipalities.slug,
+      name: municipalities.name,
+      languages: municipalities.languages,
+    })
     .from(municipalities)
     .where(and(eq(municipalities.slug, slug), eq(municipalities.active, true)))
     .limit(1);

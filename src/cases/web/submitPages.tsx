@@ -3,6 +3,7 @@
 import type { Children } from "@kitajs/html";
 import type { CategoryQuestion } from "../../db/schema.ts";
 import { LanguageRadios } from "../../identity/web/pages.tsx";
+import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -23,6 +24,8 @@ import type { ContactAnswers, DraftData, OfferedCategory, Step } from "./submitJ
 export interface JourneyMunicipality {
   slug: string;
   name: string;
+  /** The languages it offers (offeredLanguages): the contact step lets the person choose among them. */
+  languages: readonly Language[];
 }
 
 /** What every step's page gets: where its form posts, where "Back" goes, what is wrong. */
@@ -718,7 +721,12 @@ export function ContactPage(
           autocomplete="tel"
           width="medium"
         />
-        <LanguageRadios ctx={p.ctx} value={p.values.language} errors={p.errors} />
+        <LanguageRadios
+          ctx={p.ctx}
+          value={p.values.language}
+          errors={p.errors}
+          languages={p.municipality.languages}
+        />
         <Button label={t("submit.continue")} />
       </PostForm>
     </JourneyLayout>

@@ -4,12 +4,12 @@
 // the answers in the draft, then redirect (303) to the next step or show the page again (422) with what
 // was typed. "Send" calls submitCase with the draft's id as idempotency key: a double click, a refresh or
 // a retry finds the same case.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../../access/policy.ts";
 import { baseUrl } from "../../app.ts";
 import type { LocalizedText } from "../../db/schema.ts";
-import { LANGUAGES } from "../../kernel/i18n.ts";
+import { type Language, offeredLanguages } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
@@ -31,6 +31,7 @@ import {
   createDraft,
   type Draft,
   type DraftData,
+  draftMunicipality,
   findDraft,
   missingStep,
   needsAccount,
@@ -87,32 +88,39 @@ const locationForm = z.object({
   longitude: z.string().optional(),
 });
 const PHONE = /^\+?[0-9 ()/.-]{6,30}$/;
-const contactForm = z
-  .object({
-    name: textField(200, undefined, "validation.name.too_long"),
-    showName: z
-      .string()
-      .optional()
-      .transform((v) => v === "yes"),
-    email: z
-      .string()
-      .optional()
-      .transform((s) => (s ?? "").trim())
-      .pipe(z.union([z.literal(""), z.email({ error: "validation.email.invalid" }).max(254)])),
-    phone: z
-      .string()
-      .optional()
-      .transform((s) => (s ?? "").trim())
-      .refine(
-        (s) => s === "" || (PHONE.test(s) && s.replace(/\D/g, "").length >= 6),
-        "submit.contact.errors.phone",
-      ),
-    language: z.enum(LANGUAGES, { error: "validation.language.invalid" }),
-  })
-  .superRefine((v, ctx) => {
-    if (v.showName && v.name === "")
-      ctx.addIssue({ code: "custom", path: ["name"], message: "submit.contact.errors.nameToShow" });
-  });
+const contactFields = z.object({
+  name: textField(200, undefined, "validation.name.too_long"),
+  showName: z
+    .string()
+    .optional()
+    .transform((v) => v === "yes"),
+  email: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? "").trim())
+    .pipe(z.union([z.literal(""), z.email({ error: "validation.email.invalid" }).max(254)])),
+  phone: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? "").trim())
+    .refine(
+      (s) => s === "" || (PHONE.test(s) && s.replace(/\D/g, "").length >= 6),
+      "submit.contact.errors.phone",
+    ),
+});
+/**
+ * The contact step's form. The language is one of those the municipality offers (offeredLanguages: sq, sr,
+ * en, and Turkish or Bosnian where it has switched them on), the list its page shows.
+ */
+const contactForm = (languages: readonly Language[]) =>
+  contactFields
+    .extend({
+      language: z.enum(languages as [Language, ...Language[]], { error: "validation.language.invalid" }),
+    })
+    .superRefine((v, ctx) => {
+      if (v.showName && v.name === "")
+        ctx.addIssue({ code: "custom", path: ["name"], message: "submit.contact.errors.nameToShow" });
+    });
 
 /** A coordinate from a hidden input: a finite number within range, else nothing. */
 function coordinate(raw: string | undefined, limit: number): number | undefined {
@@ -164,9 +172,21 @@ interface Opened {
 export async function submitRoutes(app: FastifyInstance) {
   const { database, clock, config, calendar, profile } = app.deps;
   const db = database.db;
-  const named = (m: { slug: string; name: LocalizedText }, req: FastifyRequest) => ({
+  const named = (m: { slug: string; name: LocalizedText; languages: string[] }, req: FastifyRequest) => ({
     slug: m.slug,
     name: localized(m.name, req.lang),
+    languages: offeredLanguages(m.languages),
+  });
+
+  /**
+   * A draft step's route options: its pages belong to the draft's municipality and offer its languages
+   * (config.municipalityOf, web/context.ts) — one lookup of the draft by its key before the handler.
+   */
+  const onDraft = (config: FastifyContextConfig = {}): { config: FastifyContextConfig } => ({
+    config: {
+      ...config,
+      municipalityOf: (req) => draftMunicipality(db, (req.params as { draft?: unknown }).draft),
+    },
   });
 
   /**
@@ -313,7 +333,7 @@ export async function submitRoutes(app: FastifyInstance) {
       Object.keys(errors).length > 0 ? 422 : 200,
     );
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/type", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/type", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "type");
     if (!o) return reply;
     return typePage(req, reply, o, o.d.type ?? "", {});
@@ -321,7 +341,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/type",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "type");
       if (!o) return reply;
@@ -374,7 +394,7 @@ export async function submitRoutes(app: FastifyInstance) {
       Object.keys(errors).length > 0 ? 422 : 200,
     );
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/category", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/category", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "category");
     if (!o) return reply;
     if (!o.signedIn && o.d.type === "proposal") return accountPage(req, reply, o);
@@ -387,7 +407,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/category",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "category");
       if (!o) return reply;
@@ -449,7 +469,7 @@ export async function submitRoutes(app: FastifyInstance) {
   const answerErrors = (errors: Record<string, string>): FieldErrors =>
     Object.fromEntries(Object.entries(errors).map(([code, key]) => [answerField(code), key]));
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/questions", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/questions", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "questions");
     if (!o) return reply;
     if (!o.category?.questions.length)
@@ -465,7 +485,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/questions",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "questions");
       if (!o) return reply;
@@ -504,7 +524,7 @@ export async function submitRoutes(app: FastifyInstance) {
       Object.keys(errors).length > 0 ? 422 : 200,
     );
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/details", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/details", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "details");
     if (!o) return reply;
     return detailsPage(req, reply, o, { title: o.d.title ?? "", description: o.d.description ?? "" }, {});
@@ -512,7 +532,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/details",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "details");
       if (!o) return reply;
@@ -553,7 +573,7 @@ export async function submitRoutes(app: FastifyInstance) {
       Object.keys(errors).length > 0 ? 422 : 200,
     );
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/location", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/location", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "location");
     if (!o) return reply;
     const error: FieldErrors[string] | undefined =
@@ -577,7 +597,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/location",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "location");
       if (!o) return reply;
@@ -650,7 +670,7 @@ export async function submitRoutes(app: FastifyInstance) {
     return { radiusM, cases };
   }
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/duplicates", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/duplicates", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "duplicates");
     if (!o) return reply;
     const found = await nearby(o, o.d);
@@ -689,7 +709,7 @@ export async function submitRoutes(app: FastifyInstance) {
   // "Mine is different — continue": nothing to store, on to the photos (or back to "check your answers").
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/duplicates",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "duplicates");
       if (!o) return reply;
@@ -702,6 +722,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { draft: string }; Querystring: { photoError?: string } }>(
     "/submit/:draft/photos",
+    onDraft(),
     async (req, reply) => {
       const o = await open(req, reply, "photos");
       if (!o) return reply;
@@ -733,7 +754,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/photos",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "photos");
       if (!o) return reply;
@@ -763,7 +784,7 @@ export async function submitRoutes(app: FastifyInstance) {
       Object.keys(errors).length > 0 ? 422 : 200,
     );
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/contact", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/contact", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "contact");
     if (!o) return reply;
     const values = o.d.contact ?? {
@@ -778,11 +799,11 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/contact",
-    { config: limit(200, 15) },
+    onDraft(limit(200, 15)),
     async (req, reply) => {
       const o = await open(req, reply, "contact");
       if (!o) return reply;
-      const form = validate(contactForm, req.body);
+      const form = validate(contactForm(o.municipality.languages), req.body);
       if (!form.ok)
         return contactPage(
           req,
@@ -803,7 +824,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   // 8. Check your answers, then send.
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/check", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/check", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "check");
     if (!o) return reply;
     const { d } = o;
@@ -824,7 +845,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { draft: string } }>(
     "/submit/:draft/check",
-    { config: limit(30, 15) },
+    onDraft(limit(30, 15)),
     async (req, reply) => {
       // Sent already (a double click, a refresh that posts again): the same confirmation.
       const o = await open(req, reply, "check");
@@ -915,7 +936,7 @@ export async function submitRoutes(app: FastifyInstance) {
 
   // 9. Sent.
 
-  app.get<{ Params: { draft: string } }>("/submit/:draft/done", async (req, reply) => {
+  app.get<{ Params: { draft: string } }>("/submit/:draft/done", onDraft(), async (req, reply) => {
     const o = await open(req, reply, "done");
     if (!o) return reply;
     const { draft } = o;

@@ -1,10 +1,10 @@
 // The account pages: log in, register, links by email, password reset, the account itself.
 
-import { LANGUAGES } from "../../kernel/i18n.ts";
+import { LANGUAGES, type Language } from "../../kernel/i18n.ts";
 import { htmlLang } from "../../kernel/localized.ts";
 import type { PageContext } from "../../web/context.ts";
 import type { FieldErrors } from "../../web/forms.tsx";
-import { Button, ErrorSummary, Field, formTitle, PostForm } from "../../web/forms.tsx";
+import { Button, ErrorMessage, ErrorSummary, Field, formTitle, PostForm } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
 
 type Values = Record<string, string>;
@@ -179,15 +179,31 @@ export function LinkExpiredPage(p: { ctx: PageContext; kind: "login" | "reset_pa
   );
 }
 
-export function LanguageRadios(p: { ctx: PageContext; value: string | undefined; errors: FieldErrors }) {
+/**
+ * The language messages to the person are written in. Registration (no municipality) offers the languages
+ * of every page; a municipality's journeys pass its own (offeredLanguages: with Turkish or Bosnian where
+ * it has switched them on), the same list their server check accepts.
+ */
+export function LanguageRadios(p: {
+  ctx: PageContext;
+  value: string | undefined;
+  errors: FieldErrors;
+  languages?: readonly Language[];
+}) {
   const { t } = p.ctx;
   const current = p.value || p.ctx.lang;
+  const error = p.errors.language;
   return (
-    <fieldset class={p.errors.language ? "form-group form-group--error" : "form-group"} id="field-language">
+    <fieldset
+      class={error ? "form-group form-group--error" : "form-group"}
+      id="field-language"
+      aria-describedby={error ? "field-language-error" : undefined}
+    >
       <legend class="label" safe>
         {t("register.language")}
       </legend>
-      {LANGUAGES.map((l) => (
+      {error ? <ErrorMessage t={t} id="field-language-error" error={error} /> : null}
+      {(p.languages ?? LANGUAGES).map((l) => (
         <div class="radio">
           <input
             type="radio"

@@ -8,9 +8,10 @@ import { z } from "zod";
 import { can } from "../../access/policy.ts";
 import { localDateOf } from "../../calendar/zone.ts";
 import { photoStoreOf } from "../../cases/photos/storage.ts";
-import { consultationComments, departments, municipalities, users } from "../../db/schema.ts";
+import { consultationComments, consultations, departments, municipalities, users } from "../../db/schema.ts";
 import { csvLine } from "../../kernel/csv.ts";
 import { localized } from "../../kernel/localized.ts";
+import { referenceData } from "../../reference/referenceCache.ts";
 import { sendPage } from "../../web/context.ts";
 import { notFound } from "../../web/errors.tsx";
 import { type FieldErrors, typed } from "../../web/forms.tsx";
@@ -189,6 +190,22 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   type IdParams = { Params: { id: string } };
 
+  /**
+   * For the routes under /consultations/:id: their pages belong to the consultation's municipality and
+   * offer its languages (config.municipalityOf, web/context.ts) — one lookup by the consultation's key.
+   */
+  const ofConsultation = {
+    municipalityOf: async (req: FastifyRequest) => {
+      const id = (req.params as { id?: unknown }).id;
+      if (typeof id !== "string" || !ID.test(id)) return undefined;
+      const [c] = await db
+        .select({ municipalityId: consultations.municipalityId })
+        .from(consultations)
+        .where(eq(consultations.id, Number(id)));
+      return c ? (await referenceData(db)).municipalityById(c.municipalityId)?.slug : undefined;
+    },
+  };
+
   async function sendDetail(req: FastifyRequest<IdParams>, reply: FastifyReply, form: Form, status = 200) {
     const found = await visible(req, req.params.id);
     if (!found) return notFound(req, reply);
@@ -228,7 +245,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<IdParams>(
     "/consultations/:id",
-    { config: { page: { sample: "/consultations/1" }, publicCache: true } },
+    { config: { page: { sample: "/consultations/1" }, publicCache: true, ...ofConsultation } },
     async (req, reply) => sendDetail(req, reply, EMPTY),
   );
 
@@ -246,7 +263,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<IdParams>(
     "/consultations/:id/comments",
-    { config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: 30, timeWindow: 60_000 }, ...ofConsultation } },
     async (req, reply) => {
       if (!ID.test(req.params.id)) return notFound(req, reply);
       if (!(await citizen(req, reply))) return reply;
@@ -327,14 +344,18 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   const sendAbuse = (req: FastifyRequest<CommentParams>, reply: FastifyReply, form: Form, status = 200) =>
     sendCommentPage(AbusePage, req, reply, form, status);
 
-  app.get<CommentParams>("/consultations/:id/comments/:commentId/reply", async (req, reply) => {
-    if (!(await citizen(req, reply))) return reply;
-    return sendReply(req, reply, EMPTY);
-  });
+  app.get<CommentParams>(
+    "/consultations/:id/comments/:commentId/reply",
+    { config: ofConsultation },
+    async (req, reply) => {
+      if (!(await citizen(req, reply))) return reply;
+      return sendReply(req, reply, EMPTY);
+    },
+  );
 
   app.post<CommentParams>(
     "/consultations/:id/comments/:commentId/reply",
-    { config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: 30, timeWindow: 60_000 }, ...ofConsultation } },
     async (req, reply) => {
       if (!(await citizen(req, reply))) return reply;
       const values = { body: typed(req.body, "body"), showName: typed(req.body, "showName") };
@@ -369,7 +390,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<CommentParams>(
     "/consultations/:id/comments/:commentId/support",
-    { config: { rateLimit: { max: 60, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: 60, timeWindow: 60_000 }, ...ofConsultation } },
     async (req, reply) => {
       if (!ID.test(req.params.id) || !COMMENT_ID.test(req.params.commentId)) return notFound(req, reply);
       if (!(await citizen(req, reply))) return reply;
@@ -390,14 +411,18 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<CommentParams>("/consultations/:id/comments/:commentId/report", async (req, reply) => {
-    if (!(await citizen(req, reply))) return reply;
-    return sendAbuse(req, reply, EMPTY);
-  });
+  app.get<CommentParams>(
+    "/consultations/:id/comments/:commentId/report",
+    { config: ofConsultation },
+    async (req, reply) => {
+      if (!(await citizen(req, reply))) return reply;
+      return sendAbuse(req, reply, EMPTY);
+    },
+  );
 
   app.post<CommentParams>(
     "/consultations/:id/comments/:commentId/report",
-    { config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: 30, timeWindow: 60_000 }, ...ofConsultation } },
     async (req, reply) => {
       if (!(await citizen(req, reply))) return reply;
       if (!can(req.actor, "comment.report_abuse")) return notFound(req, reply);
@@ -426,7 +451,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     ["follow", true],
     ["unfollow", false],
   ] as const) {
-    app.post<IdParams>(`/consultations/:id/${path}`, async (req, reply) => {
+    app.post<IdParams>(`/consultations/:id/${path}`, { config: ofConsultation }, async (req, reply) => {
       if (!ID.test(req.params.id)) return notFound(req, reply);
       if (!(await citizen(req, reply))) return reply;
       if (!(await setFollowing(citizenDeps(req), Number(req.params.id), follow))) return notFound(req, reply);
@@ -475,7 +500,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<IdParams>(
     "/consultations/:id/report",
-    { config: { page: { sample: "/consultations/2/report" }, publicCache: true } },
+    { config: { page: { sample: "/consultations/2/report" }, publicCache: true, ...ofConsultation } },
     async (req, reply) => {
       const r = await reported(req);
       if (!r) return notFound(req, reply);

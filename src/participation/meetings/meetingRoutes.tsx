@@ -6,14 +6,15 @@
 // is asking, validate, the command (change and audit entry in one transaction), then 303 with a notice,
 // or the form again (422) with what was typed and the problems at the fields.
 import multipart, { type MultipartFile } from "@fastify/multipart";
+import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../../access/policy.ts";
 import { baseUrl } from "../../app.ts";
 import { localDateOf } from "../../calendar/zone.ts";
 import { photoStoreOf } from "../../cases/photos/storage.ts";
-import type { LocalizedText } from "../../db/schema.ts";
-import { LANGUAGES, translator } from "../../kernel/i18n.ts";
+import { type LocalizedText, publicMeetings } from "../../db/schema.ts";
+import { ALL_LANGUAGES, fallbackOf, offeredLanguages, translator } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
 import { referenceData } from "../../reference/referenceCache.ts";
 import { sendPage } from "../../web/context.ts";
@@ -63,7 +64,7 @@ const yearQuery = z.object({
     .refine((y) => y >= 2000 && y <= 2099)
     .optional(),
 });
-const feedQuery = z.object({ lang: z.enum(LANGUAGES).optional() });
+const feedQuery = z.object({ lang: z.enum(ALL_LANGUAGES).optional() });
 
 const parseId = (v: string) => (/^\d{1,9}$/.test(v) ? Number(v) : undefined);
 
@@ -413,9 +414,25 @@ export async function meetingRoutes(app: FastifyInstance): Promise<void> {
     return m?.active ? { meeting, municipality: { id: m.id, slug: m.slug, name: m.name } } : undefined;
   }
 
+  /**
+   * The page of a meeting belongs to its municipality and offers its languages (config.municipalityOf,
+   * web/context.ts): one lookup by the meeting's key.
+   */
+  const ofMeeting = {
+    municipalityOf: async (req: FastifyRequest) => {
+      const id = parseId(String((req.params as { id?: unknown }).id ?? ""));
+      if (id === undefined) return undefined;
+      const [row] = await db
+        .select({ municipalityId: publicMeetings.municipalityId })
+        .from(publicMeetings)
+        .where(eq(publicMeetings.id, id));
+      return row ? (await referenceData(db)).municipalityById(row.municipalityId)?.slug : undefined;
+    },
+  };
+
   app.get<{ Params: { id: string } }>(
     "/meetings/:id",
-    { config: { page: { sample: "/meetings/1" }, publicCache: true } },
+    { config: { page: { sample: "/meetings/1" }, publicCache: true, ...ofMeeting } },
     async (req, reply) => {
       const found = await publicMeeting(req.params.id);
       if (!found) return notFound(req, reply);
@@ -461,7 +478,10 @@ export async function meetingRoutes(app: FastifyInstance): Promise<void> {
     if (!m) return notFound(req, reply);
     const query = feedQuery.safeParse(req.query ?? {});
     if (!query.success) return sendError(req, reply, 400, "bad_request", req.t(`${K}.errors.langInvalid`));
-    const lang = query.data.lang ?? "sq";
+    // Turkish or Bosnian where the municipality offers it; elsewhere what its pages fall back to.
+    const asked = query.data.lang ?? "sq";
+    const languages = (await referenceData(db)).municipalityBySlug(m.slug)?.languages;
+    const lang = offeredLanguages(languages).includes(asked) ? asked : fallbackOf(asked);
     const t = translator(lang);
     const base = baseUrl(config);
     const host = new URL(base).hostname;
