@@ -277,7 +277,12 @@ describe("what integrations hear", () => {
       .returning();
     const hooks = async () =>
       (await db().select().from(outbox).where(eq(outbox.kind, "webhook")).orderBy(asc(outbox.id))).map(
-        (m) => m.payload as { endpointId: number; event: string; data: Record<string, any> },
+        (m) =>
+          m.payload as {
+            endpointId: number;
+            event: string;
+            data: { case: { trackingCode: string } & Record<string, unknown>; change?: unknown };
+          },
       );
     try {
       const code = await submitAs({ kind: "visitor" }, { email: "secret.person@example.org" });
