@@ -38,6 +38,17 @@ const tileTemplate = z
     "a tile URL template with {z}, {x} and {y}",
   );
 
+/** Unset when empty: an optional variable set to "" in a container's environment counts as not set. */
+const optionalText = (what: string) =>
+  z
+    .string()
+    .min(1, what)
+    .optional()
+    .or(z.literal("").transform(() => undefined));
+
+/** S3's rule for bucket names: 3–63 lowercase letters, digits, dots and hyphens, a letter or digit at each end. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 const schema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], { error: "development, production or test" })
@@ -92,6 +103,39 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).default("e-Kosova"),
+  // Where photos and documents are kept: files under EKOMUNA_UPLOADS_DIR, or an S3-compatible bucket.
+  EKOMUNA_STORAGE: z
+    .enum(["local", "s3"], {
+      error: "local (files under EKOMUNA_UPLOADS_DIR) or s3 (an S3-compatible bucket, EKOMUNA_S3_*)",
+    })
+    .default("local"),
+  EKOMUNA_S3_BUCKET: z
+    .string()
+    .regex(BUCKET, "a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  EKOMUNA_S3_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error: "the http(s) address of an S3-compatible server, such as https://s3.example.org",
+    })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  EKOMUNA_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "a region name such as eu-central-1 (us-east-1 for most other servers)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  EKOMUNA_S3_ACCESS_KEY_ID: optionalText("an access key id"),
+  EKOMUNA_S3_SECRET_ACCESS_KEY: optionalText("a secret access key"),
+  EKOMUNA_S3_FORCE_PATH_STYLE: bool.optional(),
+  // How often each process running the background work looks for deadlines reached (src/cases/slaScheduler.ts).
+  SLA_CHECK_SECONDS: z.coerce
+    .number({ error: "a number of seconds" })
+    .int("a whole number of seconds")
+    .min(1, "at least 1 second")
+    .max(3600, "at most 3600 seconds (an hour)")
+    .default(60),
   // In demo mode, an API client with this key exists, so integrators can try Open311 and the API at once.
   EKOMUNA_DEMO_API_KEY: z
     .string()
@@ -115,6 +159,18 @@ const schema = z.object({
     .default("© OpenStreetMap contributors"),
 });
 
+/** An S3-compatible bucket for photos and documents (src/cases/photos/s3Store.ts). */
+export interface S3Settings {
+  bucket: string;
+  /** Unset: Amazon S3 itself, at the region's address. */
+  endpoint: string | undefined;
+  region: string;
+  /** Bucket in the path (`https://host/bucket/key`) rather than the host name (`https://bucket.host/key`). */
+  forcePathStyle: boolean;
+  /** Unset: the AWS SDK's own chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an instance or pod role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
 /** The validated configuration the whole process runs on. */
 export interface Config {
   env: "development" | "production" | "test";
@@ -123,6 +179,10 @@ export interface Config {
   dataDir: string;
   /** Where uploaded photos are kept (local disk store): EKOMUNA_UPLOADS_DIR, else `<dataDir>/uploads`. */
   uploadsDir: string;
+  /** Photos and documents: files under `uploadsDir`, or an S3-compatible bucket (EKOMUNA_STORAGE=s3). */
+  storage: { kind: "local" } | ({ kind: "s3" } & S3Settings);
+  /** Seconds between two looks of the SLA scheduler for deadlines reached (SLA_CHECK_SECONDS). */
+  slaCheckSeconds: number;
   /** Set: a PostgreSQL server through node-postgres. Unset: embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
   smtpUrl: string | undefined;
@@ -175,6 +235,7 @@ export function loadConfig(
       "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (national eID login)",
     ]);
   }
+  const storage = storageOf(v, env);
   // Tests run offline: no tile server unless a test names one (a failed tile load is a failed request).
   const tileUrl = v.MAP_TILE_URL ?? (v.NODE_ENV === "test" ? "" : OSM_TILE_URL);
   return {
@@ -183,6 +244,8 @@ export function loadConfig(
     host: v.HOST,
     dataDir: v.EKOMUNA_DATA_DIR,
     uploadsDir: v.EKOMUNA_UPLOADS_DIR ?? join(v.EKOMUNA_DATA_DIR, "uploads"),
+    storage,
+    slaCheckSeconds: v.SLA_CHECK_SECONDS,
     databaseUrl: v.DATABASE_URL,
     smtpUrl: v.SMTP_URL,
     publicUrl: v.PUBLIC_URL,
@@ -207,5 +270,59 @@ export function loadConfig(
     pageCacheSeconds: v.PAGE_CACHE_SECONDS ?? (v.NODE_ENV === "test" ? 0 : 5),
     demoApiKey: v.EKOMUNA_DEMO_API_KEY,
     ...overrides,
+  };
+}
+
+const S3_VARIABLES = [
+  "EKOMUNA_S3_BUCKET",
+  "EKOMUNA_S3_ENDPOINT",
+  "EKOMUNA_S3_REGION",
+  "EKOMUNA_S3_ACCESS_KEY_ID",
+  "EKOMUNA_S3_SECRET_ACCESS_KEY",
+  "EKOMUNA_S3_FORCE_PATH_STYLE",
+] as const;
+
+/**
+ * The store the settings describe; throws ConfigError for a combination that cannot be what was meant:
+ * S3 without a bucket, half a key pair, or S3 settings while the store is the local disk (several
+ * instances would then each keep their uploads on their own disk, unseen by the others).
+ */
+function storageOf(v: z.infer<typeof schema>, env: Record<string, string | undefined>): Config["storage"] {
+  // Set means set to something: an empty variable in a container's environment counts as unset.
+  const given = (name: string) => (env[name] ?? "") !== "";
+  if (v.EKOMUNA_STORAGE === "local") {
+    const set = S3_VARIABLES.filter(given);
+    if (set.length > 0) {
+      throw new ConfigError([
+        `${set.join(", ")} ${set.length === 1 ? "is" : "are"} set but EKOMUNA_STORAGE is not s3: set EKOMUNA_STORAGE=s3 to keep photos and documents in the bucket, or unset ${set.length === 1 ? "it" : "them"}`,
+      ]);
+    }
+    return { kind: "local" };
+  }
+  const problems: string[] = [];
+  if (!v.EKOMUNA_S3_BUCKET) {
+    problems.push("EKOMUNA_STORAGE=s3 needs EKOMUNA_S3_BUCKET, the bucket photos and documents are kept in");
+  }
+  const keys = [v.EKOMUNA_S3_ACCESS_KEY_ID, v.EKOMUNA_S3_SECRET_ACCESS_KEY].filter(Boolean).length;
+  if (keys === 1) {
+    problems.push(
+      "EKOMUNA_S3_ACCESS_KEY_ID and EKOMUNA_S3_SECRET_ACCESS_KEY must be set together, or neither (then the AWS SDK's own credentials are used: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    kind: "s3",
+    bucket: v.EKOMUNA_S3_BUCKET!,
+    endpoint: v.EKOMUNA_S3_ENDPOINT,
+    region: v.EKOMUNA_S3_REGION ?? "us-east-1",
+    // A server of one's own (MinIO, Ceph, Garage) is usually reached by path: a bucket host name needs
+    // DNS for every bucket. Amazon S3 itself wants the host name form.
+    forcePathStyle: given("EKOMUNA_S3_FORCE_PATH_STYLE")
+      ? v.EKOMUNA_S3_FORCE_PATH_STYLE === true
+      : v.EKOMUNA_S3_ENDPOINT !== undefined,
+    credentials:
+      v.EKOMUNA_S3_ACCESS_KEY_ID && v.EKOMUNA_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: v.EKOMUNA_S3_ACCESS_KEY_ID, secretAccessKey: v.EKOMUNA_S3_SECRET_ACCESS_KEY }
+        : undefined,
   };
 }

@@ -49,8 +49,9 @@ Commands:
   help [command]                         show this help
 
 The database is embedded PGlite in EKOMUNA_DATA_DIR (default ./data) unless DATABASE_URL names a
-PostgreSQL server. Other settings: PORT, HOST, SMTP_URL, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, EKOMUNA_DEMO,
-EKOMUNA_DEMO_API_KEY.`;
+PostgreSQL server. Photos and documents are files in EKOMUNA_UPLOADS_DIR unless EKOMUNA_STORAGE=s3 names
+an S3-compatible bucket (EKOMUNA_S3_*). Other settings: PORT, HOST, SMTP_URL, PUBLIC_URL, LOG_LEVEL,
+TRUST_PROXY, SLA_CHECK_SECONDS, EKOMUNA_DEMO, EKOMUNA_DEMO_API_KEY (README.md lists them all).`;
 
 class UsageError extends Error {}
 
@@ -465,6 +466,8 @@ async function startBackground(
     baseUrl: string;
     mailer: Awaited<ReturnType<typeof mailerFor>>;
     log: (err: unknown, what: string) => void;
+    /** How often the SLA scheduler looks for deadlines reached (SLA_CHECK_SECONDS). */
+    slaCheckSeconds: number;
   },
 ): Promise<Background> {
   const { emailChannel } = await import("./notifications/mailer.ts");
@@ -488,9 +491,10 @@ async function startBackground(
   });
   // Audit entries are chained into the hash chain within a second of their commit (src/audit).
   const sealer = startAuditSealer(database.db, { log: (err) => deps.log(err, "audit sealing failed") });
-  // Deadline warnings and escalations, once a minute; several processes on one PostgreSQL share the
-  // work without making a mark twice (src/cases/slaScheduler.ts).
+  // Deadline warnings and escalations, every SLA_CHECK_SECONDS (a minute by default); several processes
+  // on one PostgreSQL share the work without making a mark twice (src/cases/slaScheduler.ts).
   const slaScheduler = startSlaScheduler(database.db, deps.calendar, deps.baseUrl, {
+    intervalMs: deps.slaCheckSeconds * 1000,
     log: (err) => deps.log(err, "SLA pass failed"),
   });
   // Each person's daily digest, after 07:00 in the calendar's time zone, once a day (src/notifications/digest.ts).
@@ -581,6 +585,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
         baseUrl: baseUrl(config),
         mailer,
         log: (err, what) => app?.log.error({ err }, what),
+        slaCheckSeconds: config.slaCheckSeconds,
       });
     }
     app = await buildApp({
@@ -611,6 +616,11 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<n
     database.kind === "pglite"
       ? `Database: embedded PGlite in ${config.dataDir}`
       : "Database: PostgreSQL server (DATABASE_URL)",
+  );
+  io.out(
+    config.storage.kind === "s3"
+      ? `Photos and documents: S3 bucket ${config.storage.bucket}${config.storage.endpoint ? ` at ${config.storage.endpoint}` : ""}`
+      : `Photos and documents: files in ${config.uploadsDir}`,
   );
   io.out(
     config.smtpUrl
@@ -690,7 +700,13 @@ async function worker(args: string[], env: NodeJS.ProcessEnv, io: Out): Promise<
     // Brings the schema up to date like every command (no demo data: the server seeds that).
     const { calendar } = await prepareDatabase(database, { demo: false, now: systemClock.now() });
     const mailer = await mailerFor(config, database);
-    background = await startBackground(database, { calendar, baseUrl: baseUrl(config), mailer, log });
+    background = await startBackground(database, {
+      calendar,
+      baseUrl: baseUrl(config),
+      mailer,
+      log,
+      slaCheckSeconds: config.slaCheckSeconds,
+    });
     io.out(
       `E-Komuna worker running: outbox (mail ${config.smtpUrl ? "over SMTP" : config.demo ? "to the development mailbox" : "nowhere: no SMTP_URL"}), deadline checks, audit sealing. Stop it with SIGTERM.`,
     );

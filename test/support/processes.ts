@@ -102,3 +102,42 @@ export async function startServer(
   const run = await exited;
   throw new Error(`server did not become healthy (exit ${run.code}): ${run.stderr}${run.stdout}`);
 }
+
+export interface Worker {
+  child: ChildProcess;
+  /** What it has printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves when the process has exited, with everything it printed. */
+  exited: Promise<Run>;
+}
+
+/** Starts `ekomuna worker` and resolves once it says it runs (PostgreSQL only: it refuses the embedded database). */
+export async function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<Worker> {
+  const child = spawn(process.execPath, [bin, "worker"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  child.stdin!.end();
+  const exited = new Promise<Run>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  let done = false;
+  exited.then(() => {
+    done = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!stdout.includes("E-Komuna worker running")) {
+    if (done || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      const run = await exited;
+      throw new Error(`worker did not start (exit ${run.code}): ${run.stderr}${run.stdout}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => ({ stdout, stderr }), exited };
+}

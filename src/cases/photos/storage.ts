@@ -1,12 +1,13 @@
-// Where photo bytes live. The rest of the code sees only `PhotoStore` (put, get, delete by key), so an
-// S3-compatible store can replace the local disk later without touching commands or routes. Keys are
-// made here (random, never from user input) and checked again on every call, so no key can name a path
-// outside the store.
+// Where photo and document bytes live. The rest of the code sees only `PhotoStore` (put, get, delete by
+// key): files on the local disk (the default), or an S3-compatible bucket (s3Store.ts, EKOMUNA_STORAGE=s3)
+// that several instances share. Keys are made here (random, never from user input) and checked again on
+// every call, so no key can name a path outside the store.
 import { randomBytes, randomUUID } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import type { AppDeps } from "../../app.ts";
+import { S3PhotoStore } from "./s3Store.ts";
 
 export interface StoredObject {
   body: Readable;
@@ -22,6 +23,11 @@ export interface PhotoStore {
   get(key: string): Promise<StoredObject | undefined>;
   /** Removes the object; a key with nothing under it is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Whether the store answers, for /healthz; absent where there is nothing to ask (the local disk is
+   * the process's own).
+   */
+  check?(): Promise<boolean>;
 }
 
 /**
@@ -117,12 +123,17 @@ export class LocalDiskPhotoStore implements PhotoStore {
 
 const stores = new WeakMap<AppDeps, PhotoStore>();
 
-/** The app's photo store: the one given in its dependencies, else the local disk under `uploadsDir`. */
+/**
+ * The app's photo store: the one given in its dependencies, else the configured one (the bucket with
+ * EKOMUNA_STORAGE=s3, otherwise the local disk under `uploadsDir`), one per app.
+ */
 export function photoStoreOf(deps: AppDeps): PhotoStore {
   if (deps.photoStore) return deps.photoStore;
   let store = stores.get(deps);
   if (!store) {
-    store = new LocalDiskPhotoStore(deps.config.uploadsDir);
+    const { storage } = deps.config;
+    store =
+      storage.kind === "s3" ? new S3PhotoStore(storage) : new LocalDiskPhotoStore(deps.config.uploadsDir);
     stores.set(deps, store);
   }
   return store;
