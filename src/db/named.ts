@@ -19,6 +19,11 @@ export function registerPool(db: Db, pool: pg.Pool): void {
   pools.set(db, pool);
 }
 
+/** The pool behind a PostgreSQL handle opened by openDatabase; undefined for PGlite or a transaction. */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 /** Runs `query` as the named statement `name` where the database is a server; answers its rows. */
 export async function executeNamed<Row>(db: Db, name: string, query: SQL): Promise<Row[]> {
   const pool = pools.get(db);
