@@ -757,10 +757,16 @@ export async function backupCommand(
   if (!file || extra.length > 0) return { usage: `${command} needs exactly one file.` };
   const names = { postgres: "PostgreSQL database", pglite: "embedded database" };
   if (command === "backup") {
-    const s = await backupPlatform(config(), file, now());
+    const c = config();
+    const s = await backupPlatform(c, file, now());
     io.out(
       `Backed up the ${names[s.database]} (${s.cases} cases${describeNewest(s.newestCase)}) and ${uploaded(s.uploads)} to ${file} (${(s.bytes / 1e6).toFixed(1)} MB).`,
     );
+    // Photos and documents in a bucket are not in the file: say so rather than let "0 files" reassure.
+    if (c.storage.kind === "s3")
+      io.out(
+        `Photos and documents are in the bucket ${c.storage.bucket}, not in this file: back the bucket up with its own tools (versioning or replication; docs/DEPLOYMENT.md).`,
+      );
     return { status: 0 };
   }
   const r = await restorePlatform(config(), file, { force: parsed.values.force === true });

@@ -29,17 +29,25 @@ let open: () => Promise<Database>;
 let destroy: () => Promise<void>;
 
 async function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(extraEnv: Record<string, string>, ...args: string[]) {
   let out = "";
   let err = "";
-  const status = await main(args, env, {
-    out: (s) => {
-      out += `${s}\n`;
+  const status = await main(
+    args,
+    { ...env, ...extraEnv },
+    {
+      out: (s) => {
+        out += `${s}\n`;
+      },
+      err: (s) => {
+        err += `${s}\n`;
+      },
+      stdin: async () => "",
     },
-    err: (s) => {
-      err += `${s}\n`;
-    },
-    stdin: async () => "",
-  });
+  );
   return { status, out, err };
 }
 
@@ -171,6 +179,18 @@ describe("ekomuna backup and restore", { timeout: 300_000 }, () => {
     expect(run.out).toContain(`(${before.counts["public.cases"]} cases, the newest ${newest} of `);
     expect(run.out).toContain("and 7 uploaded files to");
     expect(statSync(backupFile).mode & 0o777).toBe(0o600);
+  });
+
+  it("says that photos and documents kept in a bucket are not in the file", async () => {
+    const run = await cliWith(
+      { EKOMUNA_STORAGE: "s3", EKOMUNA_S3_BUCKET: "ekomuna-photos" },
+      "backup",
+      join(work, "with-bucket.tar.gz"),
+    );
+    expect(run.status).toBe(0);
+    expect(run.out).toContain(
+      "Photos and documents are in the bucket ekomuna-photos, not in this file: back the bucket up with its own tools",
+    );
   });
 
   it("refuses to restore over a platform that holds data, and changes nothing", async () => {
