@@ -19,13 +19,23 @@ const TESTS: RanTest[] = [
   ]),
   { suites: ["in a browser", "switches language"], state: "passed" },
   { suites: ["map pages in sq"], state: "passed" },
+  {
+    suites: ["in tr, on prizren's pages", "m-prizren", "has no WCAG 2.0/2.1 A or AA violation"],
+    state: "passed",
+  },
 ];
 
 describe("summariseRun", () => {
   it("records a whole passed run: its day, tests, distinct pages and languages", () => {
     expect(summariseRun(TESTS, RUN)).toEqual({
       ok: true,
-      check: { checkedAt: "2026-11-27", tests: 11, pages: 2, languages: ["sq", "sr", "en"], failures: 0 },
+      check: {
+        checkedAt: "2026-11-27",
+        tests: 12,
+        pages: 3,
+        languages: ["sq", "sr", "en", "tr"],
+        failures: 0,
+      },
     });
   });
 

@@ -36,8 +36,9 @@ export interface RanTest {
   state: string;
 }
 
-// The page suite (test/e2e/pageSuite.ts) nests each page in a suite per language: "in sq" > "<page>".
-const LANGUAGE_SUITE = /^in ([a-z]{2,3})$/;
+// The page suite (test/e2e/pageSuite.ts) nests each page in a suite per language: "in sq" > "<page>", and
+// a municipality's pages in its own languages as "in tr, on prizren's pages" > "<page>".
+const LANGUAGE_SUITE = /^in ([a-z]{2,3})(?:$|, on )/;
 
 export type RunSummary = { ok: true; check: AccessibilityCheck } | { ok: false; why: string };
 

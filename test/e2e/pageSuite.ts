@@ -5,7 +5,9 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createDraft } from "../../src/cases/web/submitJourney.ts";
-import { users } from "../../src/db/schema.ts";
+import { municipalities, users } from "../../src/db/schema.ts";
+import { MUNICIPAL_LANGUAGES, type MunicipalLanguage } from "../../src/kernel/i18n.ts";
+import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
 import {
   axeViolations,
   documentLang,
@@ -97,6 +99,51 @@ async function duplicatesPages(running: RunningApp): Promise<PageCase[]> {
   ];
 }
 
+/** The municipality whose pages are checked in Turkish and Bosnian: Turkish is official there by law. */
+const MUNICIPAL = "prizren";
+
+/**
+ * A municipality's public pages in the languages only some municipalities use (Turkish, Bosnian): every
+ * public page sample of a municipality, moved to Prizren with Bosnian switched on beside its Turkish, and
+ * the submission journey's steps that list the citizen's language.
+ */
+async function municipalLanguagePages(running: RunningApp): Promise<PageCase[]> {
+  const { db } = running.platform.deps.database;
+  await db
+    .update(municipalities)
+    .set({ languages: ["sq", "sr", "en", ...MUNICIPAL_LANGUAGES] })
+    .where(eq(municipalities.slug, MUNICIPAL));
+  forgetReferenceData(db);
+  const draft = await createDraft(
+    db,
+    {
+      municipality: MUNICIPAL,
+      type: "issue_report" as const,
+      category: "potholes",
+      title: "Okul önünde çukur",
+      description: "Sağ şeritte, yaklaşık 40 cm.",
+      located: true,
+      latitude: 42.2139,
+      longitude: 20.7397,
+    },
+    null,
+    running.platform.deps.clock.now(),
+  );
+  return [
+    ...running.platform.app.pages
+      .filter((p) => !p.as && p.sample.startsWith("/m/prishtine"))
+      .map((p) => {
+        const path = p.sample.replace("/m/prishtine", `/m/${MUNICIPAL}`);
+        return { path, name: pageName(path), status: p.status };
+      }),
+    ...(["contact", "check"] as const).map((step) => ({
+      path: `/submit/${draft.token}/${step}`,
+      name: `submit-${MUNICIPAL}-${step}`,
+      status: 200,
+    })),
+  ];
+}
+
 export interface PageSuite {
   running: RunningApp;
   base: string;
@@ -118,6 +165,8 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
   const running = await startApp();
   const { base } = running;
   const PAGES = (await allPages(running)).filter((_, i) => i % shards === shard);
+  // The last shard also visits a municipality's public pages in Turkish and Bosnian.
+  const MUNICIPAL_PAGES = shard === shards - 1 ? await municipalLanguagePages(running) : [];
 
   /** Sessions of the demo accounts pages are seen as, made once. */
   const sessions = new Map<string, Awaited<ReturnType<typeof signIn>>>();
@@ -202,8 +251,9 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
   // Each page is loaded once per language; the tests below look at that one load: its status and language,
   // a clean console, axe, the focus outline (in Albanian: the markup is the same in every language), and
   // then, the window narrowed to 320 px, reflow. One load instead of five keeps the suite within CI's time.
-  describe.each(LANGUAGES)("in %s", (lang) => {
-    describe.each(PAGES)("$name", ({ path, name, status, as, submitEmpty }) => {
+  /** The checks of `pages` in `lang`. */
+  const checkPages = (lang: Language, pages: readonly PageCase[]) =>
+    describe.each(pages)("$name", ({ path, name, status, as, submitEmpty }) => {
       let loaded: Visit;
       beforeAll(async () => {
         loaded = await visitPooled(lang, path, { expectedStatus: status, as, submitEmpty });
@@ -244,7 +294,12 @@ export async function pageSuite(shard: number, shards: number): Promise<PageSuit
         await screenshot(loaded.page, `${name}-narrow`, lang);
       });
     });
-  });
+
+  describe.each(LANGUAGES)("in %s", (lang) => checkPages(lang, PAGES));
+  if (MUNICIPAL_PAGES.length > 0)
+    describe.each(MUNICIPAL_LANGUAGES)(`in %s, on ${MUNICIPAL}'s pages`, (lang: MunicipalLanguage) =>
+      checkPages(lang, MUNICIPAL_PAGES),
+    );
 
   return {
     running,
