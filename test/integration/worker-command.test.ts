@@ -2,16 +2,12 @@
 // both are refused (exit 2): the one process that may open it, the server, delivers the outbox itself. On
 // PostgreSQL the server leaves the outbox to a separate worker, which delivers over SMTP and stops cleanly
 // on SIGTERM.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, type Run, runCli, startServer } from "../support/processes.ts";
+import { isolatedEnv, runCli, startServer, startWorker, type Worker } from "../support/processes.ts";
 import { startSmtpServer } from "../support/smtp.ts";
-
-const bin = fileURLToPath(new URL("../../bin/ekomuna.js", import.meta.url));
 
 let iso: Awaited<ReturnType<typeof isolatedEnv>>;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -73,24 +69,11 @@ describe("ekomuna worker", () => {
     const env: Record<string, string> = { ...iso.env, SMTP_URL: smtp.url };
     const separate = Boolean(env.DATABASE_URL);
     const server = await startServer(["--demo", ...(separate ? ["--no-worker"] : [])], env);
-    let worker: { child: ReturnType<typeof spawn>; exited: Promise<Run> } | undefined;
+    let worker: Worker | undefined;
     try {
       if (separate) {
-        const child = spawn(process.execPath, [bin, "worker"], { env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout!.on("data", (d) => {
-          stdout += d;
-        });
-        child.stderr!.on("data", (d) => {
-          stderr += d;
-        });
-        const exited = new Promise<Run>((resolve) =>
-          child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
-        );
-        worker = { child, exited };
-        await until(() => stdout.includes("E-Komuna worker running"), "the worker to start", 60_000);
-        expect(stdout).toContain("outbox (mail over SMTP)");
+        worker = await startWorker(env);
+        expect(worker.output().stdout).toContain("outbox (mail over SMTP)");
       }
       const lirije = "lirije.shala@demo.ekomuna.example";
       await askForLoginLink(server.url, lirije);

@@ -41,6 +41,11 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
 }
 
 async function collect(child: ChildProcess, input?: string): Promise<Run> {
+  return capture(child, input).exited;
+}
+
+/** Gathers what a child prints: so far (output), and all of it once it has exited. */
+function capture(child: ChildProcess, input?: string) {
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => {
@@ -50,8 +55,10 @@ async function collect(child: ChildProcess, input?: string): Promise<Run> {
     stderr += d;
   });
   child.stdin!.end(input ?? "");
-  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
-  return { code, signal, stdout, stderr };
+  const exited = (once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>).then(
+    ([code, signal]): Run => ({ code, signal, stdout, stderr }),
+  );
+  return { output: () => ({ stdout, stderr }), exited };
 }
 
 export async function freePort(): Promise<number> {
@@ -114,24 +121,13 @@ export interface Worker {
 /** Starts `ekomuna worker` and resolves once it says it runs (PostgreSQL only: it refuses the embedded database). */
 export async function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<Worker> {
   const child = spawn(process.execPath, [bin, "worker"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  child.stdin!.end();
-  const exited = new Promise<Run>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const { output, exited } = capture(child);
   let done = false;
   exited.then(() => {
     done = true;
   });
   const deadline = Date.now() + timeoutMs;
-  while (!stdout.includes("E-Komuna worker running")) {
+  while (!output().stdout.includes("E-Komuna worker running")) {
     if (done || Date.now() > deadline) {
       child.kill("SIGKILL");
       const run = await exited;
@@ -139,5 +135,5 @@ export async function startWorker(env: Record<string, string>, timeoutMs = 60_00
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, output: () => ({ stdout, stderr }), exited };
+  return { child, output, exited };
 }
