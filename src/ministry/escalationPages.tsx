@@ -2,6 +2,7 @@
 // page (/ministry/escalations/:code) with what the ministry did on it and the two things it can do: remind
 // the municipality, or note something for the record.
 import { formatDateTime, formatDay } from "../cases/web/casePages.tsx";
+import { Timeline } from "../web/components/Timeline.tsx";
 import type { PageContext } from "../web/context.ts";
 import { Button, ErrorSummary, type FieldErrors, formTitle, PostForm, TextAreaField } from "../web/forms.tsx";
 import { Layout } from "../web/layout.tsx";
@@ -203,32 +204,19 @@ export function EscalationPage(p: {
         <h2 id="history-heading" safe>
           {t(`${K}.case.historyHeading`)}
         </h2>
-        {p.history.length === 0 ? (
-          <p safe>{t(`${K}.case.noHistory`)}</p>
-        ) : (
-          <ol class="timeline">
-            {p.history.map((h) => (
-              <li class="timeline__event">
-                <p class="timeline__when">
-                  <time datetime={h.at.toISOString()} safe>
-                    {formatDateTime(ctx, h.at)}
-                  </time>
-                  <span safe>{` · ${h.by}`}</span>
-                </p>
-                <p class="timeline__what" safe>
-                  {h.type === "ministry_reminder"
-                    ? t(`${K}.case.reminded`, { count: h.notified ?? 0 })
-                    : t(`${K}.timeline.ministry_note`)}
-                </p>
-                {h.message ? (
-                  <p class="timeline__message case-description" safe>
-                    {h.message}
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ol>
-        )}
+        <Timeline
+          events={p.history.map((h) => ({
+            at: h.at,
+            when: formatDateTime(ctx, h.at),
+            by: h.by,
+            what:
+              h.type === "ministry_reminder"
+                ? t(`${K}.case.reminded`, { count: h.notified ?? 0 })
+                : t(`${K}.timeline.ministry_note`),
+            messages: h.message ? [{ text: h.message }] : [],
+          }))}
+          empty={t(`${K}.case.noHistory`)}
+        />
       </section>
       {e.open ? (
         <section aria-labelledby="reminder-heading">

@@ -4,12 +4,21 @@
 import type { Children } from "@kitajs/html";
 import type { FastifyInstance } from "fastify";
 import { CASE_STATUSES } from "../cases/statuses.ts";
-import { StatusTag } from "../cases/web/casePages.tsx";
+import { formatDateTime, formatDay, StatusTag } from "../cases/web/casePages.tsx";
+import {
+  ChartFigure,
+  chartFormat,
+  chartMonthLabels,
+  monthCell,
+  valueCell,
+} from "../stats/web/statsPages.tsx";
 import { Breadcrumbs } from "./components/Breadcrumbs.tsx";
+import { Card } from "./components/Card.tsx";
 import { Notice } from "./components/Notice.tsx";
 import { Pagination } from "./components/Pagination.tsx";
 import { ScrollTable } from "./components/ScrollTable.tsx";
 import { Tabs } from "./components/Tabs.tsx";
+import { Timeline } from "./components/Timeline.tsx";
 import { type PageContext, sendPage } from "./context.ts";
 import {
   Button,
@@ -21,9 +30,25 @@ import {
   TextAreaField,
 } from "./forms.tsx";
 import { Layout } from "./layout.tsx";
+import { CaseMap } from "./map.tsx";
 import { pageContext } from "./pageContext.ts";
 
 const K = "styleguide";
+
+// The samples' facts: fixed, so the page is the same on every visit (and cacheable); their words come from
+// the catalogs. Times are instants, written in the reader's language and the country's time zone.
+const SAMPLE_TIMES = [
+  new Date("2026-03-03T08:15:00Z"),
+  new Date("2026-03-04T09:02:00Z"),
+  new Date("2026-03-04T15:30:00Z"),
+  new Date("2026-03-05T13:40:00Z"),
+] as const;
+const SAMPLE_CODE = "PRI-2026-000042";
+/** Near Prishtina's main square. */
+const SAMPLE_PLACE = { latitude: 42.6629, longitude: 21.1655 };
+const SAMPLE_MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"];
+const SAMPLE_RECEIVED = [12, 15, 9, 14, 18, 11] as const;
+const SAMPLE_PERIOD = { from: "2026-01", to: "2026-06" };
 
 /** One component: its name, what it is for, then its states. */
 function Section(p: { ctx: PageContext; id: string; children: Children }) {
@@ -161,27 +186,50 @@ export function StyleGuidePage({ ctx }: { ctx: PageContext }) {
       </Section>
 
       <Section ctx={ctx} id="timeline">
-        <ol class="timeline">
-          <li class="timeline__event">
-            <p class="timeline__when" safe>
-              {s("when1")}
-            </p>
-            <p class="timeline__what" safe>
-              {t("case.event.submitted")}
-            </p>
-          </li>
-          <li class="timeline__event">
-            <p class="timeline__when" safe>
-              {s("when2")}
-            </p>
-            <p class="timeline__what" safe>
-              {t("case.event.statusChanged", { status: t("status.resolved") })}
-            </p>
-            <p class="timeline__message" safe>
-              {s("answer")}
-            </p>
-          </li>
-        </ol>
+        <State ctx={ctx} name="timelinePublic">
+          <Timeline
+            events={[
+              { at: SAMPLE_TIMES[0], what: t("case.event.submitted") },
+              {
+                at: SAMPLE_TIMES[1],
+                what: t("case.event.statusChanged", { status: t("status.in_progress") }),
+              },
+              {
+                at: SAMPLE_TIMES[3],
+                what: t("case.event.statusChanged", { status: t("status.referred") }),
+                reason: t("case.event.reason", { reason: s("reason") }),
+                messages: [{ text: s("referral") }],
+              },
+            ].map((e) => ({ ...e, when: formatDateTime(ctx, e.at) }))}
+          />
+        </State>
+        <State ctx={ctx} name="timelineStaff">
+          <Timeline
+            events={[
+              {
+                at: SAMPLE_TIMES[0],
+                by: t("workspace_case.timeline.citizen"),
+                what: t("workspace_case.event.submitted"),
+              },
+              {
+                at: SAMPLE_TIMES[1],
+                by: s("officer"),
+                what: t("workspace_case.event.status_changed", { status: t("status.in_progress") }),
+                messages: [{ label: t("workspace_case.timeline.note"), text: s("note") }],
+              },
+              {
+                at: SAMPLE_TIMES[2],
+                by: s("officer"),
+                internal: t("workspace_case.timeline.internal"),
+                what: t("workspace_case.event.internal_note"),
+                messages: [{ text: s("internalNote") }],
+              },
+            ].map((e) => ({ ...e, when: formatDateTime(ctx, e.at) }))}
+          />
+        </State>
+        <State ctx={ctx} name="empty">
+          <Timeline events={[]} empty={s("timelineEmpty")} />
+        </State>
       </Section>
 
       <Section ctx={ctx} id="tables">
@@ -210,18 +258,57 @@ export function StyleGuidePage({ ctx }: { ctx: PageContext }) {
       </Section>
 
       <Section ctx={ctx} id="cards">
-        <ol class="case-list">
-          <li class="case-card">
-            <h3 class="case-card__title">
-              <a href="#sg-cards" safe>
-                {s("cardTitle")}
-              </a>
-            </h3>
-            <p class="case-card__status">
-              <StatusTag ctx={ctx} status="in_progress" />
-            </p>
-          </li>
-        </ol>
+        <State ctx={ctx} name="cardCase">
+          <ol class="case-list">
+            <Card
+              level={4}
+              title={s("cardTitle")}
+              href="#sg-cards"
+              status={<StatusTag ctx={ctx} status="in_progress" />}
+              details={[
+                { term: t("case.trackingCode"), value: SAMPLE_CODE, code: true },
+                { term: t("case.type"), value: `${t("caseType.issue_report")}: ${s("cardCategory")}` },
+                { term: t("case.municipality"), value: s("cardMunicipality") },
+                {
+                  term: t("case.received"),
+                  value: { at: SAMPLE_TIMES[0], text: formatDay(ctx, SAMPLE_TIMES[0]) },
+                },
+              ]}
+            />
+          </ol>
+        </State>
+        <State ctx={ctx} name="cardAction">
+          <ul class="case-list">
+            <Card
+              level={4}
+              title={s("cardNoticeTitle")}
+              href="#sg-cards"
+              status={
+                <strong class="status-tag" safe>
+                  {t("notifications.centre.unread")}
+                </strong>
+              }
+              details={[
+                {
+                  term: t("notifications.centre.received"),
+                  value: { at: SAMPLE_TIMES[3], text: formatDateTime(ctx, SAMPLE_TIMES[3]) },
+                },
+              ]}
+              actions={
+                <form method="get" action="/styleguide">
+                  <Button label={t("notifications.centre.markRead")} variant="secondary" />
+                </form>
+              }
+            >
+              <p safe>{s("cardNoticeBody")}</p>
+            </Card>
+          </ul>
+        </State>
+        <State ctx={ctx} name="cardPlain">
+          <ul class="case-list">
+            <Card level={4} title={s("cardPlainTitle")} summary={<span safe>{s("cardSummary")}</span>} />
+          </ul>
+        </State>
       </Section>
 
       <Section ctx={ctx} id="tabs">
@@ -246,6 +333,58 @@ export function StyleGuidePage({ ctx }: { ctx: PageContext }) {
       </Section>
 
       <Section ctx={ctx} id="frames">
+        <State ctx={ctx} name="map">
+          {/* Drawn only where the server has a tile server and the browser runs the map script. */}
+          {ctx.map ? (
+            <CaseMap ctx={ctx} location={{ ...SAMPLE_PLACE, precision: "approximate" }} />
+          ) : (
+            <p class="hint" safe>
+              {s("mapOff")}
+            </p>
+          )}
+        </State>
+        <State ctx={ctx} name="chart">
+          <ChartFigure
+            ctx={ctx}
+            id="sg-chart"
+            title={t("stats.chart.received")}
+            period={SAMPLE_PERIOD}
+            chart={{
+              kind: "columns",
+              categories: chartMonthLabels(ctx.lang, SAMPLE_MONTHS),
+              values: [...SAMPLE_RECEIVED],
+              format: chartFormat(ctx.lang, "count"),
+            }}
+            table={{
+              name: "sg-chart",
+              caption: s("tableCaption"),
+              columns: [
+                { key: "month", label: s("month") },
+                { key: "received", label: s("received"), numeric: true },
+              ],
+              rows: SAMPLE_MONTHS.map((m, i) => [
+                monthCell(ctx.lang, m),
+                valueCell(ctx.lang, "count", SAMPLE_RECEIVED[i]),
+              ]),
+            }}
+            folded
+          />
+        </State>
+        <State ctx={ctx} name="chartEmpty">
+          <ChartFigure
+            ctx={ctx}
+            id="sg-chart-empty"
+            title={t("stats.chart.answered")}
+            period={SAMPLE_PERIOD}
+            chart={{
+              kind: "line",
+              categories: chartMonthLabels(ctx.lang, SAMPLE_MONTHS),
+              values: SAMPLE_MONTHS.map(() => null),
+              format: chartFormat(ctx.lang, "share"),
+              max: 1,
+            }}
+          />
+        </State>
         <ul class="link-list">
           <li>
             <a href="/cases/map" safe>

@@ -12,6 +12,7 @@ import { formatDateTime, formatDay, StatusTag } from "../cases/web/casePages.tsx
 import type { LocalizedText } from "../db/schema.ts";
 import type { Language } from "../kernel/i18n.ts";
 import { localized } from "../kernel/localized.ts";
+import { Timeline } from "../web/components/Timeline.tsx";
 import type { PageContext } from "../web/context.ts";
 import {
   attributeText,
@@ -515,63 +516,39 @@ function actorText(ctx: PageContext, actor: EventActor): string {
   return ctx.t(`workspace_case.timeline.${actor.kind}`);
 }
 
-function TimelineItems(p: {
+/** The staff's timeline: every step, with who acted, the internal ones marked, and what was written. */
+function WorkTimeline(p: {
   ctx: PageContext;
-  entries: TimelineEntry[];
+  entries: readonly TimelineEntry[];
   reasons: CaseWorkPageProps["reasons"];
   names: Parameters<typeof eventText>[2];
 }) {
   const { ctx } = p;
   const { t, lang } = ctx;
   return (
-    <>
-      {p.entries.map((e) => {
+    <Timeline
+      events={p.entries.map((e) => {
         const reason = e.reasonCode ? p.reasons.get(e.reasonCode) : undefined;
         // The citizen's added information and a status change's internal note are kept in `data`.
         const text = e.type === "information_added" && typeof e.data.text === "string" ? e.data.text : null;
         const note = typeof e.data.note === "string" ? e.data.note : null;
-        return (
-          <li class="timeline__event">
-            <p class="timeline__when">
-              <time datetime={e.at.toISOString()} safe>
-                {formatDateTime(ctx, e.at)}
-              </time>
-              <span safe>{` · ${actorText(ctx, e.actor)}`}</span>
-              {e.isPublic ? null : (
-                <>
-                  {" · "}
-                  <strong safe>{t("workspace_case.timeline.internal")}</strong>
-                </>
-              )}
-            </p>
-            <p class="timeline__what" safe>
-              {eventText(ctx, e, p.names)}
-            </p>
-            {reason ? (
-              <p class="timeline__reason" safe>
-                {t("workspace_case.timeline.reason", { reason: localized(reason, lang) })}
-              </p>
-            ) : null}
-            {e.message ? (
-              <p class="timeline__message case-description" safe>
-                {e.message}
-              </p>
-            ) : null}
-            {text ? (
-              <p class="timeline__message case-description" safe>
-                {text}
-              </p>
-            ) : null}
-            {note ? (
-              <p class="timeline__message case-description">
-                <strong safe>{`${t("workspace_case.timeline.note")}: `}</strong>
-                <span safe>{note}</span>
-              </p>
-            ) : null}
-          </li>
-        );
+        return {
+          at: e.at,
+          when: formatDateTime(ctx, e.at),
+          by: actorText(ctx, e.actor),
+          internal: e.isPublic ? undefined : t("workspace_case.timeline.internal"),
+          what: eventText(ctx, e, p.names),
+          reason: reason
+            ? t("workspace_case.timeline.reason", { reason: localized(reason, lang) })
+            : undefined,
+          messages: [
+            ...(e.message ? [{ text: e.message }] : []),
+            ...(text ? [{ text }] : []),
+            ...(note ? [{ label: t("workspace_case.timeline.note"), text: note }] : []),
+          ],
+        };
       })}
-    </>
+    />
   );
 }
 
@@ -905,9 +882,7 @@ export function CaseWorkPage(p: CaseWorkPageProps) {
         <h2 id="work-timeline" safe>
           {t(`${k}.timeline.heading`)}
         </h2>
-        <ol class="timeline">
-          <TimelineItems ctx={ctx} entries={p.timeline} reasons={p.reasons} names={namesOf(p)} />
-        </ol>
+        <WorkTimeline ctx={ctx} entries={p.timeline} reasons={p.reasons} names={namesOf(p)} />
       </section>
       <Actions {...p} />
     </Layout>
@@ -954,9 +929,7 @@ function ActionSection(p: {
       {changes.length > 0 ? (
         <div class="panel">
           <h4 safe>{t("workspace_case.changed.heading")}</h4>
-          <ol class="timeline">
-            <TimelineItems ctx={ctx} entries={changes} reasons={p.props.reasons} names={namesOf(p.props)} />
-          </ol>
+          <WorkTimeline ctx={ctx} entries={changes} reasons={p.props.reasons} names={namesOf(p.props)} />
           <p safe>{t("workspace_case.changed.decide")}</p>
         </div>
       ) : null}

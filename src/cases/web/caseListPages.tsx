@@ -3,6 +3,7 @@
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Pagination } from "../../web/components/Pagination.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { ErrorSummary, FieldError, type FieldErrors, fieldId, formTitle } from "../../web/forms.tsx";
@@ -294,40 +295,21 @@ function Results({
       ) : (
         <ol class="case-list">
           {list.items.map((c) => (
-            <li class="case-card">
-              <h3 class="case-card__title">
-                <a href={`/cases/${c.trackingCode}`} safe>
-                  {c.title}
-                </a>
-              </h3>
-              <p class="case-card__status">
-                <StatusTag ctx={ctx} status={c.status} />
-              </p>
-              <dl class="case-card__details">
-                <div>
-                  <dt safe>{label.code}</dt>
-                  <dd class="case-card__code" safe>
-                    {c.trackingCode}
-                  </dd>
-                </div>
-                <div>
-                  <dt safe>{label.type}</dt>
-                  <dd safe>{`${t(`caseType.${c.type}`)}: ${localized(c.category.name, lang)}`}</dd>
-                </div>
-                <div>
-                  <dt safe>{label.municipality}</dt>
-                  <dd safe>{localized(c.municipality.name, lang)}</dd>
-                </div>
-                <div>
-                  <dt safe>{label.received}</dt>
-                  <dd>
-                    <time datetime={c.receivedAt.toISOString()} safe>
-                      {formatDay(ctx, c.receivedAt)}
-                    </time>
-                  </dd>
-                </div>
-              </dl>
-            </li>
+            <Card
+              level={3}
+              title={c.title}
+              href={`/cases/${c.trackingCode}`}
+              status={<StatusTag ctx={ctx} status={c.status} />}
+              details={[
+                { term: label.code, value: c.trackingCode, code: true },
+                {
+                  term: label.type,
+                  value: `${t(`caseType.${c.type}`)}: ${localized(c.category.name, lang)}`,
+                },
+                { term: label.municipality, value: localized(c.municipality.name, lang) },
+                { term: label.received, value: { at: c.receivedAt, text: formatDay(ctx, c.receivedAt) } },
+              ]}
+            />
           ))}
         </ol>
       )}

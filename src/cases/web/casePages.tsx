@@ -3,6 +3,7 @@ import type { Children } from "@kitajs/html";
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Timeline } from "../../web/components/Timeline.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
   Button,
@@ -100,6 +101,16 @@ export interface CaseActionsView {
 const ACTION_FIELDS = ["information", "why", "resolved", "satisfaction", "comment"] as const;
 /** Timeline events the submitter's actions write (their own words stay with the staff). */
 const CITIZEN_EVENTS = new Set(["information_added", "rated"]);
+
+/** What a step of the public timeline says happened. */
+function publicEventText(ctx: PageContext, e: PublicCase["timeline"][number]): string {
+  const { t } = ctx;
+  if (e.type === "submitted") return t("case.event.submitted");
+  if (e.toStatus) return t("case.event.statusChanged", { status: t(`status.${e.toStatus as CaseStatus}`) });
+  if (e.escalationLevel !== undefined) return t(escalationTimelineKey(e.escalationLevel));
+  if (CITIZEN_EVENTS.has(e.type)) return t(`caseActions.event.${e.type}`);
+  return t(`case.event.${e.type}`, { defaultValue: t("case.event.update") });
+}
 
 export function CasePage(p: CasePageProps) {
   const { ctx, view } = p;
@@ -234,41 +245,18 @@ export function CasePage(p: CasePageProps) {
         </section>
       ) : null}
       <h2 safe>{t("case.timeline")}</h2>
-      <ol class="timeline">
-        {view.timeline.map((e) => {
+      <Timeline
+        events={view.timeline.map((e) => {
           const reason = reasonName(e.reasonCode);
-          return (
-            <li class="timeline__event">
-              <p class="timeline__when">
-                <time datetime={e.at.toISOString()} safe>
-                  {formatDateTime(ctx, e.at)}
-                </time>
-              </p>
-              <p class="timeline__what" safe>
-                {e.type === "submitted"
-                  ? t("case.event.submitted")
-                  : e.toStatus
-                    ? t("case.event.statusChanged", { status: t(`status.${e.toStatus as CaseStatus}`) })
-                    : e.escalationLevel !== undefined
-                      ? t(escalationTimelineKey(e.escalationLevel))
-                      : CITIZEN_EVENTS.has(e.type)
-                        ? t(`caseActions.event.${e.type}`)
-                        : t(`case.event.${e.type}`, { defaultValue: t("case.event.update") })}
-              </p>
-              {reason ? (
-                <p class="timeline__reason" safe>
-                  {t("case.event.reason", { reason })}
-                </p>
-              ) : null}
-              {e.message ? (
-                <p class="timeline__message" safe>
-                  {e.message}
-                </p>
-              ) : null}
-            </li>
-          );
+          return {
+            at: e.at,
+            when: formatDateTime(ctx, e.at),
+            what: publicEventText(ctx, e),
+            reason: reason ? t("case.event.reason", { reason }) : undefined,
+            messages: e.message ? [{ text: e.message }] : [],
+          };
         })}
-      </ol>
+      />
       {a ? <CaseActions ctx={ctx} a={a} /> : null}
     </Layout>
   );

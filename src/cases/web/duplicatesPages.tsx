@@ -1,6 +1,7 @@
 // "Is it one of these?": after the place of an issue report, the open public reports of the same category
 // near it, each with a link to its page and a way to follow it instead of sending another; or "Mine is
 // different — continue". Shown only when there are some (submitRoutes decides); works without JavaScript.
+import { Card } from "../../web/components/Card.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { Button, PostForm } from "../../web/forms.tsx";
 import type { PossibleDuplicate } from "../queries/possibleDuplicates.ts";
@@ -48,49 +49,37 @@ export function DuplicatesPage(p: DuplicatesPageProps) {
         {p.cases.map((c) => {
           const follow = typeof p.follow === "function" ? p.follow(c.trackingCode) : undefined;
           return (
-            <li class="case-card">
-              <h2 class="case-card__title">
-                <a href={`/cases/${c.trackingCode}`} safe>
-                  {c.title}
-                </a>
-              </h2>
-              <p class="case-card__status">
-                <StatusTag ctx={ctx} status={c.status} />
-              </p>
-              <dl class="case-card__details">
-                <div>
-                  <dt safe>{t("duplicates.code")}</dt>
-                  <dd class="case-card__code" safe>
-                    {c.trackingCode}
-                  </dd>
-                </div>
-                <div>
-                  <dt safe>{t("duplicates.distance")}</dt>
-                  <dd safe>
-                    {c.distanceM === 0
+            <Card
+              level={2}
+              title={c.title}
+              href={`/cases/${c.trackingCode}`}
+              status={<StatusTag ctx={ctx} status={c.status} />}
+              details={[
+                { term: t("duplicates.code"), value: c.trackingCode, code: true },
+                {
+                  term: t("duplicates.distance"),
+                  value:
+                    c.distanceM === 0
                       ? t("duplicates.samePlace")
-                      : t("duplicates.metres", { distance: c.distanceM })}
-                  </dd>
-                </div>
-                <div>
-                  <dt safe>{t("duplicates.received")}</dt>
-                  <dd>
-                    <time datetime={c.receivedAt.toISOString()} safe>
-                      {formatDay(ctx, c.receivedAt)}
-                    </time>
-                  </dd>
-                </div>
-              </dl>
-              {follow ? (
-                <PostForm action={follow.action} csrf={ctx.csrf}>
-                  <input type="hidden" name="next" value={follow.next} />
-                  <button type="submit" class="button button--secondary">
-                    <span safe>{t("duplicates.follow")}</span>
-                    <span class="visually-hidden" safe>{`: ${c.title}`}</span>
-                  </button>
-                </PostForm>
-              ) : null}
-            </li>
+                      : t("duplicates.metres", { distance: c.distanceM }),
+                },
+                {
+                  term: t("duplicates.received"),
+                  value: { at: c.receivedAt, text: formatDay(ctx, c.receivedAt) },
+                },
+              ]}
+              actions={
+                follow ? (
+                  <PostForm action={follow.action} csrf={ctx.csrf}>
+                    <input type="hidden" name="next" value={follow.next} />
+                    <button type="submit" class="button button--secondary">
+                      <span safe>{t("duplicates.follow")}</span>
+                      <span class="visually-hidden" safe>{`: ${c.title}`}</span>
+                    </button>
+                  </PostForm>
+                ) : null
+              }
+            />
           );
         })}
       </ol>

@@ -1,6 +1,7 @@
 // The signed-in person's notification centre, their email preferences, and the page an email's
 // unsubscribe link opens (no sign-in: the link is signed).
 import { htmlLang } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Pagination } from "../../web/components/Pagination.tsx";
 import type { PageContext } from "../../web/context.ts";
 import {
@@ -51,54 +52,48 @@ const pageHref = (page: number) => (page > 1 ? `/notifications?page=${page}` : "
 function NotificationItem({ ctx, n, page }: { ctx: PageContext; n: NotificationRow; page: number }) {
   const { t } = ctx;
   return (
-    <li class="case-card" id={`notification-${n.id}`}>
-      <h2 class="case-card__title">
-        {isLocalPath(n.link) ? (
-          <a href={n.link} safe>
-            {n.subject}
-          </a>
-        ) : (
-          <span safe>{n.subject}</span>
-        )}
-      </h2>
-      {/* Unread is said in words, not by colour or weight alone. */}
-      {n.readAt ? null : (
-        <p class="case-card__status">
+    <Card
+      level={2}
+      id={`notification-${n.id}`}
+      title={n.subject}
+      href={isLocalPath(n.link) ? n.link : undefined}
+      // Unread is said in words, not by colour or weight alone.
+      status={
+        n.readAt ? undefined : (
           <strong class="status-tag" safe>
             {t("notifications.centre.unread")}
           </strong>
-        </p>
-      )}
+        )
+      }
+      details={[
+        {
+          term: t("notifications.centre.received"),
+          value: { at: n.createdAt, text: dateTime(ctx, n.createdAt) },
+        },
+      ]}
+      actions={
+        n.readAt ? null : (
+          <PostForm action={`/notifications/${n.id}/read`} csrf={ctx.csrf} class="inline-form">
+            <input type="hidden" name="page" value={String(page)} />
+            <button
+              type="submit"
+              class="button button--secondary button--small"
+              aria-label={t("notifications.centre.markReadLabel", { subject: n.subject })}
+              safe
+            >
+              {t("notifications.centre.markRead")}
+            </button>
+          </PostForm>
+        )
+      }
+    >
       {n.body
         .split(/\n{2,}/)
         .filter((para) => para.trim() !== "")
         .map((para) => (
           <p safe>{para}</p>
         ))}
-      <dl class="case-card__details">
-        <div>
-          <dt safe>{t("notifications.centre.received")}</dt>
-          <dd>
-            <time datetime={n.createdAt.toISOString()} safe>
-              {dateTime(ctx, n.createdAt)}
-            </time>
-          </dd>
-        </div>
-      </dl>
-      {n.readAt ? null : (
-        <PostForm action={`/notifications/${n.id}/read`} csrf={ctx.csrf} class="inline-form">
-          <input type="hidden" name="page" value={String(page)} />
-          <button
-            type="submit"
-            class="button button--secondary button--small"
-            aria-label={t("notifications.centre.markReadLabel", { subject: n.subject })}
-            safe
-          >
-            {t("notifications.centre.markRead")}
-          </button>
-        </PostForm>
-      )}
-    </li>
+    </Card>
   );
 }
 

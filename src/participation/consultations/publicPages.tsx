@@ -5,6 +5,7 @@ import { formatDateTime, formatDay } from "../../cases/web/casePages.tsx";
 import type { consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Lines } from "../../web/components/Lines.tsx";
 import { Loc } from "../../web/components/Loc.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
@@ -62,25 +63,23 @@ export function PublicListPage(p: {
       ) : (
         <ul class="case-list">
           {p.rows.map((c) => (
-            <li class="case-card">
-              <h2 class="case-card__title">
-                <a href={consultationPath(c.id)}>
-                  <Loc text={c.title} lang={lang} />
-                </a>
-              </h2>
-              <p class="case-card__status">
-                <StageTag ctx={p.ctx} stage={c.stage} c={c} today={p.today} />
-              </p>
-              <p class="case-card__details">
-                <span safe>{t(`${K}.kind.${c.kind}`)}</span>
-                {" · "}
-                <Day lang={lang} date={c.opensOn} />
-                {" – "}
-                <Day lang={lang} date={c.closesOn} />
-                {" · "}
-                <span safe>{t(`${K}.list.comments`, { count: c.comments })}</span>
-              </p>
-            </li>
+            <Card
+              level={2}
+              title={{ markup: <Loc text={c.title} lang={lang} /> }}
+              href={consultationPath(c.id)}
+              status={<StageTag ctx={p.ctx} stage={c.stage} c={c} today={p.today} />}
+              summary={
+                <>
+                  <span safe>{t(`${K}.kind.${c.kind}`)}</span>
+                  {" · "}
+                  <Day lang={lang} date={c.opensOn} />
+                  {" – "}
+                  <Day lang={lang} date={c.closesOn} />
+                  {" · "}
+                  <span safe>{t(`${K}.list.comments`, { count: c.comments })}</span>
+                </>
+              }
+            />
           ))}
         </ul>
       )}

@@ -4,6 +4,7 @@
 import type { consultationComments, consultationDocuments, LocalizedText } from "../../db/schema.ts";
 import { formatNumber } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Lines } from "../../web/components/Lines.tsx";
 import { Loc } from "../../web/components/Loc.tsx";
 import { Notice } from "../../web/components/Notice.tsx";
@@ -597,10 +598,7 @@ export function DispositionsPage(p: {
         // Read-only once the report is out: the dispositions as a list, no form and no fields.
         <ul class="case-list">
           {p.comments.map((k) => (
-            <li class="case-card" id={`comment-${k.id}`}>
-              <h2 class="case-card__title" safe>
-                {commentHeading(k)}
-              </h2>
+            <Card level={2} id={`comment-${k.id}`} title={commentHeading(k)}>
               <CommentText k={k} />
               <dl class="summary-list">
                 <div>
@@ -616,7 +614,7 @@ export function DispositionsPage(p: {
                   </dd>
                 </div>
               </dl>
-            </li>
+            </Card>
           ))}
         </ul>
       ) : null}

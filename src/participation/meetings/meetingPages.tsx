@@ -6,6 +6,7 @@ import type { Children } from "@kitajs/html";
 import type { LocalizedText } from "../../db/schema.ts";
 import type { Language } from "../../kernel/i18n.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Lines } from "../../web/components/Lines.tsx";
 import { ScrollTable } from "../../web/components/ScrollTable.tsx";
 import type { PageContext } from "../../web/context.ts";
@@ -144,15 +145,16 @@ function YearLinks(p: {
 function MeetingCard(p: { ctx: PageContext; meeting: Meeting; now: Date }) {
   const { ctx, meeting: m } = p;
   return (
-    <li class="case-card">
-      <h3 class="case-card__title">
-        <a href={meetingPath(m.id)}>
-          <Localized text={m.title} lang={ctx.lang} />
-        </a>
-      </h3>
-      <p class="case-card__details">
-        <StateTag ctx={ctx} meeting={m} now={p.now} /> <span safe>{ctx.t(`${K}.kind.${m.kind}`)}</span>
-      </p>
+    <Card
+      level={3}
+      title={{ markup: <Localized text={m.title} lang={ctx.lang} /> }}
+      href={meetingPath(m.id)}
+      summary={
+        <>
+          <StateTag ctx={ctx} meeting={m} now={p.now} /> <span safe>{ctx.t(`${K}.kind.${m.kind}`)}</span>
+        </>
+      }
+    >
       <p safe>{whenText(ctx, m)}</p>
       <p>
         <Localized text={m.place} lang={ctx.lang} />
@@ -167,7 +169,7 @@ function MeetingCard(p: { ctx: PageContext; meeting: Meeting; now: Date }) {
           </a>
         </p>
       ) : null}
-    </li>
+    </Card>
   );
 }
 

@@ -6,7 +6,9 @@ import type { PublicCase } from "../../cases/publicView.ts";
 import { formatDay } from "../../cases/web/casePages.tsx";
 import type { LocalizedText } from "../../db/schema.ts";
 import { htmlLang, localized } from "../../kernel/localized.ts";
+import { Card } from "../../web/components/Card.tsx";
 import { Pagination } from "../../web/components/Pagination.tsx";
+import { Timeline } from "../../web/components/Timeline.tsx";
 import type { PageContext } from "../../web/context.ts";
 import { attributeText, Button, PostForm, SelectField } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
@@ -117,26 +119,21 @@ export function ProposalListPage(p: {
       ) : (
         <ul class="case-list">
           {p.items.map((item) => (
-            <li class="case-card">
-              <h3 class="case-card__title">
-                <a href={proposalPath(item.trackingCode)} lang={htmlLang(item.language as never)} safe>
-                  {item.title}
-                </a>
-              </h3>
-              <p class="case-card__code" safe>
-                {item.trackingCode}
-              </p>
-              <dl class="case-card__details">
-                <dt safe>{t(`${K}.page.category`)}</dt>
-                <dd safe>{localized(item.categoryName, ctx.lang)}</dd>
-                <dt safe>{t(`${K}.page.supports`)}</dt>
-                <dd safe>{t(`${K}.support.count`, { count: item.count, threshold: item.threshold })}</dd>
-                <dt safe>{t(`${K}.page.stage`)}</dt>
-                <dd>
-                  <strong safe>{stageLine(ctx, item.facts)}</strong>
-                </dd>
-              </dl>
-            </li>
+            <Card
+              level={3}
+              title={item.title}
+              href={proposalPath(item.trackingCode)}
+              titleLang={htmlLang(item.language as never)}
+              details={[
+                { term: t(`${K}.page.code`), value: item.trackingCode, code: true },
+                { term: t(`${K}.page.category`), value: localized(item.categoryName, ctx.lang) },
+                {
+                  term: t(`${K}.page.supports`),
+                  value: t(`${K}.support.count`, { count: item.count, threshold: item.threshold }),
+                },
+                { term: t(`${K}.page.stage`), value: stageLine(ctx, item.facts), strong: true },
+              ]}
+            />
           ))}
         </ul>
       )}
@@ -344,24 +341,15 @@ function Progress(p: { ctx: PageContext; proposal: ProposalRow; milestones: Mile
         ) : null}
       </dl>
       <h3 safe>{t(`${K}.progress.milestones`)}</h3>
-      {p.milestones.length === 0 ? (
-        <p safe>{t(`${K}.progress.noMilestones`)}</p>
-      ) : (
-        <ol class="timeline">
-          {p.milestones.map((m) => (
-            <li class="timeline__event">
-              <p class="timeline__when">
-                <time datetime={m.on} safe>
-                  {formatDay(ctx, new Date(`${m.on}T12:00:00Z`))}
-                </time>
-              </p>
-              <p class="timeline__what" lang={htmlLang(m.text[ctx.lang] ? ctx.lang : "sq")} safe>
-                {`${localized(m.text, ctx.lang)}${m.percent !== null ? ` (${m.percent} %)` : ""}`}
-              </p>
-            </li>
-          ))}
-        </ol>
-      )}
+      <Timeline
+        events={p.milestones.map((m) => ({
+          at: m.on,
+          when: formatDay(ctx, new Date(`${m.on}T12:00:00Z`)),
+          what: `${localized(m.text, ctx.lang)}${m.percent !== null ? ` (${m.percent} %)` : ""}`,
+          whatLang: htmlLang(m.text[ctx.lang] ? ctx.lang : "sq"),
+        }))}
+        empty={t(`${K}.progress.noMilestones`)}
+      />
     </>
   );
 }
