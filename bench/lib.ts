@@ -75,9 +75,34 @@ const DEFAULT_ROUTES = [
   `/cases/${BENCH_CASE}`,
   "/cases?municipality=prishtine&status=in_progress",
   "/cases?q=ndricim",
+  "/statistics",
 ];
 
-function envInt(name: string, fallback: number, min: number): number {
+/** Open311's list of a municipality's requests, as bench/open311.ts measures it. */
+export const OPEN311_LIST = "/open311/v2/requests.json?jurisdiction_id=prishtine";
+
+/**
+ * Routes read with the bench's API key, named in BENCH_ROUTES like the inbox's views: a visitor's API
+ * reads are limited to 300 a minute per address, which a load from one address passes in a second.
+ */
+export const KEYED_ROUTE_NAMES = ["api-get", "open311"] as const;
+export type KeyedRouteName = (typeof KEYED_ROUTE_NAMES)[number];
+export const isKeyedRoute = (name: string): name is KeyedRouteName =>
+  (KEYED_ROUTE_NAMES as readonly string[]).includes(name);
+
+export function keyedRoute(name: KeyedRouteName, key: string): Route {
+  const headers = { authorization: `Bearer ${key}` };
+  return name === "api-get"
+    ? {
+        label: `GET /api/v1/cases/:code (${CASES_IN_TURN} cases in turn)`,
+        path: `/api/v1/cases/${BENCH_CASE}`,
+        headers,
+        paths: async (base) => (await publicCasePaths(base)).map((p) => `/api/v1${p}`),
+      }
+    : { label: `Open311 ${OPEN311_LIST}`, path: OPEN311_LIST, headers };
+}
+
+export function envInt(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
@@ -96,10 +121,10 @@ export function readSettings() {
     .split(",")
     .map((r) => r.trim())
     .filter(Boolean);
-  if (routes.some((r) => !r.startsWith("/") && !isInboxView(r)))
+  if (routes.some((r) => !r.startsWith("/") && !isInboxView(r) && !isKeyedRoute(r)))
     throw new Error(
-      `BENCH_ROUTES must be paths starting with "/" or the signed-in views ${INBOX_VIEW_NAMES.join(", ")}, ` +
-        `comma-separated (got "${raw}")`,
+      `BENCH_ROUTES must be paths starting with "/", the signed-in views ${INBOX_VIEW_NAMES.join(", ")} ` +
+        `or the API reads ${KEYED_ROUTE_NAMES.join(", ")}, comma-separated (got "${raw}")`,
     );
   return {
     durationSeconds: envInt("BENCH_DURATION", 10, 1),
@@ -107,7 +132,7 @@ export function readSettings() {
     connections: envInt("BENCH_CONNECTIONS", 10, 1),
     /** Cases in the database before the app is measured (bench/seedCases.ts); 0 measures the demo data only. */
     cases: envInt("BENCH_CASES", 100_000, 0),
-    routes: routes.length > 0 ? routes : [...DEFAULT_ROUTES, ...INBOX_VIEW_NAMES],
+    routes: routes.length > 0 ? routes : [...DEFAULT_ROUTES, ...INBOX_VIEW_NAMES, ...KEYED_ROUTE_NAMES],
     /** Also measure case creation through the API (POST /api/v1/cases, PostgreSQL only); on unless BENCH_ROUTES names routes. */
     apiCreate: routes.length === 0,
     pipelining: 1,
@@ -146,15 +171,19 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `node <args>` with extra environment variables. Output is kept (last 40 lines), not parsed. */
-export function startNode(name: string, args: string[], env: Record<string, string>): Child {
+/**
+ * Starts `node <args>` with extra environment variables. Output is kept (last 40 lines), not parsed;
+ * lines matching `skip` are not kept (a stream of GC traces would push the last error out of sight).
+ */
+export function startNode(name: string, args: string[], env: Record<string, string>, skip?: RegExp): Child {
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const child: Child = { name, proc, tail: [] };
   const keep = (chunk: Buffer) => {
-    child.tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    const lines = chunk.toString("utf8").split("\n").filter(Boolean);
+    child.tail.push(...(skip ? lines.filter((l) => !skip.test(l)) : lines));
     child.tail.splice(0, Math.max(0, child.tail.length - 40));
   };
   proc.stdout?.on("data", keep);
@@ -205,6 +234,83 @@ export async function stopChild(child: Child): Promise<void> {
 }
 
 /**
+ * Runs a node script to its end (seeding, creating an API key) and answers what it printed; a failure or
+ * `timeoutMs` throws. The child is in `running` meanwhile, so that a Ctrl-C handler can stop it.
+ */
+export async function runScript(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  running: Set<Child>,
+): Promise<string> {
+  const child = startNode(name, args, env);
+  running.add(child);
+  try {
+    const [code] = (await Promise.race([
+      once(child.proc, "exit"),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`${name} took longer than ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ])) as [number | null];
+    if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.tail.join("\n")}`);
+    return child.tail.join("\n");
+  } finally {
+    await stopChild(child);
+    running.delete(child);
+  }
+}
+
+/** An API key with no practical rate limit, made with the operator's command before the app starts. */
+export async function createApiKey(root: string, env: Record<string, string>, running: Set<Child>) {
+  const args = [`${root}/bin/ekomuna.js`, "api-key", "create", "--name", "bench", "--rate-limit", "1000000"];
+  const out = await runScript("api-key create", args, env, 120_000, running);
+  const key = out.match(/API key \(shown once[^)]*\): (\S+)/)?.[1];
+  if (!key) throw new Error(`no API key in the output of api-key create:\n${out}`);
+  return key;
+}
+
+/** The body of a case submitted through the API (POST /api/v1/cases): an issue report in `municipality`. */
+export function caseSubmission(municipality: string, at: { latitude: number; longitude: number }): string {
+  return JSON.stringify({
+    municipality,
+    type: "issue_report",
+    category: "potholes",
+    title: "Gropë e thellë para shkollës",
+    description: "Në korsinë e djathtë, rreth 40 cm e gjerë dhe e thellë.",
+    location: at,
+    address: "Rruga B 12",
+    answers: {},
+    contact: { name: "Arta Krasniqi", email: "arta@example.org", showName: false },
+    language: "sq",
+  });
+}
+
+/** A process's memory from /proc/<pid>/status (Linux), in bytes; undefined once it is gone. */
+export interface ProcMemory {
+  /** Resident set size: what the process holds in RAM now. */
+  rss: number;
+  /** The anonymous part of it (heaps, not mapped files): where a leak shows. */
+  rssAnon: number;
+  /** The peak resident set size so far. */
+  hwm: number;
+}
+
+export function procMemory(pid: number): ProcMemory | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) =>
+      Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0) * 1024;
+    return { rss: kb("VmRSS"), rssAnon: kb("RssAnon"), hwm: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One route's figures from one autocannon run. p50, p90 and p99 are autocannon's (whole milliseconds);
  * p95 is the harness's own, from every 2xx response time of the run (0.1 ms), as autocannon has none.
  */
@@ -231,7 +337,7 @@ export interface CpuMs {
 }
 
 /** User + system CPU of a process in ms, from /proc (Linux; clock ticks of 10 ms); 0 if it is gone. */
-function procCpuMs(pid: number): number {
+export function procCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.

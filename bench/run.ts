@@ -2,7 +2,6 @@
 // child processes on 127.0.0.1, loaded by autocannon from this process: public pages as a visitor, the
 // staff inbox signed in (bench/inbox.ts). Prints a table and writes bench/results/<timestamp>-<db>.json.
 // See docs/PERFORMANCE.md.
-import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -73,13 +72,15 @@ async function run(base: string, route: Route, s: Settings, cpu?: () => lib.CpuM
   return m;
 }
 
-function benchHello(s: Settings): Promise<Measurement> {
+type Hello = Measurement & { memoryAfterLoad?: lib.ProcMemory };
+
+function benchHello(s: Settings): Promise<Hello> {
   const args = ["--import", "tsx", path.join(ROOT, "bench/hello.ts")];
-  return withServer("hello-world", args, {}, "/", async (base) => {
+  return withServer("hello-world", args, {}, "/", async (base, _startupMs, pid) => {
     const m = await run(base, { label: "bare Fastify hello-world", path: "/" }, s);
     const bad = problems("hello-world", m);
     if (bad.length > 0) throw new Error(bad.join("\n"));
-    return m;
+    return { ...m, memoryAfterLoad: lib.procMemory(pid) };
   });
 }
 
@@ -90,29 +91,12 @@ interface Db {
 interface RouteResult extends Measurement {
   route: string;
   ratio: number;
+  /** The app's memory once the route's load ended (peak: the largest so far, this route's or before). */
+  memoryAfter?: lib.ProcMemory;
 }
 
-/** Runs a node script to its end (seeding, creating an API key); its output is returned, a failure throws. */
-async function runScript(name: string, args: string[], env: Record<string, string>, timeoutMs: number) {
-  const child = lib.startNode(name, args, env);
-  children.add(child);
-  try {
-    const [code] = (await Promise.race([
-      once(child.proc, "exit"),
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`${name} took longer than ${timeoutMs / 1000} s`)),
-          timeoutMs,
-        ).unref(),
-      ),
-    ])) as [number | null];
-    if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.tail.join("\n")}`);
-    return child.tail.join("\n");
-  } finally {
-    await lib.stopChild(child);
-    children.delete(child);
-  }
-}
+const runScript = (name: string, args: string[], env: Record<string, string>, timeoutMs: number) =>
+  lib.runScript(name, args, env, timeoutMs, children);
 
 /** Seeds the database with s.cases cases before the app starts on it; returns how long it took. */
 async function seedCases(s: Settings, db: Db, env: Record<string, string>): Promise<number> {
@@ -124,23 +108,6 @@ async function seedCases(s: Settings, db: Db, env: Record<string, string>): Prom
   const ms = Date.now() - started;
   console.log(`seeded in ${(ms / 1000).toFixed(0)} s`);
   return ms;
-}
-
-/** An API key with no practical rate limit, made with the operator's command before the app starts. */
-async function createApiKey(env: Record<string, string>): Promise<string> {
-  const args = [
-    path.join(ROOT, "bin/ekomuna.js"),
-    "api-key",
-    "create",
-    "--name",
-    "bench",
-    "--rate-limit",
-    "1000000",
-  ];
-  const out = await runScript("api-key create", args, env, 120_000);
-  const key = out.match(/API key \(shown once[^)]*\): (\S+)/)?.[1];
-  if (!key) throw new Error(`no API key in the output of api-key create:\n${out}`);
-  return key;
 }
 
 /**
@@ -155,18 +122,7 @@ function apiCreateRoute(key: string): Route {
     path: "/api/v1/cases",
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "accept-language": "sq" },
-    body: JSON.stringify({
-      municipality: "gjilan",
-      type: "issue_report",
-      category: "potholes",
-      title: "Gropë e thellë para shkollës",
-      description: "Në korsinë e djathtë, rreth 40 cm e gjerë dhe e thellë.",
-      location: { latitude: 42.4635, longitude: 21.4694 },
-      address: "Rruga B 12",
-      answers: {},
-      contact: { name: "Arta Krasniqi", email: "arta@example.org", showName: false },
-      language: "sq",
-    }),
+    body: lib.caseSubmission("gjilan", { latitude: 42.4635, longitude: 21.4694 }),
     uniqueHeader: "idempotency-key",
   };
 }
@@ -174,14 +130,21 @@ function apiCreateRoute(key: string): Route {
 /** BENCH_CREATE=only: case creation alone (PostgreSQL), the route of issue 4's target, without the others. */
 const CREATE_ONLY = process.env.BENCH_CREATE === "only";
 
-async function benchApp(s: Settings, db: Db, hello: Measurement) {
+async function benchApp(s: Settings, db: Db, hello: Hello) {
   const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
   const seedMs = await seedCases(s, db, env);
   // Paths are loaded as a visitor; the inbox's views by name, signed in as a member of staff.
+  // API reads with a key: one key for the run, made before the app starts, as for case creation.
+  const needsKey =
+    (!CREATE_ONLY && s.routes.some(lib.isKeyedRoute)) ||
+    ((s.apiCreate || CREATE_ONLY) && db.name === "postgres");
+  const key = needsKey ? await lib.createApiKey(ROOT, env, children) : "";
   const routes: Route[] = CREATE_ONLY
     ? []
-    : s.routes.map((p) => (isInboxView(p) ? inboxRoute(p) : { label: p, path: p }));
+    : s.routes.map((p) =>
+        isInboxView(p) ? inboxRoute(p) : lib.isKeyedRoute(p) ? lib.keyedRoute(p, key) : { label: p, path: p },
+      );
   // The same case page over and over is what a page cache answers best; 1,000 different ones in turn is
   // closer to many readers of many cases (seeded cases only: the demo data alone has too few).
   if (s.apiCreate && !CREATE_ONLY && s.cases >= 10_000)
@@ -193,32 +156,60 @@ async function benchApp(s: Settings, db: Db, hello: Measurement) {
   // Writes on the embedded database go one at a time through its single connection (with the outbox and
   // the audit sealer in the same process): 50 concurrent submitters time out there, by design. Measured on
   // PostgreSQL, where the target applies.
-  if ((s.apiCreate || CREATE_ONLY) && db.name === "postgres")
-    routes.push(apiCreateRoute(await createApiKey(env)));
+  if ((s.apiCreate || CREATE_ONLY) && db.name === "postgres") routes.push(apiCreateRoute(key));
   if (routes.length === 0) throw new Error("BENCH_CREATE=only measures case creation, on PostgreSQL only");
   return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs, pid) => {
     const cpu = lib.cpuMeter(pid, lib.databaseOf((env as Record<string, string>).DATABASE_URL));
     console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
+    // The app's memory once it answers, and after every route has been loaded (how it grows with the
+    // number of cases: docs/PERFORMANCE.md, session 9).
+    const afterStartup = lib.procMemory(pid);
     const results: RouteResult[] = [];
     const failures: string[] = [];
     for (const route of routes) {
       const m = await run(base, route, s, cpu);
-      results.push({ route: route.label, ...m, ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)) });
+      results.push({
+        route: route.label,
+        ...m,
+        ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)),
+        memoryAfter: lib.procMemory(pid),
+      });
       failures.push(...problems(route.label, m));
     }
+    const appMemory = { afterStartup, afterLoad: lib.procMemory(pid) };
     printTable(s, db.name, hello, results);
+    printMemory(appMemory);
     if (failures.length > 0) throw new Error(`no results written, because:\n${failures.join("\n")}`);
-    return { startupMs, seedMs, routes: results };
+    return { startupMs, seedMs, routes: results, appMemory };
   });
 }
 
-function printTable(s: Settings, db: string, hello: Measurement, routes: RouteResult[]): void {
-  const row = (name: string, m: Measurement, ratio: string) =>
-    [name, Math.round(m.reqPerSec), m.p50, m.p90, m.p95, m.p99, ratio].map(String);
+const mib = (bytes: number | undefined) => (bytes === undefined ? "?" : (bytes / 2 ** 20).toFixed(0));
+
+function printMemory(m: { afterStartup?: lib.ProcMemory; afterLoad?: lib.ProcMemory }): void {
+  console.log(
+    `app memory (MiB): RSS ${mib(m.afterStartup?.rss)} after start-up, ${mib(m.afterLoad?.rss)} after the ` +
+      `load (anonymous ${mib(m.afterStartup?.rssAnon)} → ${mib(m.afterLoad?.rssAnon)}), peak ${mib(m.afterLoad?.hwm)}\n`,
+  );
+}
+
+function printTable(s: Settings, db: string, hello: Hello, routes: RouteResult[]): void {
+  const row = (name: string, m: Measurement, ratio: string, memory?: lib.ProcMemory) =>
+    [
+      name,
+      Math.round(m.reqPerSec),
+      m.p50,
+      m.p90,
+      m.p95,
+      m.p99,
+      ratio,
+      mib(memory?.rss),
+      mib(memory?.hwm),
+    ].map(String);
   const rows = [
-    ["route", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "ratio"],
-    row("hello-world /", hello, "1.000"),
-    ...routes.map((r) => row(r.route, r, r.ratio.toFixed(3))),
+    ["route", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "ratio", "RSS MiB", "peak MiB"],
+    row("hello-world /", hello, "1.000", hello.memoryAfterLoad),
+    ...routes.map((r) => row(r.route, r, r.ratio.toFixed(3), r.memoryAfter)),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)));
   const line = (cells: string[]) =>
@@ -254,7 +245,7 @@ async function main(): Promise<void> {
 
   const hello = await benchHello(s);
   for (const db of dbs) {
-    const { startupMs, seedMs, routes } = await benchApp(s, db, hello);
+    const { startupMs, seedMs, routes, appMemory } = await benchApp(s, db, hello);
     const file = path.join(ROOT, "bench/results", `${stamp}-${db.name}.json`);
     const result = {
       date: started.toISOString(),
@@ -265,6 +256,7 @@ async function main(): Promise<void> {
       settings: s,
       appStartupMs: startupMs,
       seedCasesMs: seedMs,
+      appMemory,
       helloWorld: hello,
       routes,
     };
