@@ -17,7 +17,6 @@
 // for `npm run bench`. BENCH_API_KEY=<key> reads with a key made before; BENCH_API_KEY=none reads as a
 // visitor and makes none, for a database that must not be written (the shared bench copies): a kept
 // answer is never counted against a visitor's limit, so keep the cache on then.
-import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -57,27 +56,9 @@ function envInt(name: string, fallback: number): number {
   return n;
 }
 
-/** Runs a node script to its end; its output is returned, a failure throws. */
-async function runScript(name: string, args: string[], env: Record<string, string>, timeoutMs: number) {
-  const child = lib.startNode(name, args, env);
-  children.add(child);
-  try {
-    const [code] = (await Promise.race([
-      once(child.proc, "exit"),
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`${name} took longer than ${timeoutMs / 1000} s`)),
-          timeoutMs,
-        ).unref(),
-      ),
-    ])) as [number | null];
-    if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.tail.join("\n")}`);
-    return child.tail.join("\n");
-  } finally {
-    await lib.stopChild(child);
-    children.delete(child);
-  }
-}
+/** Runs a node script to its end (bench/lib.ts); its output is returned, a failure throws. */
+const runScript = (name: string, args: string[], env: Record<string, string>, timeoutMs: number) =>
+  lib.runScript(name, args, env, timeoutMs, children);
 
 async function createReadKey(env: Record<string, string>): Promise<string> {
   const args = [
