@@ -192,17 +192,25 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   /**
    * For the routes under /consultations/:id: their pages belong to the consultation's municipality and
-   * offer its languages (config.municipalityOf, web/context.ts) — one lookup by the consultation's key.
+   * offer its languages (config.municipalityOf, web/context.ts). A consultation never changes
+   * municipality, so each is looked up once per process: the cached detail page stays free of queries.
    */
+  const municipalityIdOf = new Map<number, number>();
   const ofConsultation = {
     municipalityOf: async (req: FastifyRequest) => {
       const id = (req.params as { id?: unknown }).id;
       if (typeof id !== "string" || !ID.test(id)) return undefined;
-      const [c] = await db
-        .select({ municipalityId: consultations.municipalityId })
-        .from(consultations)
-        .where(eq(consultations.id, Number(id)));
-      return c ? (await referenceData(db)).municipalityById(c.municipalityId)?.slug : undefined;
+      let municipalityId = municipalityIdOf.get(Number(id));
+      if (municipalityId === undefined) {
+        const [c] = await db
+          .select({ municipalityId: consultations.municipalityId })
+          .from(consultations)
+          .where(eq(consultations.id, Number(id)));
+        if (!c) return undefined;
+        if (municipalityIdOf.size >= 10_000) municipalityIdOf.clear();
+        municipalityIdOf.set(Number(id), (municipalityId = c.municipalityId));
+      }
+      return (await referenceData(db)).municipalityById(municipalityId)?.slug;
     },
   };
 
