@@ -208,7 +208,8 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
           .where(eq(consultations.id, Number(id)));
         if (!c) return undefined;
         if (municipalityIdOf.size >= 10_000) municipalityIdOf.clear();
-        municipalityIdOf.set(Number(id), (municipalityId = c.municipalityId));
+        municipalityId = c.municipalityId;
+        municipalityIdOf.set(Number(id), municipalityId);
       }
       return (await referenceData(db)).municipalityById(municipalityId)?.slug;
     },
