@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { beforeCreation, type CreatedCases } from "./createdCases.ts";
 import { inboxRoute, isInboxView } from "./inbox.ts";
 import type { Child, Measurement, Route, Settings } from "./lib.ts";
 import * as lib from "./lib.ts";
@@ -131,7 +132,10 @@ function apiCreateRoute(key: string): Route {
 const CREATE_ONLY = process.env.BENCH_CREATE === "only";
 
 async function benchApp(s: Settings, db: Db, hello: Hello) {
-  const args = [path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
+  // BENCH_APP_NODE_ARGS: flags for the app's node only (a CPU profile, GC tracing or heap settings), which
+  // NODE_OPTIONS would also give autocannon's process, or refuse (--cpu-prof).
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const args = [...nodeArgs, path.join(ROOT, "bin/ekomuna.js"), "serve", "--demo"];
   const env = { ...db.env(), HOST: lib.HOST, LOG_LEVEL: s.appLogLevel };
   const seedMs = await seedCases(s, db, env);
   // Paths are loaded as a visitor; the inbox's views by name, signed in as a member of staff.
@@ -158,30 +162,41 @@ async function benchApp(s: Settings, db: Db, hello: Hello) {
   // PostgreSQL, where the target applies.
   if ((s.apiCreate || CREATE_ONLY) && db.name === "postgres") routes.push(apiCreateRoute(key));
   if (routes.length === 0) throw new Error("BENCH_CREATE=only measures case creation, on PostgreSQL only");
-  return withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs, pid) => {
-    const cpu = lib.cpuMeter(pid, lib.databaseOf((env as Record<string, string>).DATABASE_URL));
-    console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
-    // The app's memory once it answers, and after every route has been loaded (how it grows with the
-    // number of cases: docs/PERFORMANCE.md, session 9).
-    const afterStartup = lib.procMemory(pid);
-    const results: RouteResult[] = [];
-    const failures: string[] = [];
-    for (const route of routes) {
-      const m = await run(base, route, s, cpu);
-      results.push({
-        route: route.label,
-        ...m,
-        ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)),
-        memoryAfter: lib.procMemory(pid),
-      });
-      failures.push(...problems(route.label, m));
-    }
-    const appMemory = { afterStartup, afterLoad: lib.procMemory(pid) };
-    printTable(s, db.name, hello, results);
-    printMemory(appMemory);
-    if (failures.length > 0) throw new Error(`no results written, because:\n${failures.join("\n")}`);
-    return { startupMs, seedMs, routes: results, appMemory };
-  });
+  const pgUrl = db.name === "postgres" ? (env as Record<string, string>).DATABASE_URL : undefined;
+  const created: CreatedCases[] = [];
+  try {
+    return await withServer(`ekomuna (${db.name})`, args, env, "/healthz", async (base, startupMs, pid) => {
+      const cpu = lib.cpuMeter(pid, lib.databaseOf((env as Record<string, string>).DATABASE_URL));
+      console.log(`app on ${db.name} answered /healthz after ${(startupMs / 1000).toFixed(1)} s`);
+      // The app's memory once it answers, and after every route has been loaded (how it grows with the
+      // number of cases: docs/PERFORMANCE.md, session 9).
+      const afterStartup = lib.procMemory(pid);
+      const results: RouteResult[] = [];
+      const failures: string[] = [];
+      for (const route of routes) {
+        // Case creation on PostgreSQL starts from vacuumed tables and takes its cases away after
+        // (bench/createdCases.ts): each run on the same database measures the same thing.
+        // The removal waits until the app has stopped, so that no pass of its statistics or outbox meets a
+        // case half gone.
+        if (pgUrl && route.method === "POST") created.push(await beforeCreation(pgUrl));
+        const m = await run(base, route, s, cpu);
+        results.push({
+          route: route.label,
+          ...m,
+          ratio: Number((m.reqPerSec / hello.reqPerSec).toFixed(3)),
+          memoryAfter: lib.procMemory(pid),
+        });
+        failures.push(...problems(route.label, m));
+      }
+      const appMemory = { afterStartup, afterLoad: lib.procMemory(pid) };
+      printTable(s, db.name, hello, results);
+      printMemory(appMemory);
+      if (failures.length > 0) throw new Error(`no results written, because:\n${failures.join("\n")}`);
+      return { startupMs, seedMs, routes: results, appMemory };
+    });
+  } finally {
+    for (const c of created) console.log(`removed the ${await c.remove()} cases the run made`);
+  }
 }
 
 const mib = (bytes: number | undefined) => (bytes === undefined ? "?" : (bytes / 2 ** 20).toFixed(0));
