@@ -11,7 +11,7 @@ import { can } from "../access/policy.ts";
 import { baseUrl } from "../app.ts";
 import { addInformation } from "../cases/commands/addInformation.ts";
 import { followCase, isFollowing, unfollowCase } from "../cases/commands/followCase.ts";
-import { type SubmitCaseInput, submitCase } from "../cases/commands/submitCase.ts";
+import { madeWithKey, type SubmitCaseInput, submitCase } from "../cases/commands/submitCase.ts";
 import { listCasePhotos } from "../cases/photos/photoCommands.ts";
 import { photoUrl } from "../cases/photos/photoView.ts";
 import { publicCaseView } from "../cases/publicView.ts";
@@ -197,17 +197,25 @@ export async function caseEndpoints(app: FastifyInstance) {
         return sendApiError(req, reply, 422, "validation_failed", {
           fields: { "contact.name": "api.fields.nameToShow" },
         });
+      const scope = caller.kind === "client" ? { client: caller.client.id } : { user: caller.userId };
+      // Without a key (a person's own call may omit it), a key of its own: no replay protection.
+      const idempotencyKey = scopedKey(scope, typeof header === "string" ? header : `once:${randomUUID()}`);
       // The person's language is one the municipality offers (Turkish, Bosnian only where switched on);
       // by default the request's, chosen among those as the municipality's pages choose it. An unknown
-      // municipality is submitCase's to refuse.
+      // municipality is submitCase's to refuse. A retry of a case accepted before the language was switched
+      // off gets its case (below), not a refusal.
       const m = (await referenceData(db, clock.now().getTime())).municipalityBySlug(v.municipality);
       const languages = offeredLanguages(m?.languages);
-      if (m && v.language !== undefined && !languages.includes(v.language))
+      if (
+        m &&
+        v.language !== undefined &&
+        !languages.includes(v.language) &&
+        !(await madeWithKey(db, idempotencyKey))
+      )
         return sendApiError(req, reply, 422, "validation_failed", {
           fields: { language: ["api.fields.oneOf", { values: languages.join(", ") }] },
         });
 
-      const scope = caller.kind === "client" ? { client: caller.client.id } : { user: caller.userId };
       const input: SubmitCaseInput = {
         municipality: v.municipality,
         type: v.type,
@@ -225,8 +233,7 @@ export async function caseEndpoints(app: FastifyInstance) {
         },
         language: v.language ?? chooseLanguage(req, languages),
         channel: "api",
-        // Without a key (a person's own call may omit it), a key of its own: no replay protection.
-        idempotencyKey: scopedKey(scope, typeof header === "string" ? header : `once:${randomUUID()}`),
+        idempotencyKey,
       };
       const result = await submitCase(input, {
         db,

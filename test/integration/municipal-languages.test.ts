@@ -217,6 +217,34 @@ describe("the JSON API and Open311", () => {
     expect(categories.json().municipality.languages).toEqual(["sq", "sr", "en", "tr"]);
   });
 
+  it("answers a retry of a Turkish case with that case after Prizren switched Turkish off, and refuses a new one", async () => {
+    const prizren = await db().query.municipalities.findFirst({ where: eq(municipalities.slug, "prizren") });
+    const key = { "idempotency-key": "lang-retry-after-switch-off" };
+    const made = await api("/cases", report("prizren", { language: "tr" }), key);
+    expect(made.statusCode, made.body).toBe(201);
+    await db()
+      .update(municipalities)
+      .set({ languages: prizren!.languages.filter((l) => l !== "tr") })
+      .where(eq(municipalities.id, prizren!.id));
+    forgetReferenceData(db());
+    try {
+      const retried = await api("/cases", report("prizren", { language: "tr" }), key);
+      expect(retried.statusCode, retried.body).toBe(200);
+      expect(retried.headers["idempotent-replayed"]).toBe("true");
+      expect(retried.data.trackingCode).toBe(made.data.trackingCode);
+
+      const fresh = await api("/cases", report("prizren", { language: "tr" }));
+      expect(fresh.statusCode).toBe(422);
+      expect(fresh.data.error.fields).toHaveProperty("language");
+    } finally {
+      await db()
+        .update(municipalities)
+        .set({ languages: prizren!.languages })
+        .where(eq(municipalities.id, prizren!.id));
+      forgetReferenceData(db());
+    }
+  });
+
   it("makes an Open311 report from a Turkish client a Turkish case in Prizren, an Albanian one in Prishtinë", async () => {
     const post = (jurisdiction: string) =>
       p.app.inject({

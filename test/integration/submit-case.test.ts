@@ -1,5 +1,5 @@
 // Submitting a case through the use case itself, on a real database: one transaction, never twice.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
 import { type SubmitCaseInput, submitCase } from "../../src/cases/commands/submitCase.ts";
@@ -99,6 +99,39 @@ describe("submitting a case", () => {
     expect(n).toBe(1);
     const retry = await submitCase(input, deps());
     expect(retry).toMatchObject({ ok: true, created: false, trackingCode: [...codes][0] });
+  });
+
+  it("answers a retry with its case after the municipality switched the category off", async () => {
+    const input = pothole({ idempotencyKey: "before-switch-off" });
+    const first = await submitCase(input, deps());
+    expect(first).toMatchObject({ ok: true, created: true });
+    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
+    const [potholes] = await db().select().from(categories).where(eq(categories.code, input.category));
+    const off = { municipalityId: prishtine!.id, categoryId: potholes!.id, enabled: false };
+    await db().insert(municipalityCategories).values(off);
+    forgetReferenceData(db());
+    try {
+      const retry = await submitCase(input, deps());
+      expect(retry).toMatchObject({
+        ok: true,
+        created: false,
+        trackingCode: first.ok ? first.trackingCode : "",
+      });
+      expect(await submitCase({ ...input, idempotencyKey: "after-switch-off" }, deps())).toEqual({
+        ok: false,
+        reason: "category_not_offered",
+      });
+    } finally {
+      await db()
+        .delete(municipalityCategories)
+        .where(
+          and(
+            eq(municipalityCategories.municipalityId, off.municipalityId),
+            eq(municipalityCategories.categoryId, off.categoryId),
+          ),
+        );
+      forgetReferenceData(db());
+    }
   });
 
   it("needs a location (a point or an address) for an issue report, and accepts an address alone", async () => {

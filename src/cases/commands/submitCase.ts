@@ -88,6 +88,16 @@ async function findByKey(db: Pick<Db, "select">, key: string) {
   return found;
 }
 
+/**
+ * Whether a case was already made with this idempotency key. A route that refuses something submitCase
+ * does not check asks it first, so that a retry of an accepted submission gets its case back even when what
+ * the route checks has changed since (a language switched off), as submitCase does for its own refusals.
+ */
+export async function madeWithKey(db: Pick<Db, "select">, key: string): Promise<boolean> {
+  const [found] = await db.select({ id: cases.id }).from(cases).where(eq(cases.idempotencyKey, key)).limit(1);
+  return found !== undefined;
+}
+
 export async function submitCase(input: SubmitCaseInput, deps: SubmitCaseDeps): Promise<SubmitCaseResult> {
   const checked = await check(input, deps);
   if (!checked.ok) {
