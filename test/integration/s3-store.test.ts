@@ -9,11 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/api/apiKeys.ts";
 import { listDraftPhotos } from "../../src/cases/photos/photoCommands.ts";
 import { S3PhotoStore } from "../../src/cases/photos/s3Store.ts";
-import { newDocumentKey, newPhotoKeys, type StoredObject } from "../../src/cases/photos/storage.ts";
+import {
+  newDocumentKey,
+  newPhotoKeys,
+  photoStoreOf,
+  type StoredObject,
+} from "../../src/cases/photos/storage.ts";
 import type { S3Settings } from "../../src/config.ts";
 import { casePhotos, consultationDocuments } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { hashToken } from "../../src/identity/tokens.ts";
+import { translator } from "../../src/kernel/i18n.ts";
 import { DEMO_DOCUMENT } from "../../src/participation/consultations/demo.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 import { S3RVER_KEY, startS3Server } from "../support/s3.ts";
@@ -255,6 +261,26 @@ describe("the platform on the S3 store", () => {
     // Removed from the bucket behind the platform's back: the photo is missing, not an error page.
     await storeWith().delete(row!.storageKey);
     expect((await p.app.inject({ url: `/photos/${id}` })).statusCode).toBe(404);
+    expect((await p.app.inject({ url: `/photos/${id}/thumbnail` })).statusCode).toBe(200);
+
+    // The bucket refusing the platform (here: credentials it does not know, asked of the real server) is a
+    // service that is down, 503 with the page in the visitor's language, not a 500 of the platform's own.
+    const store = photoStoreOf(p.deps);
+    const wrong = storeWith({ credentials: { accessKeyId: "NOT-A-KEY", secretAccessKey: "x" } });
+    const get = store.get;
+    store.get = (key) => wrong.get(key);
+    try {
+      const down = await p.app.inject({
+        url: `/photos/${id}/thumbnail`,
+        headers: { "accept-language": "en" },
+      });
+      expect(down.statusCode).toBe(503);
+      expect(down.body).not.toContain("InvalidAccessKeyId");
+      expect(down.body).toContain(translator("en")("errors.unavailable.title"));
+    } finally {
+      store.get = get;
+      await wrong.close();
+    }
     expect((await p.app.inject({ url: `/photos/${id}/thumbnail` })).statusCode).toBe(200);
   });
 

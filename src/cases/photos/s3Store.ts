@@ -8,7 +8,7 @@
 import type { Readable } from "node:stream";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { S3Settings } from "../../config.ts";
-import { isPhotoKey, type PhotoStore, type StoredObject } from "./storage.ts";
+import { isPhotoKey, type PhotoStore, StorageUnavailableError, type StoredObject } from "./storage.ts";
 
 type Sdk = typeof import("@aws-sdk/client-s3");
 
@@ -59,7 +59,7 @@ export class S3PhotoStore implements PhotoStore {
   private failure(what: string, key: string | undefined, e: unknown): Error {
     const err = e as Error;
     const code = err.name && err.name !== "Error" ? `${err.name}: ` : "";
-    return new Error(
+    return new StorageUnavailableError(
       `S3 ${what}${key ? ` of ${key}` : ""} in bucket ${this.settings.bucket} failed: ${code}${err.message}`,
       { cause: e },
     );

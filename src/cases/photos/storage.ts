@@ -31,6 +31,15 @@ export interface PhotoStore {
 }
 
 /**
+ * A store that did not answer as it should (a bucket unreachable, refusing the credentials, missing): the
+ * request that needed it is answered 503 "unavailable", a failure of a service beside the platform, not a
+ * 500 of the platform's own (src/web/errors.tsx reads statusCode). What failed is in the message, for the log.
+ */
+export class StorageUnavailableError extends Error {
+  readonly statusCode = 503;
+}
+
+/**
  * A key is two hex characters (a shard, so no directory grows huge), a slash and a UUID file name: a
  * photo (`.jpg`, its thumbnail `.thumb.jpg`) or a document (`.pdf`: consultation papers, meeting minutes).
  */
