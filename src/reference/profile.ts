@@ -80,7 +80,13 @@ const settings = z.object({
     threshold: z.number().int().min(1),
     normativeThresholdPercent: z.number().int().min(1).max(100),
   }),
-  ministry: z.object({ sq: z.string(), sr: z.string(), en: z.string() }),
+  ministry: z.object({
+    sq: z.string(),
+    sr: z.string(),
+    en: z.string(),
+    tr: z.string().optional(),
+    bs: z.string().optional(),
+  }),
   bounds: z.object({ south: z.number(), west: z.number(), north: z.number(), east: z.number() }),
 });
 

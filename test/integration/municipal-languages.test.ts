@@ -456,4 +456,32 @@ describe("municipality names", () => {
       `<h1>${translator("sq")("municipality.title", { name: "Mamushë" })}</h1>`,
     );
   });
+
+  it("names the ministry in the footer in Turkish and Bosnian too, from the profile", async () => {
+    // Bosnian is offered where a municipality switches it on: Prizren does, for this test.
+    const prizren = await db().query.municipalities.findFirst({ where: eq(municipalities.slug, "prizren") });
+    await db()
+      .update(municipalities)
+      .set({ languages: [...prizren!.languages, "bs"] })
+      .where(eq(municipalities.id, prizren!.id));
+    forgetReferenceData(db());
+    try {
+      for (const [lang, name] of [
+        ["tr", "Yerel Yönetimler İdaresi Bakanlığı"],
+        ["bs", "Ministarstvo administracije lokalne samouprave"],
+        ["sq", "Ministria e Administrimit të Pushtetit Lokal"],
+      ] as const) {
+        const page = await p.app.inject({ url: "/m/prizren", headers: { cookie: `lang=${lang}` } });
+        expect(pageLang(page.body)).toBe(lang);
+        const footer = /<footer[\s\S]*<\/footer>/.exec(page.body)?.[0] ?? "";
+        expect(footer).toContain(translator(lang)("layout.footerText", { ministry: name }));
+      }
+    } finally {
+      await db()
+        .update(municipalities)
+        .set({ languages: prizren!.languages })
+        .where(eq(municipalities.id, prizren!.id));
+      forgetReferenceData(db());
+    }
+  });
 });
