@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findPersonalData, REDACTION_MARKER, redactPersonalData } from "./personalData.ts";
+import { findName, findPersonalData, REDACTION_MARKER, redactPersonalData } from "./personalData.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((f) => [f.kind, f.match]);
 
@@ -51,6 +51,22 @@ describe("the personal data check", () => {
     const found = findPersonalData("a@b.org, 044 123 456 dhe 1234567890");
     expect(found.map((f) => f.kind)).toEqual(["email", "phone", "personal_number"]);
     expect(found.map((f) => f.index)).toEqual([0, 9, 25]);
+  });
+});
+
+describe("finding a person's name", () => {
+  it("finds the whole name in any case and spacing, as words of their own, letters beyond ASCII too", () => {
+    const names = (text: string, name: string | null) => findName(text, name).map((f) => [f.index, f.match]);
+    expect(names("I nderuar ARTA  krasniqi, faleminderit. Arta Krasniqi", "Arta Krasniqi")).toEqual([
+      [10, "ARTA  krasniqi"],
+      [40, "Arta Krasniqi"],
+    ]);
+    expect(names("Poštovani ĐORĐE Ćosić,", " Đorđe  Ćosić ")).toEqual([[10, "ĐORĐE Ćosić"]]);
+    // Part of a longer word, only one of the names, or a name too short to tell from words: nothing.
+    expect(names("Artana Krasniqi; Arta; Krasniqi", "Arta Krasniqi")).toEqual([]);
+    expect(names("Al ka ardhur", "Al")).toEqual([]);
+    expect(names("(a.b) [x]", "a.b")).toEqual([[1, "a.b"]]);
+    expect(names("anything", null)).toEqual([]);
   });
 });
 

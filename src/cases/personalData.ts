@@ -1,7 +1,8 @@
 // Text that looks like personal data (Law 06/L-082; PRODUCT.md, data protection): flagged for staff before
 // they publish an answer or make a case public, where the check errs on the side of flagging, and removed
 // from everything the public view (publicView.ts) lets out, whatever staff decided.
-export type PersonalDataKind = "email" | "phone" | "personal_number";
+/** "name": the citizen's own name where they chose not to show it (findName; no pattern can find a name). */
+export type PersonalDataKind = "email" | "phone" | "personal_number" | "name";
 
 export interface PersonalDataFinding {
   kind: PersonalDataKind;
@@ -35,6 +36,24 @@ export function findPersonalData(text: string): PersonalDataFinding[] {
     }
   }
   return found.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Where `text` names a given person: their whole name, in any case and with any spacing between its
+ * words, as words of their own. Staff pages know whose name to look for — a citizen who chose not to show
+ * it — and a standard answer starts "Dear {{citizen_name}}", filled in for staff who may see it.
+ */
+export function findName(text: string, name: string | null | undefined): PersonalDataFinding[] {
+  const words = (name ?? "").trim().split(/\s+/u).filter(Boolean);
+  // An initial or a two-letter name would flag ordinary words.
+  if (words.join(" ").length < 3) return [];
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu");
+  return [...text.matchAll(pattern)].map((m) => ({
+    kind: "name" as const,
+    match: m[0],
+    index: m.index ?? 0,
+  }));
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   staffSubject,
 } from "../cases/commands/staffAction.ts";
 import { decideTransition, isOpen, type LifecycleAction, TRANSITIONS } from "../cases/lifecycle.ts";
-import { findPersonalData, type PersonalDataFinding } from "../cases/personalData.ts";
+import { findName, findPersonalData, type PersonalDataFinding } from "../cases/personalData.ts";
 import { type LoadedCase, loadCase } from "../cases/queries/caseQueries.ts";
 import { CLOCKS, PRIORITIES, readCaseClocks } from "../cases/sla.ts";
 import { pausesOf, runningClock } from "../cases/slaTracking.ts";
@@ -367,6 +367,19 @@ export async function caseWorkRoutes(app: FastifyInstance) {
       municipalityId: kase.municipalityId,
       ip: req.ip,
     });
+  }
+
+  /**
+   * Where text about to be published names the citizen who chose not to show their name: the name they
+   * gave with the case, or their account's (what a template's {{citizen_name}} is filled with).
+   */
+  async function hiddenNamesIn(text: string, kase: CaseRow): Promise<PersonalDataFinding[]> {
+    if (kase.showName) return [];
+    const [account] = kase.submitterId
+      ? await db.select({ name: users.name }).from(users).where(eq(users.id, kase.submitterId))
+      : [];
+    const names = [...new Set([kase.contactName, account?.name])];
+    return names.flatMap((name) => findName(text, name));
   }
 
   /** The answers to the category's questions, as text in the page's language. */
@@ -747,7 +760,11 @@ export async function caseWorkRoutes(app: FastifyInstance) {
 
         // Nothing becomes public while it holds what looks like personal data, unless staff confirm it.
         const published = spec.published?.(input, kase);
-        const findings: PersonalDataFinding[] = published ? findPersonalData(published) : [];
+        const findings: PersonalDataFinding[] = published
+          ? [...findPersonalData(published), ...(await hiddenNamesIn(published, kase))].sort(
+              (a, b) => a.index - b.index,
+            )
+          : [];
         if (findings.length > 0 && typed(req.body, "confirm_personal_data") !== "yes")
           return fail({ confirm_personal_data: "workspace_case.personalData.errors.confirm" }, { findings });
 

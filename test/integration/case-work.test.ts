@@ -75,7 +75,12 @@ let n = 0;
  * drejtori work) unless `assigned` is false.
  */
 async function newCase(
-  options: { type?: "issue_report" | "request"; assigned?: boolean; description?: string } = {},
+  options: {
+    type?: "issue_report" | "request";
+    assigned?: boolean;
+    description?: string;
+    showName?: boolean;
+  } = {},
 ) {
   const type = options.type ?? "issue_report";
   const made = await submitCase(
@@ -87,7 +92,12 @@ async function newCase(
       title: `Gropë ${++n}`,
       description: options.description ?? "Gropë e madhe para shkollës.",
       address: "Rruga B 12",
-      contact: { showName: false, name: "Arta Krasniqi", email: "arta@example.org", phone: "049 111 222" },
+      contact: {
+        showName: options.showName ?? false,
+        name: "Arta Krasniqi",
+        email: "arta@example.org",
+        phone: "049 111 222",
+      },
       language: "sq",
       channel: "web",
       idempotencyKey: `case-work-${n}`,
@@ -366,6 +376,23 @@ describe("the actions, end to end", () => {
     expect(body).toContain(`I nderuar Arta Krasniqi, rasti ${code} (${(await row(code)).title}) u shqyrtua.`);
     // The ministry cannot answer: no answer form, no template to fill.
     expect((await web.ministria!.get(`${page(code)}?template=${tpl!.id}`)).body).not.toContain("I nderuar");
+    // Sent as filled in, it would publish the name the citizen chose not to show: held until confirmed.
+    const filled = `I nderuar ARTA  krasniqi, rasti ${code} u shqyrtua.`;
+    const held = await submit("zyrtari.prishtine", code, "answer", { answer_message: filled });
+    expect(held.statusCode).toBe(422);
+    expect(held.body).toContain("which they chose not to show");
+    expect(held.body).toContain("<strong>ARTA  krasniqi</strong>");
+    expect((await eventsOf(code)).some((e) => e.type === "answer_published")).toBe(false);
+    const plain = await submit("zyrtari.prishtine", code, "answer", {
+      answer_message: `I nderuar qytetar, rasti ${code} u shqyrtua.`,
+    });
+    expect(plain.statusCode).toBe(303);
+    // A citizen who shows their name is not held up by it.
+    const shown = await newCase({ showName: true });
+    const named = await submit("zyrtari.prishtine", shown, "answer", {
+      answer_message: "I nderuar Arta Krasniqi, rasti u shqyrtua.",
+    });
+    expect(named.statusCode).toBe(303);
   });
 
   it("changes the status, and refuses a rejection without a reason code with the message at the field", async () => {

@@ -313,6 +313,59 @@ describe("staff acting on a case", () => {
     const followers = await db().select().from(caseFollowers).where(eq(caseFollowers.userId, lirije!.id));
     expect(followers.map((f) => f.caseId)).toContain((await row(into)).id);
     expect(followers.map((f) => f.caseId)).not.toContain((await row(from)).id);
+    // The submitter is told, in their language, which case to follow now.
+    const told = (await db().select().from(outbox).where(eq(outbox.kind, "email")))
+      .map((m) => m.payload as { to: string; subject: string; text: string })
+      .filter((m) => m.to === "c@example.org" && m.text.includes(into));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.subject).toContain(from);
+  });
+
+  it("merges only into a case still going: one that has ended is refused, and nothing changes", async () => {
+    const [from, ended] = [await inPublicServices(), await inPublicServices()];
+    const head = await actorOf("drejtori.prishtine");
+    expect(
+      await act(head, ended, { kind: "change_status", action: "reject", reasonCode: "not-feasible" }),
+    ).toMatchObject({ ok: true, kase: { status: "rejected" } });
+    const before = await row(from);
+    expect(await act(head, from, { kind: "merge", intoCode: ended, reasonCode: "duplicate" })).toEqual({
+      ok: false,
+      reason: "merge_target_not_found",
+    });
+    expect(await row(from)).toEqual(before);
+  });
+
+  it("lets only one of two merges of a pair in opposite directions succeed", async () => {
+    const [a, b] = [await inPublicServices(), await inPublicServices()];
+    const [head, coordinator] = [
+      await actorOf("drejtori.prishtine"),
+      await actorOf("koordinatori.prishtine"),
+    ];
+    const results = await Promise.all([
+      act(head, a, { kind: "merge", intoCode: b, reasonCode: "duplicate" }),
+      act(coordinator, b, { kind: "merge", intoCode: a, reasonCode: "duplicate" }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, reason: "merge_target_not_found" });
+    // One of them stays open and carries the other: never both merged into each other.
+    const statuses = [(await row(a)).status, (await row(b)).status].sort();
+    expect(statuses).toEqual(["assigned", "merged"]);
+  });
+
+  it("sets a priority only while the case is open: a finished case keeps the deadlines it was judged by", async () => {
+    const code = await inPublicServices();
+    const head = await actorOf("drejtori.prishtine");
+    expect(await act(head, code, { kind: "set_priority", priority: "urgent" })).toMatchObject({ ok: true });
+    expect(await act(head, code, { kind: "answer", message: "U riparua.", final: true })).toMatchObject({
+      ok: true,
+      kase: { status: "resolved" },
+    });
+    const before = await row(code);
+    expect(await act(head, code, { kind: "set_priority", priority: "low" })).toEqual({
+      ok: false,
+      reason: "not_allowed_from_status",
+    });
+    expect(await row(code)).toEqual(before);
   });
 
   it("redacts the public text, keeps the citizen's words for staff, hides a photo, and audits it", async () => {

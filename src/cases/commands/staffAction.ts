@@ -18,7 +18,7 @@ import {
 import type { WebhookEvent } from "../../notifications/webhooks.ts";
 import { type ReferenceData, referenceData } from "../../reference/referenceCache.ts";
 import { type CitizenNotice, publishCase, tellAssigned, tellCitizen, tellFollowers } from "../caseNotices.ts";
-import { isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
+import { FINAL_STATUSES, isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Priority } from "../sla.ts";
 import type { CaseStatus } from "../statuses.ts";
 import { applyTransition, slaAfter, slaFor } from "./applyTransition.ts";
@@ -221,6 +221,9 @@ async function perform(ctx: Ctx, action: StaffAction): Promise<StaffResult> {
     case "merge":
       return merge(ctx, action);
     case "set_priority":
+      // Only while the case is open: a new priority gives every clock a new deadline, and on a finished
+      // case that would rewrite whether the municipality met the deadlines it had (statistics read them).
+      if (!isOpen(kase.status as CaseStatus)) return { ok: false, reason: "not_allowed_from_status" };
       if (action.priority === kase.priority) return { ok: false, reason: "nothing_changed" };
       return update(
         ctx,
@@ -348,12 +351,26 @@ async function checkAssignment(ctx: Ctx, departmentId: number | null, assigneeId
 async function merge(ctx: Ctx, action: Extract<StaffAction, { kind: "merge" }>): Promise<StaffResult> {
   const { tx, kase, deps } = ctx;
   if (action.intoCode === kase.trackingCode) return { ok: false, reason: "merge_into_itself" };
-  const [target] = await tx
-    .select()
+  const [found] = await tx
+    .select({ id: cases.id })
     .from(cases)
     .where(and(eq(cases.trackingCode, action.intoCode), eq(cases.municipalityId, kase.municipalityId)))
     .limit(1);
-  if (!target || target.status === "merged") return { ok: false, reason: "merge_target_not_found" };
+  if (!found) return { ok: false, reason: "merge_target_not_found" };
+  // Both cases locked, in id order, before the target is read: two merges of one pair in opposite
+  // directions would otherwise each find the other case still open and both succeed (each merged into the
+  // other). The second waits, then finds its target merged; the id order keeps them from a deadlock.
+  await tx
+    .select({ id: cases.id })
+    .from(cases)
+    .where(inArray(cases.id, [kase.id, found.id]))
+    .orderBy(asc(cases.id))
+    .for("update");
+  const [target] = await tx.select().from(cases).where(eq(cases.id, found.id));
+  // A case that has ended (closed, rejected, referred, merged) has no progress left for the merged case's
+  // submitter and followers to follow.
+  if (!target || FINAL_STATUSES.includes(target.status as CaseStatus))
+    return { ok: false, reason: "merge_target_not_found" };
   const moved = await move(ctx, "merge", {
     reasonCode: action.reasonCode,
     set: { mergedIntoId: target.id },
