@@ -3,7 +3,7 @@
 // all made, so they cannot disagree. Titles and descriptions are catalog keys (openData.*).
 import { CASE_STATUSES, CASE_TYPES, CHANNELS } from "../cases/statuses.ts";
 import { CASE_FIELDS } from "./caseExport.ts";
-import { BREAKDOWN_FIELDS, MONTHLY_FIELDS, STATS_FIELD_TYPES } from "./statsExport.ts";
+import { BREAKDOWN_FIELDS, HIDDEN, MONTHLY_FIELDS, STATS_FIELD_TYPES } from "./statsExport.ts";
 
 /** The Table Schema field types the datasets use (https://specs.frictionlessdata.io/table-schema/). */
 export type FieldType = "string" | "integer" | "number" | "boolean" | "datetime" | "yearmonth";
@@ -30,7 +30,10 @@ export interface Dataset {
   filtered: boolean;
 }
 
-/** A count from 1 to 4 in the breakdown is written as this (docs/OPEN-DATA.md, docs/INDICATORS.md). */
+/**
+ * A count from 1 to 4 in the breakdown is written as this, and a zero beside one (statsExport.ts protectMonth,
+ * docs/OPEN-DATA.md, docs/INDICATORS.md); HIDDEN is the count hidden with a lone one.
+ */
 export const SUPPRESSED = "<5";
 
 const CASE_TYPE_OF: Record<(typeof CASE_FIELDS)[number], Omit<DatasetField, "name">> = {
@@ -73,7 +76,7 @@ export const DATASETS: readonly Dataset[] = [
     name: "statistics-breakdown",
     path: "/open-data/statistics-breakdown",
     fields: BREAKDOWN_FIELDS.map((name) => ({ name, ...STATS_FIELD_TYPES(name) })),
-    missingValues: ["", SUPPRESSED],
+    missingValues: ["", SUPPRESSED, HIDDEN],
     primaryKey: ["municipality", "month", "type", "category", "channel", "department"],
     filtered: false,
   },

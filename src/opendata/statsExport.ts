@@ -1,12 +1,12 @@
 // The statistics' aggregates as open data: stats_month (municipality × month, whole counts) and
-// stats_breakdown (× type × category × channel × department, counts from 1 to 4 written "<5"). Each counter
+// stats_breakdown (× type × category × channel × department, small counts hidden: protectMonth). Each counter
 // of src/stats/counters.ts becomes a column with a name a reader can use; docs/INDICATORS.md defines them.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { departments } from "../db/schema.ts";
 import { referenceData } from "../reference/referenceCache.ts";
 import { COUNTERS, type CounterName } from "../stats/counters.ts";
-import { isSmall } from "../stats/query.ts";
+import { isSmall, SMALL_COUNT } from "../stats/query.ts";
 import { rowsOf } from "./caseExport.ts";
 import type { DatasetField } from "./datasets.ts";
 
@@ -115,20 +115,43 @@ export async function* monthlyBatches(
   }
 }
 
+/** A breakdown count hidden beside a lone "<5", so that the month's total less the others does not tell it. */
+export const HIDDEN = "…";
+
 /**
- * Suppresses what could identify a person in a breakdown row: every count from 1 to 4 becomes "<5", and
- * the sum of ratings goes with their count (a sum over one to four ratings tells how each one rated).
+ * The small-count rule over one municipality's month of the breakdown: the rows whose counts the monthly
+ * file's whole totals add up. Column by column, as the statistics pages apply it to a breakdown
+ * (protectSmall, docs/INDICATORS.md): a count from 1 to 4 is "<5"; where a column hides one, its zeros are
+ * "<5" too (else "<5" beside zeros and the total tell it), and where it would hide one row only, the next
+ * smallest is hidden with it ("…"; else the total less the others tells it). The sum of ratings goes with
+ * their count: a sum over one to four ratings tells how each one rated.
  */
-export function suppressBreakdown(record: Record<string, number>): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  for (const [name, n] of Object.entries(record)) out[name] = isSmall(n) ? "<5" : n;
-  const ratings = record[COUNTER_COLUMNS.satisfaction_count] ?? 0;
-  if (isSmall(ratings)) out[COUNTER_COLUMNS.satisfaction_sum] = "<5";
-  else out[COUNTER_COLUMNS.satisfaction_sum] = record[COUNTER_COLUMNS.satisfaction_sum] ?? 0;
+export function protectMonth(group: readonly Record<string, number>[]): Record<string, number | string>[] {
+  const out: Record<string, number | string>[] = group.map((r) => ({ ...r }));
+  const ratings = COUNTER_COLUMNS.satisfaction_count;
+  const sum = COUNTER_COLUMNS.satisfaction_sum;
+  for (const column of COUNTER_FIELDS) {
+    if (column === sum) continue;
+    const values = group.map((r) => r[column] ?? 0);
+    if (!values.some(isSmall)) continue;
+    const hidden = values.flatMap((v, i) => (v < SMALL_COUNT ? [i] : []));
+    for (const i of hidden) out[i]![column] = "<5";
+    if (hidden.length === 1) {
+      const next = values
+        .map((v, i) => ({ v, i }))
+        .filter(({ v }) => v >= SMALL_COUNT)
+        .sort((a, b) => a.v - b.v || a.i - b.i)[0];
+      if (next) out[next.i]![column] = HIDDEN;
+    }
+  }
+  for (const row of out) if (typeof row[ratings] === "string") row[sum] = row[ratings];
   return out;
 }
 
-/** stats_breakdown in key order, a batch at a time, small counts suppressed. */
+/**
+ * stats_breakdown in key order, a batch at a time, with the small-count rule applied to each municipality's
+ * month (protectMonth): the rows are in that order, so a month is held only until its last row is read.
+ */
 export async function* breakdownBatches(
   db: Db,
   options: { now: Date; batchSize?: number },
@@ -141,6 +164,10 @@ export async function* breakdownBatches(
       d.code,
     ]),
   );
+  // The month being read: its key, and its rows' keys and counts.
+  let month = { key: "", keys: [] as StatsRecord[], counts: [] as Record<string, number>[] };
+  const protectedMonth = (): StatsRecord[] =>
+    protectMonth(month.counts).map((counts, i) => ({ ...month.keys[i], ...counts }));
   let after = { m: -1, month: "0001-01-01", type: "", category: -1, channel: "", department: -1 };
   for (;;) {
     const rows = await rowsOf<BreakdownRow>(
@@ -154,17 +181,29 @@ export async function* breakdownBatches(
         order by municipality_id, month, type, category_id, channel, department_id
         limit ${size}::int`),
     );
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({
-      municipality: ref.municipalityById(r.municipality_id)?.slug ?? "",
-      month: r.month,
-      type: r.type,
-      category: ref.category(r.category_id)?.code ?? "",
-      channel: r.channel,
-      department: r.department_id === 0 ? null : (departmentCode.get(r.department_id) ?? null),
-      ...suppressBreakdown(countersOf(r.counters)),
-    }));
-    if (rows.length < size) return;
+    const done: StatsRecord[] = [];
+    for (const r of rows) {
+      const key = `${r.municipality_id}|${r.month}`;
+      if (key !== month.key) {
+        done.push(...protectedMonth());
+        month = { key, keys: [], counts: [] };
+      }
+      month.keys.push({
+        municipality: ref.municipalityById(r.municipality_id)?.slug ?? "",
+        month: r.month,
+        type: r.type,
+        category: ref.category(r.category_id)?.code ?? "",
+        channel: r.channel,
+        department: r.department_id === 0 ? null : (departmentCode.get(r.department_id) ?? null),
+      });
+      month.counts.push(countersOf(r.counters));
+    }
+    if (rows.length < size) {
+      done.push(...protectedMonth());
+      if (done.length > 0) yield done;
+      return;
+    }
+    if (done.length > 0) yield done;
     const last = rows[rows.length - 1]!;
     after = {
       m: last.municipality_id,

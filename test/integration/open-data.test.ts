@@ -11,6 +11,7 @@ import { cases, categories, municipalities, statsBreakdown, statsMonth, users } 
 import { loadActor } from "../../src/identity/actor.ts";
 import { parseCsv } from "../../src/kernel/csv.ts";
 import { CASE_BATCH_SIZE, caseText } from "../../src/opendata/caseExport.ts";
+import { breakdownBatches } from "../../src/opendata/statsExport.ts";
 import { csvLines, textStream } from "../../src/opendata/writers.ts";
 import { C, COUNTER_COUNT } from "../../src/stats/counters.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
@@ -417,6 +418,57 @@ describe("the aggregates", () => {
     expect(js).toMatchObject({ received: "<5", acknowledged: 7, responded: 0, department: null });
   });
 
+  it("hides the next smallest row of a month beside a lone <5, so the monthly total cannot give it away", async () => {
+    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
+    const national = await db()
+      .select()
+      .from(categories)
+      .where(
+        sql`${categories.code} in ('potholes', 'public-lighting', 'waste') and ${categories.municipalityId} is null`,
+      );
+    expect(national).toHaveLength(3);
+    // Three rows of one month, one received 3: the month's total (the monthly file) less the other two
+    // would tell it, were they both shown.
+    const rows = national.map((category, i) => {
+      const counters = new Array<number>(COUNTER_COUNT).fill(0);
+      counters[C.received] = [3, 12, 20][i]!;
+      counters[C.acknowledged] = [0, 2, 11][i]!;
+      counters[C.satisfaction_count] = [2, 6, 8][i]!;
+      counters[C.satisfaction_sum] = [9, 24, 30][i]!;
+      return {
+        municipalityId: prishtine!.id,
+        month: "2026-12-01",
+        type: "issue_report",
+        categoryId: category.id,
+        channel: "web",
+        departmentId: 0,
+        counters,
+      };
+    });
+    await db().insert(statsBreakdown).values(rows);
+    try {
+      const december = (body: string) => csvRows(body).filter((r) => r.month === "2026-12");
+      const got = december((await get("/open-data/statistics-breakdown.csv")).body);
+      const byReceived = (v: string) =>
+        got.find((r) => r.category === national[[3, 12, 20].indexOf(Number(v))]?.code);
+      expect(got.map((r) => r.received).sort()).toEqual(["20", "<5", "…"]);
+      expect(byReceived("3")).toMatchObject({ received: "<5", acknowledged: "<5", satisfaction_sum: "<5" });
+      expect(byReceived("12")).toMatchObject({ received: "…", acknowledged: "<5", satisfaction_sum: "…" });
+      expect(byReceived("20")).toMatchObject({ received: "20", acknowledged: "11", satisfaction_sum: "30" });
+      // The same whichever way the rows are read in batches: a month is protected whole.
+      const batches: Record<string, unknown>[] = [];
+      for await (const batch of breakdownBatches(db(), { now: p.clock.now(), batchSize: 2 }))
+        batches.push(...batch);
+      const js = json((await get("/open-data/statistics-breakdown.json")).body);
+      expect(batches).toEqual(js);
+      expect(js.filter((r) => r.month === "2026-12").map((r) => r.received)).toEqual(
+        got.map((r) => (Number.isNaN(Number(r.received)) ? r.received : Number(r.received))),
+      );
+    } finally {
+      await db().delete(statsBreakdown).where(eq(statsBreakdown.month, "2026-12-01"));
+    }
+  });
+
   it("answers a held version of the aggregates with 304", async () => {
     const first = await get("/open-data/statistics-monthly.csv");
     expect(first.headers["content-disposition"]).toBe(
@@ -504,7 +556,7 @@ describe("the data package descriptor", () => {
       else expect(Object.keys(json(file.body)[0]!), r.name).toEqual(names);
     }
     const breakdown = resources.find((r) => r.name === "statistics-breakdown-csv")!;
-    expect(breakdown.schema.missingValues).toEqual(["", "<5"]);
+    expect(breakdown.schema.missingValues).toEqual(["", "<5", "…"]);
   });
 
   it("takes its addresses from PUBLIC_URL when it is set", async () => {
