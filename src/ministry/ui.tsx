@@ -9,13 +9,16 @@ export const K = "ministry";
 /** The department path segment of the cases with no department (the coordinator's): no code can be it. */
 export const NO_DEPARTMENT = "_none";
 
-/** The ministry's pages: this one's and the others' (E, G, H build theirs; the calendar is issue 5's). */
-const NAV = [
+/**
+ * The ministry's pages: this one's and the others' (the calendar is issue 5's). Reports live at /reports,
+ * shared with municipal staff, who read their own municipality's there.
+ */
+const MINISTRY_NAV = [
   { href: "/ministry", key: "dashboard" },
   { href: "/ministry/alerts", key: "alerts" },
   { href: "/ministry/escalations", key: "escalations" },
   { href: "/ministry/standards", key: "standards" },
-  { href: "/ministry/reports", key: "reports" },
+  { href: "/reports", key: "reports" },
   { href: "/ministry/onboarding", key: "onboarding" },
   { href: "/ministry/calendar", key: "calendar" },
 ] as const;
@@ -24,7 +27,7 @@ export function MinistryNav({ ctx, current }: { ctx: PageContext; current?: stri
   return (
     <nav aria-label={ctx.t(`${K}.nav.label`)}>
       <ul class="link-list">
-        {NAV.map((l) => (
+        {MINISTRY_NAV.map((l) => (
           <li>
             <a href={l.href} aria-current={l.href === current ? "page" : undefined} safe>
               {ctx.t(`${K}.nav.${l.key}`)}

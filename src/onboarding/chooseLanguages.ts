@@ -1,25 +1,30 @@
-// The languages a municipality serves: Albanian and Serbian always (the national official languages), and
-// English, Turkish or Bosnian where it chooses; stored on the municipality, the change audited.
+// The languages a municipality serves: Albanian and Serbian always (the national official languages), English
+// too (offered on every page, kernel/i18n LANGUAGES), and Turkish or Bosnian where it chooses; stored on the
+// municipality, the change audited.
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../access/policy.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { municipalities } from "../db/schema.ts";
+import { LANGUAGES, MUNICIPAL_LANGUAGES } from "../kernel/i18n.ts";
 import { forgetReferenceData } from "../reference/referenceCache.ts";
 import { mayConfigure } from "./access.ts";
-import { OFFICIAL_LANGUAGES } from "./checklist.ts";
 import type { OnboardingDeps } from "./deps.ts";
 
-/** The languages a municipality may add, in the order they are stored and shown. */
-export const OPTIONAL_LANGUAGES = ["en", "tr", "bs"] as const;
+/**
+ * The languages a municipality may add, in the order they are stored and shown. English is not among them:
+ * every page offers it whatever the municipality stores (offeredLanguages), so a box to untick it would
+ * change nothing.
+ */
+export const OPTIONAL_LANGUAGES = MUNICIPAL_LANGUAGES;
 export type OptionalLanguage = (typeof OPTIONAL_LANGUAGES)[number];
 
 export type ChooseLanguagesResult =
   | { ok: true; languages: string[]; changed: boolean }
   | { ok: false; reason: "not_allowed" | "not_found" };
 
-/** The stored list for a choice: the official languages first, then the chosen ones in a fixed order. */
+/** The stored list for a choice: those offered everywhere first, then the chosen ones in a fixed order. */
 export const languagesFor = (chosen: readonly OptionalLanguage[]): string[] => [
-  ...OFFICIAL_LANGUAGES,
+  ...LANGUAGES,
   ...OPTIONAL_LANGUAGES.filter((l) => chosen.includes(l)),
 ];
 

@@ -3,13 +3,13 @@
 import type { Children } from "@kitajs/html";
 import { formatDay } from "../cases/web/casePages.tsx";
 import type { LocalizedText } from "../db/schema.ts";
-import type { Language } from "../kernel/i18n.ts";
+import { LANGUAGES, type Language } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import { Button, ErrorSummary, type FieldErrors, formTitle, PostForm, TextAreaField } from "../web/forms.tsx";
 import { Layout } from "../web/layout.tsx";
-import type { ChecklistItem } from "./checklist.ts";
+import { type ChecklistItem, OFFICIAL_LANGUAGES } from "./checklist.ts";
 import { OPTIONAL_LANGUAGES } from "./chooseLanguages.ts";
 
 export const K = "onboarding";
@@ -406,7 +406,7 @@ export function CategoriesPage(p: Frame & { groups: { type: string; categories: 
 export function LanguagesPage(p: Frame & { chosen: readonly string[]; withCatalog: readonly string[] }) {
   const { t } = p.ctx;
   const c = `${K}.languages`;
-  const official = ["sq", "sr"];
+  const always: readonly string[] = LANGUAGES;
   return (
     <OnboardingLayout {...p} title={t(`${c}.title`, { municipality: p.municipality.name })}>
       <p class="lead" safe>
@@ -417,11 +417,11 @@ export function LanguagesPage(p: Frame & { chosen: readonly string[]; withCatalo
           <legend class="choice-group__legend" safe>
             {t(`${c}.legend`)}
           </legend>
-          {[...official, ...OPTIONAL_LANGUAGES].map((l) => {
+          {[...always, ...OPTIONAL_LANGUAGES].map((l) => {
             const id = `language-${l}`;
-            const isOfficial = official.includes(l);
-            const hint = isOfficial
-              ? t(`${c}.official`)
+            const isAlways = always.includes(l);
+            const hint = isAlways
+              ? t((OFFICIAL_LANGUAGES as readonly string[]).includes(l) ? `${c}.official` : `${c}.everywhere`)
               : p.withCatalog.includes(l)
                 ? undefined
                 : t(`${c}.noCatalog`, { language: t(`${c}.name.${l}`) });
@@ -431,10 +431,10 @@ export function LanguagesPage(p: Frame & { chosen: readonly string[]; withCatalo
                   class="checkbox__input"
                   type="checkbox"
                   id={id}
-                  name={isOfficial ? undefined : "language"}
+                  name={isAlways ? undefined : "language"}
                   value={l}
-                  checked={isOfficial || p.chosen.includes(l)}
-                  disabled={isOfficial}
+                  checked={isAlways || p.chosen.includes(l)}
+                  disabled={isAlways}
                   aria-describedby={hint ? `${id}-hint` : undefined}
                 />
                 <div class="checkbox__text">

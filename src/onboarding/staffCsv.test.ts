@@ -187,6 +187,7 @@ describe("what importing each row would do", () => {
         row(7, { department: "roads" }),
         row(8, { role: "ministry_monitor", department: "" }),
         row(9, { extraFields: true }),
+        row(10, { language: "tr" }),
       ]),
     ).toEqual([
       ["name:name_required", "email:email_invalid", "role:role_unknown", "language:language_invalid"],
@@ -197,6 +198,8 @@ describe("what importing each row would do", () => {
       ["department:department_unknown"],
       ["role:role_unknown"], // a national role is never the municipality's to give
       ["row:extra_fields"],
+      // As the message says (sq, sr or en): an account's language, which Turkish is not (a page language).
+      ["language:language_invalid"],
     ]);
   });
 

@@ -9,7 +9,7 @@
 // ("Gashi, Vjosa"), with a doubled quote for a quote; a byte-order mark at the start is dropped.
 import { z } from "zod";
 import { ROLE_SCOPE } from "../access/roles.ts";
-import { isLanguage, type Language } from "../kernel/i18n.ts";
+import { LANGUAGES, type Language } from "../kernel/i18n.ts";
 import { characterCount } from "../web/textField.ts";
 
 /** The roles a municipality's staff list may give: the municipal ones (national roles are the operator's). */
@@ -236,6 +236,11 @@ export interface PlanContext {
 export const holdingKey = (role: string, departmentId: number | null) => `${role}:${departmentId ?? ""}`;
 
 const emailSchema = z.email();
+/**
+ * A language an account may have: those offered everywhere (sq, sr, en), as on the staff page's invitation
+ * and the account page. Turkish and Bosnian are a municipality's page languages, not an account's.
+ */
+const isAccountLanguage = (s: string): s is Language => (LANGUAGES as readonly string[]).includes(s);
 /** A role as people write it: "Department head", "department-head" and "department_head" alike. */
 const roleOf = (s: string): ImportRole | undefined => {
   const key = headerKey(s);
@@ -273,9 +278,9 @@ export function planRows(rows: readonly StaffRow[], ctx: PlanContext): PlannedRo
     else if (code !== "" && !department) problems.push({ field: "department", code: "department_unknown" });
 
     const language = row.language.toLowerCase();
-    if (!isLanguage(language)) problems.push({ field: "language", code: "language_invalid" });
+    if (!isAccountLanguage(language)) problems.push({ field: "language", code: "language_invalid" });
 
-    if (problems.length > 0 || !role || !isLanguage(language)) return { ...row, problems };
+    if (problems.length > 0 || !role || !isAccountLanguage(language)) return { ...row, problems };
     const departmentId = department?.id ?? null;
     const account = ctx.accounts.get(email);
     const outcome: Outcome = !account

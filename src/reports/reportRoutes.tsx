@@ -53,6 +53,13 @@ const first = (v: string | string[] | undefined): string =>
     .trim()
     .slice(0, 60);
 
+/**
+ * A page of one municipality offers its languages (config.municipalityOf, web/context.ts): Prizren's report
+ * and procedures in Turkish where Prizren has Turkish on, as its own pages under /m/prizren are.
+ */
+const ofSlug = (req: FastifyRequest) => first((req.params as { slug?: string }).slug) || undefined;
+const ofChosen = (req: FastifyRequest) => first((req.query as Query | undefined)?.m) || undefined;
+
 const ID = /^\d{1,9}$/;
 const DONE = new Set(["created", "saved", "published", "unpublished", "unchanged"]);
 
@@ -223,7 +230,12 @@ export async function reportRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { slug: string; period: string }; Querystring: Query }>(
     "/reports/m/:slug/:period",
-    { config: { page: { sample: "/reports/m/prishtine/2026-q4", as: "admin.prishtine" } } },
+    {
+      config: {
+        page: { sample: "/reports/m/prishtine/2026-q4", as: "admin.prishtine" },
+        municipalityOf: ofSlug,
+      },
+    },
     async (req, reply) => {
       if (!signedIn(req, reply)) return reply;
       const m = (await referenceData(db)).municipalityBySlug(req.params.slug);
@@ -428,7 +440,12 @@ export async function reportRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: Query }>(
     "/procedures",
-    { config: { page: { sample: "/procedures?m=prishtine", as: "zyrtari.prishtine" } } },
+    {
+      config: {
+        page: { sample: "/procedures?m=prishtine", as: "zyrtari.prishtine" },
+        municipalityOf: ofChosen,
+      },
+    },
     async (req, reply) => {
       if (!signedIn(req, reply)) return reply;
       // Staff of any role, the ministry's too; a citizen's account holds no role.

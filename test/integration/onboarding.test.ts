@@ -542,21 +542,26 @@ describe("categories and languages", () => {
     expect((await referenceData(db())).offeredCategory(prishtine.id, quiet.type, quiet.code)).toBeDefined();
   });
 
-  it("keeps Albanian and Serbian on, stores the chosen others, every one of them with its catalog", async () => {
+  it("keeps Albanian, Serbian and English on, stores the chosen others, every one of them with its catalog", async () => {
     const operator = await signIn("operator");
     const L = "/m/prizren/admin/languages";
     const page = await operator.get(L);
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/id="language-sq" value="sq" checked disabled/);
+    // Every page offers English whatever the municipality stores: no box pretends to switch it off.
+    expect(page.body).toMatch(/id="language-en" value="en" checked disabled/);
+    expect(text(page.body)).toContain("Always offered, on every page of the platform.");
     // Turkish and Bosnian have catalogs now (issue 10): no language is offered untranslated.
     expect(text(page.body)).not.toContain("not yet translated");
     const saved = await postPairs(operator, L, pairsOf(formFields(page.body, L), "language", ["tr", "bs"]));
     expect(saved.statusCode).toBe(303);
-    expect((await municipality("prizren")).languages).toEqual(["sq", "sr", "tr", "bs"]);
+    expect((await municipality("prizren")).languages).toEqual(["sq", "sr", "en", "tr", "bs"]);
     const [entry] = await audits("municipality.languages_set");
-    expect(entry!.data).toEqual({ before: ["sq", "sr", "en", "tr"], after: ["sq", "sr", "tr", "bs"] });
-    const bad = await operator.post(L, { ...formFields(page.body, L), language: "sq" });
-    expect(bad.statusCode).toBe(400);
+    expect(entry!.data).toEqual({ before: ["sq", "sr", "en", "tr"], after: ["sq", "sr", "en", "tr", "bs"] });
+    for (const always of ["sq", "en"]) {
+      const bad = await operator.post(L, { ...formFields(page.body, L), language: always });
+      expect(bad.statusCode, always).toBe(400);
+    }
   });
 });
 

@@ -3,12 +3,20 @@
 // checked, kept from the public as a draft, published; its distinct participants counted on made-up cases),
 // and the standard operating procedures. Cases are submitted through the real command and counted by the
 // real statistics pass; the demo's cases are all in the last forty days, so 2025 holds only these.
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/access/policy.ts";
 import { STAFF_ROLES } from "../../src/access/roles.ts";
 import { type SubmitCaseInput, submitCase } from "../../src/cases/commands/submitCase.ts";
-import { auditLog, categories, municipalities, pilotEvaluations, users } from "../../src/db/schema.ts";
+import {
+  auditLog,
+  categories,
+  consultations,
+  municipalities,
+  pilotEvaluations,
+  proposals,
+  users,
+} from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { translator } from "../../src/kernel/i18n.ts";
 import { localized } from "../../src/kernel/localized.ts";
@@ -209,6 +217,62 @@ describe("the periodic report", () => {
     const visitor = await p.app.inject({ url: "/reports/national/2025" });
     expect(visitor.statusCode).toBe(303);
     expect(String(visitor.headers.location)).toMatch(/^\/login\?next=/);
+  });
+
+  it("counts the consultations held and reported and the proposals answered in the period, its own only", async () => {
+    // The demo's participation is Prishtinë's, in 2026: two consultations (one closed and reported) and a
+    // proposal accepted. Counted here straight from their tables, over the year's local days.
+    const [own] = await db()
+      .select({
+        held: sql<number>`count(*) filter (where ${consultations.opensOn} <= '2026-12-31' and ${consultations.closesOn} >= '2026-01-01')::int`,
+        reported: sql<number>`count(*) filter (where ${consultations.reportPublishedAt} >= '2025-12-31T23:00:00Z' and ${consultations.reportPublishedAt} < '2026-12-31T23:00:00Z')::int`,
+      })
+      .from(consultations)
+      .where(and(eq(consultations.municipalityId, prishtine), isNotNull(consultations.publishedAt)));
+    const [accepted] = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(proposals)
+      .where(
+        and(
+          eq(proposals.municipalityId, prishtine),
+          eq(proposals.decision, "accepted"),
+          sql`${proposals.decisionAt} >= '2025-12-31T23:00:00Z' and ${proposals.decisionAt} < '2026-12-31T23:00:00Z'`,
+        ),
+      );
+    expect(own!.held).toBeGreaterThan(0);
+    expect(own!.reported).toBeGreaterThan(0);
+    expect(accepted!.n).toBeGreaterThan(0);
+
+    const page = await admin.get("/reports/m/prishtine/2026");
+    const held = tableRows(page.body, t("reports.report.consultationsCaption", { period: "2026" })).find(
+      (r) => r[0] === t("stats.consultations.held"),
+    );
+    // 2026, 2025, change, the nation: none in 2025, and the nation's are Prishtinë's.
+    expect(held).toEqual([
+      t("stats.consultations.held"),
+      `${own!.held}`,
+      "0",
+      `+${own!.held}`,
+      `${own!.held}`,
+    ]);
+    const answered = tableRows(page.body, t("reports.report.proposalsCaption", { period: "2026" })).find(
+      (r) => r[0] === t("reports.report.decision.accepted"),
+    );
+    expect(answered?.slice(0, 2)).toEqual([t("reports.report.decision.accepted"), `${accepted!.n}`]);
+
+    const mine = new Map(
+      csvRecords((await admin.get("/reports/m/prishtine/2026?format=csv")).body).map((r) => [r.indicator, r]),
+    );
+    expect(mine.get("consultations_held")).toMatchObject({ value: `${own!.held}`, national: `${own!.held}` });
+    expect(mine.get("consultations_reports_published")?.value).toBe(`${own!.reported}`);
+    expect(mine.get("proposals_accepted")?.value).toBe(`${accepted!.n}`);
+    expect(mine.get("proposals_decided")?.value).toBe(`${accepted!.n}`);
+    // Another municipality's report counts none of them, though the national column does.
+    const theirs = new Map(
+      csvRecords((await ministry.get("/reports/m/gjilan/2026?format=csv")).body).map((r) => [r.indicator, r]),
+    );
+    expect(theirs.get("consultations_held")).toMatchObject({ value: "0", national: `${own!.held}` });
+    expect(theirs.get("proposals_accepted")).toMatchObject({ value: "0", national: `${accepted!.n}` });
   });
 
   it("answers a period that cannot be with 400 and a message, keeping what was asked", async () => {
@@ -461,6 +525,20 @@ describe("the standard operating procedures", () => {
     const bad = await ministry.get("/procedures?m=atlantis");
     expect(bad.statusCode).toBe(400);
     expect(text(bad.body)).toContain(t("reports.errors.municipality"));
+  });
+
+  it("are offered in a municipality's own languages when it is chosen, as its report is", async () => {
+    const turkish = await signIn("ministria");
+    turkish.cookies.set("lang", "tr");
+    const pageLang = (body: string) => /<html lang="([^"]+)">/.exec(body)?.[1];
+    // Prizren has Turkish on (an official language there by law); Prishtinë and a national page do not.
+    const procedures = await turkish.get("/procedures?m=prizren");
+    expect(pageLang(procedures.body)).toBe("tr");
+    expect(text(procedures.body)).toContain(translator("tr")("reports.procedures.title"));
+    expect(pageLang((await turkish.get("/reports/m/prizren/2026")).body)).toBe("tr");
+    // Where Turkish is not offered, the page gives way to Albanian, as every page does.
+    expect(pageLang((await turkish.get("/procedures")).body)).toBe("sq");
+    expect(pageLang((await turkish.get("/reports/m/prishtine/2026")).body)).toBe("sq");
   });
 
   it("are for staff: a citizen is refused, a visitor asked to log in", async () => {
