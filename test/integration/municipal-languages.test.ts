@@ -40,6 +40,25 @@ afterAll(async () => {
 });
 
 const db = () => p.deps.database.db;
+
+/** Runs `body` while the municipality offers the languages `change` makes of its own, then puts them back. */
+async function withLanguages(
+  slug: string,
+  change: (languages: string[]) => string[],
+  body: () => Promise<void>,
+) {
+  const [m] = await db().select().from(municipalities).where(eq(municipalities.slug, slug));
+  const set = async (languages: string[]) => {
+    await db().update(municipalities).set({ languages }).where(eq(municipalities.id, m!.id));
+    forgetReferenceData(db());
+  };
+  await set(change(m!.languages));
+  try {
+    await body();
+  } finally {
+    await set(m!.languages);
+  }
+}
 const tr = translator("tr");
 const en = translator("en");
 
@@ -218,31 +237,23 @@ describe("the JSON API and Open311", () => {
   });
 
   it("answers a retry of a Turkish case with that case after Prizren switched Turkish off, and refuses a new one", async () => {
-    const prizren = await db().query.municipalities.findFirst({ where: eq(municipalities.slug, "prizren") });
     const key = { "idempotency-key": "lang-retry-after-switch-off" };
     const made = await api("/cases", report("prizren", { language: "tr" }), key);
     expect(made.statusCode, made.body).toBe(201);
-    await db()
-      .update(municipalities)
-      .set({ languages: prizren!.languages.filter((l) => l !== "tr") })
-      .where(eq(municipalities.id, prizren!.id));
-    forgetReferenceData(db());
-    try {
-      const retried = await api("/cases", report("prizren", { language: "tr" }), key);
-      expect(retried.statusCode, retried.body).toBe(200);
-      expect(retried.headers["idempotent-replayed"]).toBe("true");
-      expect(retried.data.trackingCode).toBe(made.data.trackingCode);
+    await withLanguages(
+      "prizren",
+      (languages) => languages.filter((l) => l !== "tr"),
+      async () => {
+        const retried = await api("/cases", report("prizren", { language: "tr" }), key);
+        expect(retried.statusCode, retried.body).toBe(200);
+        expect(retried.headers["idempotent-replayed"]).toBe("true");
+        expect(retried.data.trackingCode).toBe(made.data.trackingCode);
 
-      const fresh = await api("/cases", report("prizren", { language: "tr" }));
-      expect(fresh.statusCode).toBe(422);
-      expect(fresh.data.error.fields).toHaveProperty("language");
-    } finally {
-      await db()
-        .update(municipalities)
-        .set({ languages: prizren!.languages })
-        .where(eq(municipalities.id, prizren!.id));
-      forgetReferenceData(db());
-    }
+        const fresh = await api("/cases", report("prizren", { language: "tr" }));
+        expect(fresh.statusCode).toBe(422);
+        expect(fresh.data.error.fields).toHaveProperty("language");
+      },
+    );
   });
 
   it("makes an Open311 report from a Turkish client a Turkish case in Prizren, an Albanian one in Prishtinë", async () => {
@@ -419,25 +430,17 @@ describe("pages of a municipality named by id", () => {
       expect(pageLang(before.body), url).toBe("sr-Latn");
       expect(switchLanguages(before.body), url).toEqual(["sq", "sr-Latn*", "en"]);
     }
-    const [prishtine] = await db().select().from(municipalities).where(eq(municipalities.slug, "prishtine"));
-    await db()
-      .update(municipalities)
-      .set({ languages: [...prishtine!.languages, "bs"] })
-      .where(eq(municipalities.id, prishtine!.id));
-    forgetReferenceData(db());
-    try {
-      for (const url of ["/consultations/1", "/meetings/1"]) {
-        const after = await get(url);
-        expect(pageLang(after.body), url).toBe("bs");
-        expect(switchLanguages(after.body), url).toEqual(["sq", "sr-Latn", "en", "bs*"]);
-      }
-    } finally {
-      await db()
-        .update(municipalities)
-        .set({ languages: prishtine!.languages })
-        .where(eq(municipalities.id, prishtine!.id));
-      forgetReferenceData(db());
-    }
+    await withLanguages(
+      "prishtine",
+      (languages) => [...languages, "bs"],
+      async () => {
+        for (const url of ["/consultations/1", "/meetings/1"]) {
+          const after = await get(url);
+          expect(pageLang(after.body), url).toBe("bs");
+          expect(switchLanguages(after.body), url).toEqual(["sq", "sr-Latn", "en", "bs*"]);
+        }
+      },
+    );
   });
 });
 
@@ -459,29 +462,21 @@ describe("municipality names", () => {
 
   it("names the ministry in the footer in Turkish and Bosnian too, from the profile", async () => {
     // Bosnian is offered where a municipality switches it on: Prizren does, for this test.
-    const prizren = await db().query.municipalities.findFirst({ where: eq(municipalities.slug, "prizren") });
-    await db()
-      .update(municipalities)
-      .set({ languages: [...prizren!.languages, "bs"] })
-      .where(eq(municipalities.id, prizren!.id));
-    forgetReferenceData(db());
-    try {
-      for (const [lang, name] of [
-        ["tr", "Yerel Yönetimler İdaresi Bakanlığı"],
-        ["bs", "Ministarstvo administracije lokalne samouprave"],
-        ["sq", "Ministria e Administrimit të Pushtetit Lokal"],
-      ] as const) {
-        const page = await p.app.inject({ url: "/m/prizren", headers: { cookie: `lang=${lang}` } });
-        expect(pageLang(page.body)).toBe(lang);
-        const footer = /<footer[\s\S]*<\/footer>/.exec(page.body)?.[0] ?? "";
-        expect(footer).toContain(translator(lang)("layout.footerText", { ministry: name }));
-      }
-    } finally {
-      await db()
-        .update(municipalities)
-        .set({ languages: prizren!.languages })
-        .where(eq(municipalities.id, prizren!.id));
-      forgetReferenceData(db());
-    }
+    await withLanguages(
+      "prizren",
+      (languages) => [...languages, "bs"],
+      async () => {
+        for (const [lang, name] of [
+          ["tr", "Yerel Yönetimler İdaresi Bakanlığı"],
+          ["bs", "Ministarstvo administracije lokalne samouprave"],
+          ["sq", "Ministria e Administrimit të Pushtetit Lokal"],
+        ] as const) {
+          const page = await p.app.inject({ url: "/m/prizren", headers: { cookie: `lang=${lang}` } });
+          expect(pageLang(page.body)).toBe(lang);
+          const footer = /<footer[\s\S]*<\/footer>/.exec(page.body)?.[0] ?? "";
+          expect(footer).toContain(translator(lang)("layout.footerText", { ministry: name }));
+        }
+      },
+    );
   });
 });
