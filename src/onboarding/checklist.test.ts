@@ -11,6 +11,7 @@ const dept = (id: number, heads: number, officers: number) => ({
 const bare: MunicipalSetup = {
   municipalityId: 1,
   languages: ["sq", "sr", "en"],
+  requiredLanguages: ["sq", "sr"],
   departments: [],
   coordinators: 0,
   admins: 0,

@@ -16,6 +16,7 @@ import {
   users,
 } from "../db/schema.ts";
 import { loadRoutingRules, routeCase } from "../workspace/routing.ts";
+import { requiredByLaw } from "./chooseLanguages.ts";
 
 /** The national official languages: always offered, whatever a municipality chooses. */
 export const OFFICIAL_LANGUAGES = ["sq", "sr"] as const;
@@ -41,6 +42,8 @@ export interface CategoryRef {
 export interface MunicipalSetup {
   municipalityId: number;
   languages: readonly string[];
+  /** Those it must offer: the national official languages and those the law makes official in it. */
+  requiredLanguages: readonly string[];
   departments: DepartmentSetup[];
   coordinators: number;
   admins: number;
@@ -65,7 +68,7 @@ export type ChecklistItem =
   | { id: "admin"; done: boolean; count: number }
   | { id: "categories"; done: boolean; missingTypes: CaseType[] }
   | { id: "routing"; done: boolean; unrouted: CategoryRef[]; enabled: number }
-  | { id: "languages"; done: boolean; languages: readonly string[] };
+  | { id: "languages"; done: boolean; languages: readonly string[]; missing: readonly string[] };
 
 export type ItemId = ChecklistItem["id"];
 export const ITEM_IDS: readonly ItemId[] = [
@@ -107,8 +110,9 @@ export function checklistOf(s: MunicipalSetup): ChecklistItem[] {
     },
     {
       id: "languages",
-      done: OFFICIAL_LANGUAGES.every((l) => s.languages.includes(l)),
+      done: s.requiredLanguages.every((l) => s.languages.includes(l)),
       languages: s.languages,
+      missing: s.requiredLanguages.filter((l) => !s.languages.includes(l)),
     },
   ];
 }
@@ -138,7 +142,7 @@ export async function loadSetups(
   const only = (column: AnyPgColumn) => (ids ? inArray(column, [...ids]) : undefined);
   // One after another, not in parallel: `db` may be a transaction, which runs one statement at a time.
   const ms = await db
-    .select({ id: municipalities.id, languages: municipalities.languages })
+    .select({ id: municipalities.id, slug: municipalities.slug, languages: municipalities.languages })
     .from(municipalities)
     .where(and(eq(municipalities.active, true), only(municipalities.id)));
   const depts = await db.select().from(departments).where(only(departments.municipalityId));
@@ -199,6 +203,7 @@ export async function loadSetups(
     out.set(m.id, {
       municipalityId: m.id,
       languages: m.languages,
+      requiredLanguages: [...OFFICIAL_LANGUAGES, ...requiredByLaw(m.slug)],
       departments: own.map((d) => ({
         id: d.id,
         code: d.code,

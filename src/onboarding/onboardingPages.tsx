@@ -208,14 +208,26 @@ function ItemDetail({ ctx, item }: { ctx: PageContext; item: ChecklistItem }) {
       );
     case "languages":
       return (
-        <p safe>
-          {t(`${c}.done`, {
-            list: joinNames(
-              lang,
-              item.languages.map((l) => t(`${K}.languages.name.${l}`)),
-            ),
-          })}
-        </p>
+        <>
+          <p safe>
+            {t(`${c}.done`, {
+              list: joinNames(
+                lang,
+                item.languages.map((l) => t(`${K}.languages.name.${l}`)),
+              ),
+            })}
+          </p>
+          {item.missing.length > 0 ? (
+            <p safe>
+              {t(`${c}.missing`, {
+                list: joinNames(
+                  lang,
+                  item.missing.map((l) => t(`${K}.languages.name.${l}`)),
+                ),
+              })}
+            </p>
+          ) : null}
+        </>
       );
   }
 }
@@ -403,7 +415,9 @@ export function CategoriesPage(p: Frame & { groups: { type: string; categories: 
 
 // ── Languages.
 
-export function LanguagesPage(p: Frame & { chosen: readonly string[]; withCatalog: readonly string[] }) {
+export function LanguagesPage(
+  p: Frame & { chosen: readonly string[]; withCatalog: readonly string[]; byLaw: readonly string[] },
+) {
   const { t } = p.ctx;
   const c = `${K}.languages`;
   const always: readonly string[] = LANGUAGES;
@@ -420,21 +434,32 @@ export function LanguagesPage(p: Frame & { chosen: readonly string[]; withCatalo
           {[...always, ...OPTIONAL_LANGUAGES].map((l) => {
             const id = `language-${l}`;
             const isAlways = always.includes(l);
-            const hint = isAlways
-              ? t((OFFICIAL_LANGUAGES as readonly string[]).includes(l) ? `${c}.official` : `${c}.everywhere`)
-              : p.withCatalog.includes(l)
+            const isLaw = p.byLaw.includes(l);
+            const hints = [
+              isAlways
+                ? t(
+                    (OFFICIAL_LANGUAGES as readonly string[]).includes(l)
+                      ? `${c}.official`
+                      : `${c}.everywhere`,
+                  )
+                : isLaw
+                  ? t(`${c}.byLaw`)
+                  : undefined,
+              isAlways || p.withCatalog.includes(l)
                 ? undefined
-                : t(`${c}.noCatalog`, { language: t(`${c}.name.${l}`) });
+                : t(`${c}.noCatalog`, { language: t(`${c}.name.${l}`) }),
+            ].filter((h) => h !== undefined);
+            const hint = hints.length > 0 ? hints.join(" ") : undefined;
             return (
               <div class={hint ? "checkbox checkbox--hinted" : "checkbox"}>
                 <input
                   class="checkbox__input"
                   type="checkbox"
                   id={id}
-                  name={isAlways ? undefined : "language"}
+                  name={isAlways || isLaw ? undefined : "language"}
                   value={l}
-                  checked={isAlways || p.chosen.includes(l)}
-                  disabled={isAlways}
+                  checked={isAlways || isLaw || p.chosen.includes(l)}
+                  disabled={isAlways || isLaw}
                   aria-describedby={hint ? `${id}-hint` : undefined}
                 />
                 <div class="checkbox__text">

@@ -21,7 +21,12 @@ import { textField } from "../web/textField.ts";
 import { mayChooseCategories, mayConfigure, mayImportStaff, mayOnboard } from "./access.ts";
 import { checklistOf, type ItemId, loadSetups, progressOf } from "./checklist.ts";
 import { chooseCategories, nationalCategoriesOf, openCasesByCategory } from "./chooseCategories.ts";
-import { chooseLanguages, OPTIONAL_LANGUAGES, type OptionalLanguage } from "./chooseLanguages.ts";
+import {
+  chooseLanguages,
+  OPTIONAL_LANGUAGES,
+  type OptionalLanguage,
+  requiredByLaw,
+} from "./chooseLanguages.ts";
 import type { OnboardingDeps } from "./deps.ts";
 import { goLive, takeOffline } from "./goLive.ts";
 import { ImportPage, PreviewPage } from "./importPages.tsx";
@@ -431,6 +436,7 @@ export async function onboardingRoutes(app: FastifyInstance) {
           {...frame(req, reply, m, 200, true)}
           chosen={m.languages}
           withCatalog={ALL_LANGUAGES}
+          byLaw={requiredByLaw(m.slug)}
         />,
       );
     },

@@ -565,6 +565,47 @@ describe("categories and languages", () => {
   });
 });
 
+describe("languages the law makes official", () => {
+  it("keeps Turkish on in Prizren whatever the form sends, and the checklist says so when it is missing", async () => {
+    const operator = await signIn("operator");
+    const L = "/m/prizren/admin/languages";
+    const page = await operator.get(L);
+    expect(page.body).toMatch(/id="language-tr" value="tr" checked disabled/);
+    expect(text(page.body)).toContain("An official language in this municipality by law");
+    // Bosnian is Prizren's to choose: its box can be ticked and unticked.
+    expect(page.body).toMatch(/name="language" value="bs"/);
+
+    // Nothing ticked (a browser sends no disabled box), or Turkish left out of a crafted form: it stays.
+    await postPairs(operator, L, pairsOf(formFields(page.body, L), "language", []));
+    expect((await municipality("prizren")).languages).toEqual(["sq", "sr", "en", "tr"]);
+    await postPairs(operator, L, pairsOf(formFields(page.body, L), "language", ["bs"]));
+    expect((await municipality("prizren")).languages).toEqual(["sq", "sr", "en", "tr", "bs"]);
+    // Prishtinë has no such language: unticking Bosnian there removes it.
+    await postPairs(
+      operator,
+      "/m/prishtine/admin/languages",
+      pairsOf(formFields(page.body, L), "language", []),
+    );
+    expect((await municipality("prishtine")).languages).toEqual(["sq", "sr", "en"]);
+
+    // Stored without Turkish (an import, an old database): the checklist holds the item open and names it.
+    const prizren = await municipality("prizren");
+    await db()
+      .update(municipalities)
+      .set({ languages: ["sq", "sr", "en"] })
+      .where(eq(municipalities.id, prizren.id));
+    const checklist = text((await operator.get("/m/prizren/admin/onboarding")).body);
+    expect(checklist).toContain("Missing a language the law makes official here: Turkish.");
+    await db()
+      .update(municipalities)
+      .set({ languages: prizren.languages })
+      .where(eq(municipalities.id, prizren.id));
+    expect(text((await operator.get("/m/prizren/admin/onboarding")).body)).not.toContain(
+      "Missing a language the law makes official here",
+    );
+  });
+});
+
 describe("who may onboard", () => {
   const pages = ["onboarding", "categories", "languages", "staff/import"].map(
     (s) => `/m/prishtine/admin/${s}`,
