@@ -1,7 +1,8 @@
 // The submitter's actions on a case's page, in Chromium: someone without an account answers the
 // municipality through the private tracking link; a signed-in citizen rates the answer with the keyboard
 // alone and follows the case; and the error state passes axe in every language. A proposal's support
-// count follows on its page without a reload.
+// count follows on its page without a reload. A coordinator works the staff inbox with the keyboard alone
+// (issue 5: keyboard-friendly): search, select a row, bulk-assign it.
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -204,6 +205,44 @@ describe("on a case's page", () => {
       expect(problems).toEqual([]);
     },
   );
+});
+
+describe("the staff inbox", () => {
+  it("a coordinator finds a case, selects it and assigns it to a department with the keyboard alone", async () => {
+    const { code } = await newCase("anonymous", "issue_report", []);
+    const [title] = (
+      await db.select({ title: cases.title }).from(cases).where(eq(cases.trackingCode, code))
+    ).map((r) => r.title);
+    const coordinator = await signIn(browser, base, "koordinatori.prishtine");
+    const { page } = await pageFor("en", { storageState: coordinator });
+    await page.goto(`${base}/m/prishtine/workspace`);
+
+    // The word search: typed, then Enter sends the filters.
+    await tabTo(page, "#field-q");
+    await page.keyboard.type(title!);
+    await Promise.all([page.waitForURL(/[?&]q=/), page.keyboard.press("Enter")]);
+    expect(await page.locator("input[name=case]").count()).toBe(1);
+
+    // The row's box, then the bulk action, the department and the button, each reached with Tab.
+    await tabTo(page, "input[name=case]");
+    await page.keyboard.press("Space");
+    expect(await page.isChecked("input[name=case]")).toBe(true);
+    const choose = async (selector: string, wanted: (value: string) => boolean) => {
+      await tabTo(page, selector);
+      for (let i = 0; i < 20 && !wanted(await page.inputValue(selector)); i++)
+        await page.keyboard.press("ArrowDown");
+      expect(wanted(await page.inputValue(selector)), selector).toBe(true);
+    };
+    await choose("select[name=bulkAction]", (v) => v === "assign");
+    await choose("select[name=bulkDepartment]", (v) => v !== "");
+    const department = Number(await page.inputValue("select[name=bulkDepartment]"));
+    await tabTo(page, "form:has(select[name=bulkAction]) button[type=submit]");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+
+    const [after] = await db.select().from(cases).where(eq(cases.trackingCode, code));
+    expect([after!.status, after!.departmentId]).toEqual(["assigned", department]);
+    await screenshot(page, "inbox-keyboard-assigned", "en");
+  });
 });
 
 describe("a proposal collecting support", () => {
