@@ -46,7 +46,7 @@ import { statsRoutes } from "./stats/web/statsRoutes.tsx";
 import type { Assets } from "./web/assets.ts";
 import { COMPRESS_MIN_BYTES } from "./web/assets.ts";
 import { registerLanguage } from "./web/context.ts";
-import { installErrorHandling } from "./web/errors.tsx";
+import { answerFrameworkError, installErrorHandling } from "./web/errors.tsx";
 import { parseFormValues } from "./web/formValues.ts";
 import { compressPage, PageCache, registerPageCache } from "./web/pageCache.ts";
 import { shellRoutes } from "./web/routes/shell.ts";
@@ -160,6 +160,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // What the router refuses before any hook or route runs (a URL it cannot decode, a path segment past
+    // maxParamLength) is answered in the shape of the area the URL names, not Fastify's own English JSON.
+    frameworkErrors: answerFrameworkError,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseFormValues },
   });
 
@@ -205,9 +208,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean } = {}
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: "strict-origin-when-cross-origin" },
     crossOriginEmbedderPolicy: false,
-  });
-  app.addHook("onSend", async (_req, reply) => {
-    reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=()");
+    permissionsPolicy: "camera=(), microphone=(), geolocation=(self), payment=(), usb=()",
   });
   await app.register(cookie);
   await app.register(formbody, { parser: parseFormValues });

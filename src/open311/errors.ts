@@ -4,7 +4,7 @@
 // the description is for people, in the request's language (open311.errors.* in the catalogs).
 import type { FastifyReply } from "fastify";
 import type { Translate } from "../kernel/i18n.ts";
-import { CONTENT_TYPE, type Format, list, serialize } from "./wire.ts";
+import { CONTENT_TYPE, type Format, list, serialize, splitFormat } from "./wire.ts";
 
 /** One problem: its status and its message (a key under open311.errors, with values). */
 export interface Problem {
@@ -41,4 +41,24 @@ export function sendProblems(
 ) {
   const answer = problemsAnswer(t, format, problems);
   return reply.status(answer.status).type(answer.type).header("cache-control", "no-store").send(answer.body);
+}
+
+/** The format a URL asks for by its last segment's extension; XML (the required format) when it names none. */
+export function formatOfUrl(url: string): Format {
+  const path = url.split("?")[0] ?? "";
+  return splitFormat(path.slice(path.lastIndexOf("/") + 1)).format ?? "xml";
+}
+
+/**
+ * A URL the router refused before any route ran (web/errors.tsx answerFrameworkError): percent-encoding
+ * that does not decode (`bad_url`), a segment past the router's length limit (`url_too_long`), anything
+ * else (`bad_request`). The spec's 400 in every case, in the format the raw URL's extension names.
+ */
+export function sendRefusedUrl(
+  reply: FastifyReply,
+  t: Translate,
+  url: string,
+  key: "bad_url" | "url_too_long" | "bad_request",
+) {
+  return sendProblems(reply, t, formatOfUrl(url), [problem(400, key)]);
 }

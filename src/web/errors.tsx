@@ -2,13 +2,18 @@
 // JSON error with a machine-readable code for programs. Nothing ever shows a stack trace.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { NotAllowedError } from "../access/policy.ts";
-import { sendPage, wantsJson } from "./context.ts";
+import { sendApiError } from "../api/errors.ts";
+import { LANGUAGES, translator } from "../kernel/i18n.ts";
+import { sendRefusedUrl } from "../open311/errors.ts";
+import { chooseLanguage, sendPage, wantsJson } from "./context.ts";
 import { Layout } from "./layout.tsx";
 import { pageContext } from "./pageContext.ts";
 
 export type ErrorCode =
   | "not_found"
   | "bad_request"
+  | "bad_url"
+  | "url_too_long"
   | "invalid_json"
   | "empty_json"
   | "payload_too_large"
@@ -26,6 +31,8 @@ export type ErrorCode =
 const PAGE_KEY: Record<ErrorCode, string> = {
   not_found: "notFound",
   bad_request: "badRequest",
+  bad_url: "badUrl",
+  url_too_long: "urlTooLong",
   invalid_json: "badRequest",
   empty_json: "badRequest",
   payload_too_large: "payloadTooLarge",
@@ -152,4 +159,61 @@ export function installErrorHandling(app: FastifyInstance) {
     if (!req.t) return reply.status(status).type("text/plain; charset=utf-8").send(code);
     return sendError(req, reply, status, code, detail);
   });
+}
+
+// ── What the router refuses before any hook runs
+
+/**
+ * The errors Fastify raises while finding the route, before any hook or route of the app has run (the
+ * `frameworkErrors` option, app.ts): a path whose percent-encoding does not decode to UTF-8 (`%`, `%zz`,
+ * `%E0%A4%A`), a path parameter longer than the router's maxParamLength (414, as Fastify has it), and a
+ * failed async route constraint — the app declares none, and should one fail it is the request's header
+ * the constraint could not read, so a 400 too. Anything else the router may add later is a 400 as well.
+ */
+export function classifyFrameworkError(err: FastifyError): { status: number; code: ErrorCode } {
+  switch (err.code) {
+    case "FST_ERR_BAD_URL":
+      return { status: 400, code: "bad_url" };
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return { status: 414, code: "url_too_long" };
+    default:
+      return { status: 400, code: "bad_request" };
+  }
+}
+
+/**
+ * Answers a framework error in the shape of the area its URL names: Open311's error document under
+ * /open311/, the REST API's error JSON under /api/, the site's error page (or JSON, by Accept) elsewhere.
+ * The request has been through none of the app's hooks — no parsed cookies, no language, no session, and
+ * its reply has none of the headers the hooks set — so what the answer needs is set here: the language
+ * from the cookie or Accept-Language (no page, so the languages offered everywhere), the security headers
+ * and the request id. The visitor is shown as signed out: the session is not read for a URL that leads
+ * nowhere. Should anything fail in here, the status is kept and the code sent as text: never a 500.
+ */
+export async function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const { status, code } = classifyFrameworkError(err);
+  try {
+    const { set, remove } = req.server.securityHeaders;
+    reply.headers(set);
+    for (const name of remove) reply.removeHeader(name);
+    reply.header("x-request-id", req.id);
+    req.cookies = req.server.parseCookie(req.headers.cookie ?? "");
+    req.languages = LANGUAGES;
+    req.lang = chooseLanguage(req);
+    req.t = translator(req.lang);
+    req.log.info({ code, status, reason: err.code }, "request refused by the router");
+    const path = req.url;
+    if (path.startsWith("/open311/"))
+      return await sendRefusedUrl(
+        reply,
+        req.t,
+        path,
+        code === "bad_url" || code === "url_too_long" ? code : "bad_request",
+      );
+    if (path.startsWith("/api/")) return await sendApiError(req, reply, status, code);
+    return await sendError(req, reply, status, code);
+  } catch (e) {
+    req.log.error({ err: e }, "could not answer a request the router refused");
+    if (!reply.sent) return reply.status(status).type("text/plain; charset=utf-8").send(code);
+  }
 }

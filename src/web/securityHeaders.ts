@@ -28,9 +28,25 @@ export function helmetHeaders(options: HelmetOptions): { set: Record<string, str
   return { set, remove };
 }
 
-/** Sets the precomputed headers on every answer, 404s and errors included (onRequest runs for all). */
-export function registerSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
-  const { set, remove } = helmetHeaders(options);
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The headers registerSecurityHeaders sets: for an answer made before any hook ran (errors.tsx). */
+    securityHeaders: { set: Record<string, string>; remove: readonly string[] };
+  }
+}
+
+/**
+ * Sets the precomputed headers on every answer, 404s and errors included (onRequest runs for all): helmet's,
+ * and the permissions policy, which helmet does not make.
+ */
+export function registerSecurityHeaders(
+  app: FastifyInstance,
+  { permissionsPolicy, ...options }: HelmetOptions & { permissionsPolicy?: string },
+): void {
+  const helmet = helmetHeaders(options);
+  const set = permissionsPolicy ? { ...helmet.set, "permissions-policy": permissionsPolicy } : helmet.set;
+  const { remove } = helmet;
+  app.decorate("securityHeaders", { set, remove });
   app.addHook("onRequest", (_req, reply, done) => {
     reply.headers(set);
     for (const name of remove) reply.removeHeader(name);

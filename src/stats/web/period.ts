@@ -84,6 +84,7 @@ export type StatsQuery =
       errors: FieldErrors;
       values: PeriodValues;
       sort: { sort: string; dir: SortDir } | undefined;
+      /** The table asked for as CSV, known or not (the refusal is then text); undefined: the page. */
       csv: string | undefined;
     };
 
@@ -173,7 +174,11 @@ export function parseStatsQuery(raw: RawQuery, options: StatsQueryOptions): Stat
   if (format === "csv") {
     if (!table) csv = options.tables[0];
     else if (options.tables.includes(table)) csv = table;
-    else errors.form ??= "stats.errors.table";
+    else {
+      errors.form ??= "stats.errors.table";
+      // Still asked as CSV: the refusal is text, as a download expects, not the page.
+      csv = table;
+    }
   } else if (format !== "" && format !== "html") errors.form ??= "stats.errors.format";
 
   const values = errors.from || errors.to ? asked : { from, to };
