@@ -33,7 +33,7 @@ import { localized } from "../kernel/localized.ts";
 import { referenceData } from "../reference/referenceCache.ts";
 import { LANGUAGE_COOKIE } from "../web/context.ts";
 import { classify } from "../web/errors.tsx";
-import { type Problem, problem, problemsAnswer, sendProblems } from "./errors.ts";
+import { formatOfUrl, type Problem, problem, problemsAnswer, sendProblems } from "./errors.ts";
 import { field, readRequestForm, titleFor } from "./requestForm.ts";
 import { findRequests, requestRecord } from "./requestQueries.ts";
 import { parseRequestQuery } from "./requestQuery.ts";
@@ -53,12 +53,6 @@ declare module "fastify" {
     /** The API client of the key an Open311 request carries (a write needs one; a read may). */
     open311Client: ApiClient | undefined;
   }
-}
-
-/** The format a URL asks for by its last segment's extension; XML (the required format) when it names none. */
-function formatOfUrl(url: string): Format {
-  const path = url.split("?")[0] ?? "";
-  return splitFormat(path.slice(path.lastIndexOf("/") + 1)).format ?? "xml";
 }
 
 /**
