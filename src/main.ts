@@ -516,6 +516,7 @@ async function startBackground(
   });
   // National standards' changes dated for a later day take effect on that day (src/standards).
   const standards = startStandardsScheduler(database.db, deps.calendar, {
+    baseUrl: deps.baseUrl,
     log: (err) => deps.log(err, "standards pass failed"),
   });
   return {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProfile } from "../reference/profile.ts";
 import { addWorkingDays, buildCalendar, type Holiday, isWorkingDay } from "./calendar.ts";
-import { holidayCode, observedDays, refreshCalendar } from "./calendarAdmin.ts";
+import { holidayCode, observedDays, refreshCalendar, yearsWatched } from "./calendarAdmin.ts";
 import { addDays, dayOfWeek } from "./zone.ts";
 
 const WEEKEND = [0, 6];
@@ -102,5 +102,16 @@ describe("refreshing the calendar the process holds", () => {
     refreshCalendar(held, buildCalendar({ timeZone: TZ, holidays: [...before, holiday("2027-01-01")] }));
     expect(held.years).toEqual([2026, 2027]);
     expect(isWorkingDay("2027-01-01", held)).toBe(false);
+  });
+});
+
+describe("the years whose missing Bajrams are flagged beyond their own page", () => {
+  it("is this year, and the next once it has any holiday or from 1 October", () => {
+    expect(yearsWatched("2026-09-30", [2025, 2026])).toEqual([2026]);
+    expect(yearsWatched("2026-10-01", [2025, 2026])).toEqual([2026, 2027]);
+    expect(yearsWatched("2026-12-31", [2026])).toEqual([2026, 2027]);
+    expect(yearsWatched("2026-02-01", [2026, 2027])).toEqual([2026, 2027]);
+    // A year the calendar has not begun is still this year's: it lacks every date.
+    expect(yearsWatched("2028-03-01", [2026, 2027])).toEqual([2028]);
   });
 });

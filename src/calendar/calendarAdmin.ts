@@ -273,15 +273,51 @@ export async function holidaysOf(db: Db, calendar: string, year: number): Promis
  * counts as a working day, so the calendar page flags the year with exactly what is missing (issue 9).
  */
 export async function missingAnnounced(db: Db, calendar: string, year: number): Promise<HolidayRow[]> {
-  const rows = await db
+  return missingIn(await announcedOf(db, calendar), year);
+}
+
+const announcedOf = (db: Db, calendar: string) =>
+  db
     .select()
     .from(holidays)
     .where(and(eq(holidays.calendar, calendar), eq(holidays.rule, RULE_OF.movable)));
+
+/** Of the announced holidays of every year, those a year lacks: each by its latest known date. */
+function missingIn(rows: readonly HolidayRow[], year: number): HolidayRow[] {
   const present = new Set(rows.filter((r) => yearOf(r.date) === year).map((r) => r.code));
   const missing = new Map<string, HolidayRow>();
-  for (const r of rows.sort((a, b) => b.date.localeCompare(a.date)))
+  for (const r of [...rows].sort((a, b) => b.date.localeCompare(a.date)))
     if (!present.has(r.code) && !missing.has(r.code)) missing.set(r.code, r);
   return [...missing.values()];
+}
+
+/** From this day of the year the next year is watched even before it has any holiday: see yearsWatched. */
+export const NEXT_YEAR_WATCHED_FROM = "10-01";
+
+/**
+ * The years whose missing Bajrams the ministry is warned of wherever it looks (its dashboard, every
+ * calendar page), not only on that year's page: this year, and the next once the calendar has any holiday
+ * in it or from 1 October. Deadlines counted in the autumn already reach into January (30 working days
+ * from late November do), and the dates are usually announced in the autumn; earlier, a warning about a
+ * year nobody has begun would be noise. Pure.
+ */
+export function yearsWatched(today: LocalDate, years: readonly number[]): number[] {
+  const year = yearOf(today);
+  const next = years.includes(year + 1) || today.slice(5) >= NEXT_YEAR_WATCHED_FROM;
+  return next ? [year, year + 1] : [year];
+}
+
+export interface AnnouncedGap {
+  year: number;
+  missing: HolidayRow[];
+}
+
+/** The watched years (yearsWatched) that lack an announced holiday, each with what it lacks: two reads. */
+export async function announcedGaps(db: Db, calendar: string, today: LocalDate): Promise<AnnouncedGap[]> {
+  const [rows, years] = await Promise.all([announcedOf(db, calendar), yearsOf(db, calendar)]);
+  return yearsWatched(today, years)
+    .map((year) => ({ year, missing: missingIn(rows, year) }))
+    .filter((g) => g.missing.length > 0);
 }
 
 /** The years a calendar covers: those in which it has a holiday (as buildCalendar counts them). */

@@ -2,7 +2,10 @@
 // sortable by any column through links, the national row, the open alerts and the escalation queue at the
 // top; and one municipality's page (/ministry/m/:slug): its indicators, its months, and its departments and
 // categories, each leading further down.
+import type { AnnouncedGap } from "../calendar/calendarAdmin.ts";
+import { calendarPath } from "../calendar/web/calendarPages.tsx";
 import { formatDateTime } from "../cases/web/casePages.tsx";
+import { localized } from "../kernel/localized.ts";
 import type { Period } from "../stats/query.ts";
 import { PERIOD_FIELDS, type SortDir } from "../stats/web/period.ts";
 import {
@@ -30,11 +33,13 @@ export interface DashboardPageProps {
   sortKeys: readonly string[];
   openAlerts: number;
   queue: number;
+  /** This year and the next (calendarAdmin.ts yearsWatched) when the calendar lacks a Bajram's date. */
+  calendarGaps: AnnouncedGap[];
   data?: { period: Period; table: DataTable; updatedAt: Date | null };
 }
 
-function Figures({ ctx, openAlerts, queue }: { ctx: PageContext; openAlerts: number; queue: number }) {
-  const { t } = ctx;
+function Figures(p: Pick<DashboardPageProps, "ctx" | "openAlerts" | "queue" | "calendarGaps">) {
+  const { t, lang } = p.ctx;
   return (
     <section aria-labelledby="attention-heading" class="panel">
       <h2 id="attention-heading" safe>
@@ -43,14 +48,24 @@ function Figures({ ctx, openAlerts, queue }: { ctx: PageContext; openAlerts: num
       <ul class="link-list">
         <li>
           <a href="/ministry/alerts" safe>
-            {t(`${K}.dashboard.openAlerts`, { count: openAlerts })}
+            {t(`${K}.dashboard.openAlerts`, { count: p.openAlerts })}
           </a>
         </li>
         <li>
           <a href="/ministry/escalations" safe>
-            {t(`${K}.dashboard.queue`, { count: queue })}
+            {t(`${K}.dashboard.queue`, { count: p.queue })}
           </a>
         </li>
+        {p.calendarGaps.map((g) => (
+          <li>
+            <a href={calendarPath(g.year)} class="warning-text" safe>
+              {t(`${K}.dashboard.calendarGap`, {
+                year: g.year,
+                names: g.missing.map((h) => localized(h.name, lang)).join(", "),
+              })}
+            </a>
+          </li>
+        ))}
       </ul>
     </section>
   );
@@ -68,7 +83,7 @@ export function DashboardPage(p: DashboardPageProps) {
         {t(`${K}.dashboard.lead`)}
       </p>
       <MinistryNav ctx={ctx} current="/ministry" />
-      <Figures ctx={ctx} openAlerts={p.openAlerts} queue={p.queue} />
+      <Figures ctx={ctx} openAlerts={p.openAlerts} queue={p.queue} calendarGaps={p.calendarGaps} />
       <PeriodForm
         ctx={ctx}
         action="/ministry"

@@ -13,7 +13,7 @@ import { caseEvents, departments, users } from "../db/schema.ts";
 import { localized } from "../kernel/localized.ts";
 import { referenceData } from "../reference/referenceCache.ts";
 import { sendPage } from "../web/context.ts";
-import { notFound } from "../web/errors.tsx";
+import { notFound, sendError } from "../web/errors.tsx";
 import { type FieldErrors, typed, validate } from "../web/forms.tsx";
 import { pageContext } from "../web/pageContext.ts";
 import { textField } from "../web/textField.ts";
@@ -91,8 +91,11 @@ export async function escalationRoutes(app: FastifyInstance) {
     { config: { page: { sample: "/ministry/escalations", as: "ministria" } } },
     async (req, reply) => {
       if (!(await ministryOnly(req, reply, "ministry.dashboard"))) return reply;
-      const asked = typeof req.query?.page === "string" ? req.query.page : "1";
-      const page = /^\d{1,3}$/.test(asked) ? Math.min(Math.max(Number(asked), 1), MAX_PAGES) : 1;
+      // As the slices' case lists (ministryRoutes.tsx): a page that cannot be is said so, not replaced by the first.
+      const asked = typeof req.query?.page === "string" ? req.query.page.trim() : "";
+      const page = asked === "" ? 1 : /^\d{1,4}$/.test(asked) ? Number(asked) : Number.NaN;
+      if (!(page >= 1 && page <= MAX_PAGES))
+        return sendError(req, reply, 400, "bad_request", req.t(`${K}.errors.queuePage`, { max: MAX_PAGES }));
       const [rows, total] = await Promise.all([
         escalationQueue(db, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
         queueCount(db),

@@ -5,7 +5,8 @@
 // cases, and are shown through the statistics pages' tables. The alerts' and the queue's routes are alertRoutes.tsx and escalationRoutes.tsx.
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { startOfLocalDay } from "../calendar/zone.ts";
+import { announcedGaps } from "../calendar/calendarAdmin.ts";
+import { localDateOf, startOfLocalDay } from "../calendar/zone.ts";
 import { publicCaseSummary } from "../cases/publicView.ts";
 import { categories, departments } from "../db/schema.ts";
 import { localized } from "../kernel/localized.ts";
@@ -128,8 +129,12 @@ export async function ministryRoutes(app: FastifyInstance) {
       });
       const sort = query.sort ?? { sort: "name", dir: "asc" as const };
       const ctx = pageContext(req, reply);
-      const [openAlerts, queue] = await Promise.all([openAlertCount(db), queueCount(db)]);
-      const frame = { ctx, sort, sortKeys: SORT_KEYS, openAlerts, queue };
+      const [openAlerts, queue, calendarGaps] = await Promise.all([
+        openAlertCount(db),
+        queueCount(db),
+        announcedGaps(db, profile.code, localDateOf(clock.now(), timeZone)),
+      ]);
+      const frame = { ctx, sort, sortKeys: SORT_KEYS, openAlerts, queue, calendarGaps };
       if (!query.ok) {
         if (query.csv) return csvProblem(req, reply, query.errors);
         return sendPage(reply, <DashboardPage {...frame} values={query.values} errors={query.errors} />, 400);

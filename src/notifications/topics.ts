@@ -18,6 +18,8 @@ export const TOPICS = [
   "open_work_digest",
   // The ministry's monitors
   "oversight_alert",
+  // A municipality's administrators: a national change left one of its own settings looser (issue 9)
+  "standards_conflict",
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
@@ -38,6 +40,7 @@ export const STAFF_TOPICS: ReadonlySet<Topic> = new Set<Topic>([
   "sla_escalation",
   "open_work_digest",
   "oversight_alert",
+  "standards_conflict",
 ]);
 
 /** The daily digest of one's open work is a digest or nothing: "at once" has no meaning for it. */

@@ -26,5 +26,10 @@ export async function participationSettingsFor(
   const national = rows.find((r) => r.municipalityId === null);
   const found = own ?? national;
   if (!found) throw new Error("No national participation settings: run the reference seed.");
+  // The national consultation minimum is the law's: a municipality's own row below it (left there by a
+  // national change that applied later, src/standards/appliedConflicts.ts) is held to it, as a looser
+  // response standard is by resolveStandard.
+  if (own && national && own.consultationMinDays < national.consultationMinDays)
+    return { ...own, consultationMinDays: national.consultationMinDays };
   return found;
 }

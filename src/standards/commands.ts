@@ -102,7 +102,11 @@ export function removeQuestion(deps: ChangeDeps, input: Why & { category: string
 // ── Response standards
 
 /** The national rules that bear on a category: its own standard first (as referenceCache reads them). */
-async function rulesOf(tx: Pick<Tx, "select">, c: { id: number; type: string; code: string }, own: Standard) {
+export async function rulesOf(
+  tx: Pick<Tx, "select">,
+  c: { id: number; type: string; code: string },
+  own: Standard,
+) {
   const rows = await tx
     .select()
     .from(slaStandards)
@@ -129,7 +133,10 @@ async function rulesOf(tx: Pick<Tx, "select">, c: { id: number; type: string; co
 }
 
 /** The municipalities' own standards for a category, with their names. */
-async function municipalStandards(tx: Pick<Tx, "select">, categoryId: number): Promise<MunicipalStandard[]> {
+export async function municipalStandards(
+  tx: Pick<Tx, "select">,
+  categoryId: number,
+): Promise<MunicipalStandard[]> {
   const rows = await tx
     .select({ row: slaStandards, name: municipalities.name })
     .from(slaStandards)

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Standard, StandardRule } from "../cases/sla.ts";
-import { looserClocks, type MunicipalStandard, participationConflicts, slaConflicts } from "./conflicts.ts";
+import {
+  looserAhead,
+  looserClocks,
+  type MunicipalStandard,
+  participationConflicts,
+  rulesAhead,
+  slaConflicts,
+} from "./conflicts.ts";
 
 const days = (ack: number, first: number, resolution: number): Standard => ({
   unit: "working_days",
@@ -99,5 +106,50 @@ describe("participationConflicts", () => {
       "Prishtinë",
     ]);
     expect(participationConflicts({ before: 15, after: 14 }, own)).toEqual([]);
+  });
+});
+
+describe("looserAhead: a municipality's rule against national changes still waiting for their day", () => {
+  const national = [own(days(2, 5, 10))];
+
+  it("refuses a rule tighter today but looser than a change decided for a later day, naming the day and clock", () => {
+    const pending = [{ appliesFrom: "2026-12-15", priority: null, standard: days(2, 2, 10) }];
+    expect(looserAhead({ key, rules: national, pending, priority: null, own: days(1, 3, 8) })).toEqual({
+      appliesFrom: "2026-12-15",
+      clock: "firstResponse",
+      national: days(2, 2, 10),
+    });
+    expect(
+      looserAhead({ key, rules: national, pending, priority: null, own: days(1, 2, 8) }),
+    ).toBeUndefined();
+    expect(
+      looserAhead({ key, rules: national, pending: [], priority: null, own: days(1, 3, 8) }),
+    ).toBeUndefined();
+  });
+
+  it("holds a rule for a priority to the national rule for it that is coming, and to the category's", () => {
+    const urgent = [{ appliesFrom: "2027-01-04", priority: "urgent" as const, standard: days(1, 1, 3) }];
+    const ahead = looserAhead({
+      key,
+      rules: national,
+      pending: urgent,
+      priority: "urgent",
+      own: days(1, 2, 3),
+    });
+    expect(ahead).toMatchObject({ appliesFrom: "2027-01-04", clock: "firstResponse" });
+    // A rule for every priority (none) is held to the category's own standard, which the change leaves.
+    expect(
+      looserAhead({ key, rules: national, pending: urgent, priority: null, own: days(1, 2, 3) }),
+    ).toBeUndefined();
+  });
+
+  it("applies waiting changes in the order of their days, each stage on the one before", () => {
+    const stages = rulesAhead(national, key, [
+      { appliesFrom: "2027-02-01", priority: "high", standard: null },
+      { appliesFrom: "2027-01-01", priority: "high", standard: days(1, 4, 9) },
+    ]);
+    expect(stages.map((s) => s.appliesFrom)).toEqual(["2027-01-01", "2027-02-01"]);
+    expect(stages[0]!.rules).toHaveLength(2);
+    expect(stages[1]!.rules).toEqual(national);
   });
 });

@@ -99,6 +99,67 @@ export function slaConflicts(input: {
   return conflicts;
 }
 
+/** A national change of a category's response standard still waiting for its day (null: a rule removed). */
+export interface PendingSla {
+  appliesFrom: string;
+  priority: Priority | null;
+  standard: Standard | null;
+}
+
+/**
+ * The national rules of a category (its own standard first, as the admin page and referenceCache order
+ * them) as they will stand once each waiting change has applied, in the order of their days.
+ */
+export function rulesAhead(
+  rules: readonly StandardRule[],
+  key: { type: string; category: string },
+  pending: readonly PendingSla[],
+): { appliesFrom: string; rules: StandardRule[] }[] {
+  const stages: { appliesFrom: string; rules: StandardRule[] }[] = [];
+  let now = [...rules];
+  for (const change of [...pending].sort((a, b) => a.appliesFrom.localeCompare(b.appliesFrom))) {
+    const same = (r: StandardRule) =>
+      r.type === key.type && r.category === key.category && (r.priority ?? null) === change.priority;
+    if (change.priority === null) {
+      // The category's own standard: it stays first, only its times change.
+      now = now.map((r) => (same(r) && change.standard ? { ...r, standard: change.standard } : r));
+    } else {
+      now = now.filter((r) => !same(r));
+      if (change.standard) now.push({ ...key, priority: change.priority, standard: change.standard });
+    }
+    stages.push({ appliesFrom: change.appliesFrom, rules: now });
+  }
+  return stages;
+}
+
+/** Where a municipality's own standard would be longer than a national one already decided for a later day. */
+export interface LooserAhead {
+  appliesFrom: string;
+  clock: ClockName;
+  national: Standard;
+}
+
+/**
+ * Whether a municipality's own standard for a category (and priority, or none) would be looser than the
+ * national standard on the day of a waiting change: the first such day and clock. A municipality may only
+ * tighten, and on that day the change would leave its rule looser — resolveStandard would then drop it.
+ */
+export function looserAhead(input: {
+  key: { type: string; category: string };
+  rules: readonly StandardRule[];
+  pending: readonly PendingSla[];
+  priority: Priority | null;
+  own: Standard;
+}): LooserAhead | undefined {
+  for (const stage of rulesAhead(input.rules, input.key, input.pending)) {
+    const national = nationalStandardFor(stage.rules, input.key, input.priority);
+    if (!national) continue;
+    const checked = checkTighter(national, input.own);
+    if (!checked.ok) return { appliesFrom: stage.appliesFrom, clock: checked.clock, national };
+  }
+  return undefined;
+}
+
 export interface ParticipationConflict {
   municipalityId: number;
   municipality: LocalizedText;

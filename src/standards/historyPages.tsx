@@ -19,6 +19,8 @@ export interface HistoryEntry {
   reason: string;
   appliesFrom: string;
   appliedAt: Date | null;
+  /** The municipal settings it left looser than the national ones when it applied, in words. */
+  conflicts: string[];
 }
 
 function State({ ctx, entry, link }: { ctx: PageContext; entry: HistoryEntry; link: boolean }) {
@@ -30,6 +32,25 @@ function State({ ctx, entry, link }: { ctx: PageContext; entry: HistoryEntry; li
         <time datetime={entry.appliedAt.toISOString()} safe>
           {formatDateTime(ctx, entry.appliedAt)}
         </time>
+        {entry.conflicts.length > 0 ? (
+          <>
+            {" "}
+            <strong class="warning-text" safe>
+              {t(`${K}.history.conflicts`, { count: entry.conflicts.length })}
+            </strong>
+            {link ? (
+              <>
+                {" "}
+                <a href={`${changePath(entry.id)}#conflicts`}>
+                  <span safe>{t(`${K}.history.details`)}</span>
+                  <span class="visually-hidden" safe>
+                    {` ${entry.what}`}
+                  </span>
+                </a>
+              </>
+            ) : null}
+          </>
+        ) : null}
       </>
     );
   return (
@@ -217,6 +238,19 @@ export function ChangePage(p: {
           </dd>
         </div>
       </dl>
+      {e.conflicts.length > 0 ? (
+        <section aria-labelledby="conflicts" class="notice" role="note">
+          <h2 id="conflicts" safe>
+            {t(`${h}.conflictsHeading`)}
+          </h2>
+          <p safe>{t(`${h}.conflictsLead`)}</p>
+          <ul>
+            {e.conflicts.map((line) => (
+              <li safe>{line}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {e.appliedAt ? (
         <p>
           <a href={STANDARDS_PATH} safe>

@@ -3,14 +3,14 @@
 // when, why and the day it applies from, the audit entry — and, when it applies today, the change itself.
 // A change dated later waits (applied_at null) for the standards scheduler. One change per subject may
 // wait at a time: another would be written over a state it never saw.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { appendAudit } from "../audit/audit.ts";
 import { type LocalDate, localDateOf } from "../calendar/zone.ts";
-import type { ClockName, Standard } from "../cases/sla.ts";
+import { type ClockName, PRIORITIES, type Standard } from "../cases/sla.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { standardChanges } from "../db/schema.ts";
-import type { ParticipationConflict, SlaConflict } from "./conflicts.ts";
-import { sameState } from "./model.ts";
+import type { ParticipationConflict, PendingSla, SlaConflict } from "./conflicts.ts";
+import { type SlaState, sameState, subjectOf } from "./model.ts";
 import { applyState, readState, type SubjectKey } from "./store.ts";
 
 export interface ChangeDeps {
@@ -45,7 +45,11 @@ export async function lockSubject(tx: Pick<Tx, "execute">, subject: string): Pro
 /** The change of a subject still waiting for its day, if there is one. */
 export async function pendingChange(tx: Pick<Tx, "select">, kind: string, subject: string) {
   const [row] = await tx
-    .select({ id: standardChanges.id, appliesFrom: standardChanges.appliesFrom })
+    .select({
+      id: standardChanges.id,
+      appliesFrom: standardChanges.appliesFrom,
+      after: standardChanges.after,
+    })
     .from(standardChanges)
     .where(
       and(
@@ -56,6 +60,41 @@ export async function pendingChange(tx: Pick<Tx, "select">, kind: string, subjec
     )
     .limit(1);
   return row;
+}
+
+/**
+ * The changes of a category's national response standards still waiting for their day (one per subject:
+ * its own standard, and a rule per priority), for holding a municipality's own rule to what is coming.
+ */
+export async function pendingSlaChanges(
+  tx: Pick<Tx, "select">,
+  key: { type: string; category: string },
+): Promise<PendingSla[]> {
+  const subjects = [null, ...PRIORITIES].map((p) => subjectOf.sla(key.type, key.category, p));
+  const rows = await tx
+    .select({
+      subject: standardChanges.subject,
+      appliesFrom: standardChanges.appliesFrom,
+      after: standardChanges.after,
+    })
+    .from(standardChanges)
+    .where(
+      and(
+        eq(standardChanges.kind, "sla"),
+        inArray(standardChanges.subject, subjects),
+        isNull(standardChanges.appliedAt),
+      ),
+    );
+  return rows.map((r) => {
+    const after = r.after as SlaState | null;
+    // A removal (only a priority's rule can be removed) has no state: its subject names the priority.
+    const priority = subjects.indexOf(r.subject);
+    return {
+      appliesFrom: r.appliesFrom,
+      priority: priority <= 0 ? null : PRIORITIES[priority - 1]!,
+      standard: after ? after.standard : null,
+    };
+  });
 }
 
 /**

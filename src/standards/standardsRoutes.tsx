@@ -11,6 +11,7 @@ import { htmlLang, localized } from "../kernel/localized.ts";
 import { sendPage } from "../web/context.ts";
 import { notFound, sendError } from "../web/errors.tsx";
 import { pageContext } from "../web/pageContext.ts";
+import { type AppliedConflict, conflictsByChange, conflictWords } from "./appliedConflicts.ts";
 import { check, WITHDRAW_FIELDS, withdrawForm } from "./forms.ts";
 import { type ChangeRow, categoryNames, changeHistory, historyCsv, PAGE_LIMIT } from "./history.ts";
 import { ChangePage, type HistoryEntry, HistoryPage } from "./historyPages.tsx";
@@ -35,7 +36,7 @@ export async function standardsRoutes(app: FastifyInstance) {
     return { t: req.t, lang: req.lang, categoryName: (code) => names.get(code) };
   }
   const entryOf =
-    (w: Words, formerUser: string) =>
+    (w: Words, formerUser: string, conflicts: Map<number, AppliedConflict[]> = new Map()) =>
     (c: ChangeRow): HistoryEntry => ({
       id: c.id,
       changedAt: c.changedAt,
@@ -45,6 +46,7 @@ export async function standardsRoutes(app: FastifyInstance) {
       reason: c.reason,
       appliesFrom: c.appliesFrom,
       appliedAt: c.appliedAt,
+      conflicts: (conflicts.get(c.id) ?? []).map((x) => conflictWords(w.t, w.lang, x)),
     });
 
   // ── The one place.
@@ -149,7 +151,11 @@ export async function standardsRoutes(app: FastifyInstance) {
   async function sendHistory(req: FastifyRequest, reply: FastifyReply, ministry: boolean) {
     const kind = kindAsked(req);
     if (kind === false) return sendError(req, reply, 400, "bad_request", req.t(`${K}.errors.kindUnknown`));
-    const [rows, w] = await Promise.all([changeHistory(db, { kind }, PAGE_LIMIT + 1), words(req)]);
+    const [rows, w, conflicts] = await Promise.all([
+      changeHistory(db, { kind }, PAGE_LIMIT + 1),
+      words(req),
+      ministry ? conflictsByChange(db) : new Map<number, AppliedConflict[]>(),
+    ]);
     return sendPage(
       reply,
       <HistoryPage
@@ -157,7 +163,7 @@ export async function standardsRoutes(app: FastifyInstance) {
         ministry={ministry}
         path={ministry ? CHANGES_PATH : STAFF_CHANGES_PATH}
         kind={kind ?? ""}
-        entries={rows.slice(0, PAGE_LIMIT).map(entryOf(w, req.t(`${K}.history.formerUser`)))}
+        entries={rows.slice(0, PAGE_LIMIT).map(entryOf(w, req.t(`${K}.history.formerUser`), conflicts))}
         truncated={rows.length > PAGE_LIMIT}
         notice={kit.notice(req)}
       />,
@@ -215,12 +221,12 @@ export async function standardsRoutes(app: FastifyInstance) {
     const id = idOf(req.params.id);
     const [row] = id === undefined ? [] : await changeHistory(db, { id });
     if (!row) return notFound(req, reply);
-    const w = await words(req);
+    const [w, conflicts] = await Promise.all([words(req), conflictsByChange(db, row.subject)]);
     return sendPage(
       reply,
       <ChangePage
         ctx={pageContext(req, reply)}
-        entry={entryOf(w, req.t(`${K}.history.formerUser`))(row)}
+        entry={entryOf(w, req.t(`${K}.history.formerUser`), conflicts)(row)}
         notice={kit.notice(req, status)}
         {...form}
       />,

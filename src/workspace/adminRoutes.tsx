@@ -35,6 +35,9 @@ import { ALL_LANGUAGES, offeredLanguages } from "../kernel/i18n.ts";
 import { htmlLang, localized } from "../kernel/localized.ts";
 import { mayChooseCategories, mayConfigure, mayImportStaff } from "../onboarding/access.ts";
 import { forgetReferenceData } from "../reference/referenceCache.ts";
+import { looserAhead } from "../standards/conflicts.ts";
+import { pendingSlaChanges } from "../standards/recordChange.ts";
+import { formatLocalDate } from "../standards/ui.tsx";
 import { sendPage } from "../web/context.ts";
 import { notFound, sendError } from "../web/errors.tsx";
 import { type FieldErrors, typed } from "../web/forms.tsx";
@@ -1182,7 +1185,8 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
       firstResponseWithin: v.firstResponse,
       resolutionWithin: v.resolution,
     };
-    const base = nationalFor(category, nationalRules(category, national, byId), v.priority);
+    const rules = nationalRules(category, national, byId);
+    const base = nationalFor(category, rules, v.priority);
     const tighter = checkTighter(base, standard);
     if (!tighter.ok) {
       const n = base[AMOUNT_OF[tighter.clock]];
@@ -1198,6 +1202,30 @@ export async function municipalAdminRoutes(app: FastifyInstance) {
         },
       ];
       return sendStandards(req, reply, m, { values, errors: { [tighter.clock]: error } }, 422);
+    }
+    // A national change decided for a later day binds too: accepted now, the rule would be looser on that
+    // day (and dropped by resolveStandard). A change recorded while this one is saved is the scheduler's to
+    // report (src/standards/standardsScheduler.ts).
+    const key = { type: category.type, category: category.code };
+    const ahead = looserAhead({
+      key,
+      rules,
+      pending: await pendingSlaChanges(db, key),
+      priority: v.priority,
+      own: standard,
+    });
+    if (ahead) {
+      const error: FieldErrors[string] = [
+        `${S}.errors.looser_than_pending`,
+        {
+          clock: req.t(`${S}.clock.${ahead.clock}`),
+          national: req.t(`${S}.amount.${ahead.national.unit}`, {
+            count: ahead.national[AMOUNT_OF[ahead.clock]],
+          }),
+          date: formatLocalDate(req.lang, ahead.appliesFrom),
+        },
+      ];
+      return sendStandards(req, reply, m, { values, errors: { [ahead.clock]: error } }, 422);
     }
     const note = v.note || null;
     const saved = async () =>

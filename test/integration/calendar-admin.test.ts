@@ -432,8 +432,41 @@ describe("removing a holiday", () => {
       /announced each year\. Until it is added, the day counts as a working day in every deadline: Eid al-Adha/,
     );
     expect(year).not.toMatch(/deadline: Eid al-Fitr/);
-    // 2026 has both.
-    expect(text((await ministry.get(`${C}?year=2026`)).body)).not.toContain("has no date yet");
+    // 2026 has both (its page flags 2027, the next year: see the next test).
+    expect(text((await ministry.get(`${C}?year=2026`)).body)).not.toContain("2026 has no date yet");
+  });
+
+  it("flags next year's missing Bajram beyond its own page: on the calendar's default page and the dashboard", async () => {
+    // The previous test removed 2027's Eid al-Adha; today is 26 November 2026, so 2027 is watched.
+    const gap = "The 2027 working-day calendar has no date yet for: Eid al-Adha";
+    const link = 'href="/ministry/calendar?year=2027"';
+    const first = await ministry.get(C);
+    expect(first.body).toContain('aria-current="page"><strong>2026</strong>');
+    expect(text(first.body)).toContain(
+      "2027 has no date yet for these holidays, whose date is announced each year.",
+    );
+    expect(text(first.body)).toContain("Open the 2027 calendar");
+    const dashboard = await ministry.get("/ministry");
+    expect(dashboard.statusCode).toBe(200);
+    const attention = dashboard.body.match(
+      /<section aria-labelledby="attention-heading"[\s\S]*?<\/section>/,
+    )![0];
+    expect(text(attention)).toContain(gap);
+    expect(attention).toContain(link);
+    // Once the date is added, the flags go everywhere.
+    const added = await addForm({
+      date: "2027-05-17",
+      nameSq: "Kurban Bajrami",
+      nameSr: "Kurban Bajram",
+      nameEn: "Eid al-Adha",
+      kind: "movable",
+      reason: "Data u shpall",
+    });
+    expect(added.statusCode).toBe(303);
+    expect(text((await ministry.get(C)).body)).not.toContain("has no date yet");
+    expect(text((await ministry.get("/ministry")).body)).not.toContain(
+      "working-day calendar has no date yet",
+    );
   });
 });
 

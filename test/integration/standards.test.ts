@@ -10,12 +10,16 @@ import {
   auditLog,
   categories,
   municipalities,
+  notifications,
+  outbox,
   participationSettings,
   responseTemplates,
   slaStandards,
   standardChanges,
+  users,
 } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
+import { participationSettingsFor } from "../../src/participation/settings.ts";
 import { referenceData } from "../../src/reference/referenceCache.ts";
 import { seedReference } from "../../src/reference/seedReference.ts";
 import { seedStandardsDemo } from "../../src/standards/demo.ts";
@@ -283,7 +287,7 @@ describe("a change dated later", () => {
       clock: p.clock,
       intervalMs: 3_600_000,
     });
-    expect(await scheduler.runNow()).toEqual({ applied: 0, failed: 0 });
+    expect(await scheduler.runNow()).toEqual({ applied: 0, failed: 0, conflicts: 0 });
     await scheduler.stop();
     p.clock.set("2026-11-26T10:00:00Z");
   });
@@ -385,6 +389,168 @@ describe("refused: a national standard a municipality's stricter setting would n
       .from(participationSettings)
       .where(isNull(participationSettings.municipalityId));
     expect(after!.proposalThreshold).toBe(120);
+  });
+});
+
+describe("a change dated later and the municipalities' own settings", () => {
+  // The auditors' case: the national first response shortened from a later day, a municipality's own rule
+  // tighter than today's standard but looser than the coming one.
+  const national = {
+    priority: "",
+    unit: "working_days",
+    ack: "2",
+    firstResponse: "2",
+    resolution: "20",
+    reason: "Gropat duhet të shikohen më shpejt.",
+    appliesFrom: "2026-12-15",
+  };
+  const ADMIN = "/m/prishtine/admin/standards";
+  const idOf = async (slug: string) =>
+    (await db().select().from(municipalities).where(eq(municipalities.slug, slug)))[0]!.id;
+
+  it("refuses a municipality's rule looser than a national change waiting for its day, naming it and the day", async () => {
+    const scheduled = await ministry.submit(`${S}/categories/potholes/response`, national);
+    expect(scheduled.statusCode).toBe(303);
+    expect((await category("potholes")).firstResponseWithin).toBe(5);
+    const admin = await signIn("admin.prishtine");
+    const potholes = await category("potholes");
+    const form = {
+      category: String(potholes.id),
+      priority: "",
+      unit: "working_days",
+      ack: "2",
+      firstResponse: "3",
+      resolution: "15",
+    };
+    const looser = await admin.submit(ADMIN, form, ADMIN);
+    expect(looser.statusCode).toBe(422);
+    expect(text(looser.body)).toContain(
+      "First response: a national change already decided sets the standard to 2 working days from December 15, 2026; this time is longer, and a municipality may only shorten it",
+    );
+    const own = () =>
+      db()
+        .select()
+        .from(slaStandards)
+        .where(and(eq(slaStandards.categoryId, potholes.id), eq(slaStandards.priority, "normal")));
+    expect(
+      await db()
+        .select()
+        .from(slaStandards)
+        .where(and(eq(slaStandards.categoryId, potholes.id), isNull(slaStandards.priority))),
+    ).toEqual([]);
+    // A rule for a priority is held to what that priority will get: the category's own 2 days.
+    const forNormal = await admin.submit(ADMIN, { ...form, priority: "normal" }, ADMIN);
+    expect(forNormal.statusCode).toBe(422);
+    expect(await own()).toEqual([]);
+    const ok = await admin.submit(ADMIN, { ...form, firstResponse: "2" }, ADMIN);
+    expect(ok.statusCode).toBe(303);
+  });
+
+  it("on its day, records a municipal rule it leaves looser for the ministry and tells the municipality's admins", async () => {
+    const potholes = await category("potholes");
+    const prishtine = await idOf("prishtine");
+    // Saved while the change was being recorded (or before the check above existed): urgent cases in 3 days.
+    await db().insert(slaStandards).values({
+      municipalityId: prishtine,
+      type: "issue_report",
+      categoryId: potholes.id,
+      priority: "urgent",
+      unit: "working_days",
+      ackWithin: 1,
+      firstResponseWithin: 3,
+      resolutionWithin: 10,
+    });
+    const subject = "sla:issue_report:potholes:*";
+    const [change] = await changesOf(subject);
+    expect(change!.appliedAt).toBeNull();
+    const pass = await applyDueChanges(db(), new Date("2026-12-14T23:00:00Z"), TZ, {
+      baseUrl: "https://e-komuna.test",
+    });
+    expect(pass).toMatchObject({ failed: 0, conflicts: 1 });
+    expect((await category("potholes")).firstResponseWithin).toBe(2);
+
+    // What the SLA engine does with the looser rule: drops it whole; urgent potholes get the national standard.
+    const reference = await referenceData(db());
+    expect(reference.standardFor(prishtine, potholes.id, "urgent")).toMatchObject({
+      firstResponseWithin: 2,
+      resolutionWithin: 20,
+    });
+
+    // The ministry sees it on the change's page and in the history.
+    const page = text((await ministry.get(`${S}/changes/${change!.id}`)).body);
+    expect(page).toContain("Municipal settings it left looser when it applied");
+    expect(page).toContain(
+      "Prishtinë: its own standard for Potholes (Urgent) — Acknowledge: 1 working day; First response: 3 working days; Resolution: 10 working days — is longer than the national standard in force (Acknowledge: 2 working days; First response: 2 working days; Resolution: 20 working days) on: First response",
+    );
+    const history = await ministry.get(`${S}/changes?kind=sla`);
+    expect(text(history.body)).toContain("Left 1 municipal setting looser than the national one");
+    expect(history.body).toContain(`href="${S}/changes/${change!.id}#conflicts"`);
+    // Prishtinë's 2 days for every priority, checked against the coming change, is not among them.
+    expect(page).not.toContain("(All priorities)");
+
+    // Prishtinë's admin is told, in the app and by email, with the page to fix it.
+    const [told] = await db()
+      .select()
+      .from(notifications)
+      .innerJoin(users, eq(users.id, notifications.userId))
+      .where(
+        and(
+          eq(notifications.topic, "standards_conflict"),
+          eq(users.email, "admin.prishtine@demo.ekomuna.example"),
+        ),
+      );
+    expect(told).toBeDefined();
+    const mails = await db().select().from(outbox).where(eq(outbox.topic, "standards_conflict"));
+    expect(mails.length).toBeGreaterThan(0);
+    expect(JSON.stringify(mails.map((m) => m.payload))).toContain(
+      "https://e-komuna.test/m/prishtine/admin/standards",
+    );
+  });
+
+  it("holds a municipality's consultation minimum to a longer national one waiting for its day, and reports one left below it", async () => {
+    const prishtine = await idOf("prishtine");
+    const peja = await idOf("peje");
+    // Prishtinë's own rules would block a longer national minimum: it keeps the national ones for now.
+    await db().delete(participationSettings).where(eq(participationSettings.municipalityId, prishtine));
+    const scheduled = await ministry.submit(`${S}/participation`, {
+      consultationMinDays: "18",
+      proposalWindowDays: "90",
+      proposalThreshold: "120",
+      normativeThresholdPercent: "15",
+      reason: "Ligji i ri: 18 ditë.",
+      appliesFrom: "2026-12-20",
+    });
+    expect(scheduled.statusCode).toBe(303);
+    const admin = await signIn("admin.prishtine");
+    const settings = (consultationMinDays: string) =>
+      admin.submit("/m/prishtine/admin/participation", {
+        proposalWindowDays: "30",
+        proposalThreshold: "3",
+        registeredVoters: "",
+        consultationMinDays,
+      });
+    const short = await settings("16");
+    expect(short.statusCode).toBe(422);
+    expect(text(short.body)).toContain(
+      "A national change already decided raises the consultation minimum to 18 days from December 20, 2026",
+    );
+    expect((await settings("18")).statusCode).toBe(303);
+    // Pejë's 16 days, saved in a race with the change.
+    await db()
+      .update(participationSettings)
+      .set({ consultationMinDays: 16 })
+      .where(eq(participationSettings.municipalityId, peja));
+    const pass = await applyDueChanges(db(), new Date("2026-12-19T23:00:00Z"), TZ);
+    expect(pass).toMatchObject({ failed: 0, conflicts: 1 });
+    const [change] = await changesOf("participation:national").then((rows) =>
+      rows.filter((r) => r.appliesFrom === "2026-12-20"),
+    );
+    const page = text((await ministry.get(`${S}/changes/${change!.id}`)).body);
+    expect(page).toContain(
+      "Pejë: its own consultation minimum of 16 days is below the national minimum in force of 18 days",
+    );
+    // And the law's minimum holds for Pejë's consultations until it changes its rules.
+    expect((await participationSettingsFor(db(), peja)).consultationMinDays).toBe(18);
   });
 });
 

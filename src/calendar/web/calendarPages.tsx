@@ -20,7 +20,7 @@ import {
   PostForm,
 } from "../../web/forms.tsx";
 import { Layout } from "../../web/layout.tsx";
-import type { CalendarChangeEntry, HolidayRow } from "../calendarAdmin.ts";
+import type { AnnouncedGap, CalendarChangeEntry, HolidayRow } from "../calendarAdmin.ts";
 import { HOLIDAY_KINDS } from "../calendarAdmin.ts";
 
 const K = "calendar_admin";
@@ -236,6 +236,8 @@ export function CalendarPage(p: {
   holidays: HolidayRow[];
   /** Announced holidays (the Bajrams) the year has no date for yet. */
   missing: HolidayRow[];
+  /** The other years watched (this one, the next: calendarAdmin.ts yearsWatched) that lack one. */
+  otherYears: AnnouncedGap[];
   history: CalendarChangeEntry[];
   values: Values;
   errors: FieldErrors;
@@ -269,6 +271,24 @@ export function CalendarPage(p: {
           ))}
         </ul>
       </nav>
+
+      {p.otherYears.map((g) => (
+        <div class="notice" role="note">
+          <p class="warning-text" safe>
+            {t(`${K}.missingAnnounced`, { year: g.year })}
+          </p>
+          <ul>
+            {g.missing.map((h) => (
+              <li safe>{localized(h.name, lang)}</li>
+            ))}
+          </ul>
+          <p>
+            <a href={calendarPath(g.year)} safe>
+              {t(`${K}.missingYearLink`, { year: g.year })}
+            </a>
+          </p>
+        </div>
+      ))}
 
       <h2 id="holidays" safe>
         {t(`${K}.holidaysHeading`, { year: p.year })}

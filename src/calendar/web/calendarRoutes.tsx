@@ -14,6 +14,7 @@ import { pageContext } from "../../web/pageContext.ts";
 import { textField } from "../../web/textField.ts";
 import {
   addHoliday,
+  announcedGaps,
   type CalendarChangeDeps,
   type CalendarChangeResult,
   calendarHistory,
@@ -156,11 +157,12 @@ export async function calendarRoutes(app: FastifyInstance) {
     form: Form,
     status = 200,
   ) {
-    const [years, list, history, missing] = await Promise.all([
+    const [years, list, history, missing, gaps] = await Promise.all([
       yearsOf(db, code),
       holidaysOf(db, code, year),
       calendarHistory(db, code, year),
       missingAnnounced(db, code, year),
+      announcedGaps(db, code, localDateOf(clock.now(), profile.timeZone)),
     ]);
     const notice = noticeOf(req, status);
     return sendPage(
@@ -171,6 +173,7 @@ export async function calendarRoutes(app: FastifyInstance) {
         years={years}
         holidays={list}
         missing={missing}
+        otherYears={gaps.filter((g) => g.year !== year)}
         history={history}
         values={form.values}
         errors={form.errors}

@@ -8,6 +8,8 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import { appendAudit } from "../../audit/audit.ts";
 import type { Db } from "../../db/client.ts";
 import { participationSettings } from "../../db/schema.ts";
+import { type ParticipationState, subjectOf } from "../../standards/model.ts";
+import { pendingChange } from "../../standards/recordChange.ts";
 import { participationSettingsFor } from "../settings.ts";
 
 export interface MunicipalParticipationInput {
@@ -18,7 +20,11 @@ export interface MunicipalParticipationInput {
   consultationMinDays: number;
 }
 
-export type SettingsResult = { ok: true } | { ok: false; reason: "below_national_minimum"; minimum: number };
+export type SettingsResult =
+  | { ok: true }
+  | { ok: false; reason: "below_national_minimum"; minimum: number }
+  /** Below the national minimum a change already decided sets from a later day (issue 9). */
+  | { ok: false; reason: "below_pending_minimum"; minimum: number; appliesFrom: string };
 
 export async function saveMunicipalParticipation(
   db: Db,
@@ -32,6 +38,12 @@ export async function saveMunicipalParticipation(
   const national = await participationSettingsFor(db, null);
   if (input.consultationMinDays < national.consultationMinDays)
     return { ok: false, reason: "below_national_minimum", minimum: national.consultationMinDays };
+  // A longer national minimum decided for a later day binds too: accepted now, the municipality's own rules
+  // (which replace the national ones whole) would fall below the law's minimum on that day.
+  const coming = await pendingChange(db, "participation", subjectOf.participation());
+  const minimum = (coming?.after as ParticipationState | null | undefined)?.consultationMinDays;
+  if (coming && minimum !== undefined && input.consultationMinDays < minimum)
+    return { ok: false, reason: "below_pending_minimum", minimum, appliesFrom: coming.appliesFrom };
   const current = await participationSettingsFor(db, input.municipalityId);
   await db.transaction(async (tx) => {
     const values: [PgColumn, unknown][] = [

@@ -3,6 +3,7 @@
 // and answers 303 with a notice, or the form again (422) with what was typed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { formatLocalDate } from "../../standards/ui.tsx";
 import { sendPage } from "../../web/context.ts";
 import { type FieldErrors, typed, validate } from "../../web/forms.tsx";
 import { pageContext } from "../../web/pageContext.ts";
@@ -91,7 +92,15 @@ export async function participationSettingsRoutes(app: FastifyInstance): Promise
         m,
         {
           values,
-          errors: { consultationMinDays: [`${E}.belowNationalMinimum`, { minimum: result.minimum }] },
+          errors: {
+            consultationMinDays:
+              result.reason === "below_pending_minimum"
+                ? [
+                    `${E}.belowPendingMinimum`,
+                    { minimum: result.minimum, date: formatLocalDate(req.lang, result.appliesFrom) },
+                  ]
+                : [`${E}.belowNationalMinimum`, { minimum: result.minimum }],
+          },
         },
         422,
       );
