@@ -13,6 +13,7 @@ import {
   MIN_DECIDED,
   onTimeLow,
   UNTOUCHED_LISTED,
+  type UntouchedCases,
   untouchedCutoff,
   untouchedFor,
 } from "./alertRules.ts";
@@ -180,8 +181,9 @@ describe("the candidates of a pass", () => {
     departmentOnTime: new Map(),
     municipalityBacklog: new Map(),
     departmentBacklog: new Map(),
-    untouched: new Map(),
+    untouched: { municipalities: new Map(), departments: new Map() },
   };
+  const inMunicipality = (m: Map<number, UntouchedCases>) => ({ municipalities: m, departments: new Map() });
   const kase = (code: string, escalatedAt: string, departmentId: number | null = 4): EscalatedCase => ({
     code,
     municipalityId: 3,
@@ -198,18 +200,24 @@ describe("the candidates of a pass", () => {
         departmentOnTime: new Map([[7, { municipalityId: 1, months: low }]]),
         municipalityBacklog: new Map([[2, growing]]),
         departmentBacklog: new Map([[8, { municipalityId: 2, months: growing }]]),
-        untouched: new Map([
-          [
-            3,
-            {
-              cases: [
-                kase("GJI-2026-000001", "2026-11-02T08:00:00Z"),
-                kase("GJI-2026-000002", "2026-11-02T09:00:00Z", null),
-              ],
-              total: 2,
-            },
-          ],
-        ]),
+        untouched: {
+          municipalities: new Map([
+            [
+              3,
+              {
+                cases: [
+                  kase("GJI-2026-000001", "2026-11-02T08:00:00Z"),
+                  kase("GJI-2026-000002", "2026-11-02T09:00:00Z", null),
+                ],
+                total: 2,
+              },
+            ],
+          ]),
+          // Department 4's own: the one case with a department (the other is the coordinator's).
+          departments: new Map([
+            [4, { municipalityId: 3, cases: [kase("GJI-2026-000001", "2026-11-02T08:00:00Z")], total: 1 }],
+          ]),
+        },
       },
       levels,
       at,
@@ -221,8 +229,13 @@ describe("the candidates of a pass", () => {
       ["backlog_growing", 2, null, "2026-10"],
       ["backlog_growing", 2, 8, "2026-10"],
       ["escalations_untouched", 3, null, "2026-11"],
+      ["escalations_untouched", 3, 4, "2026-11"],
     ]);
     expect(candidates.at(-1)!.evidence).toMatchObject({
+      total: 1,
+      cases: [{ code: "GJI-2026-000001", departmentId: 4 }],
+    });
+    expect(candidates.at(-2)!.evidence).toMatchObject({
       days: 5,
       total: 2,
       cases: [
@@ -261,7 +274,7 @@ describe("the candidates of a pass", () => {
       kase(`GJI-2026-${String(i + 1).padStart(6, "0")}`, `2026-11-0${2 + (i % 3)}T08:00:00Z`),
     );
     const { candidates } = alertCandidates(
-      { ...none, untouched: new Map([[3, { cases, total: 3000 }]]) },
+      { ...none, untouched: inMunicipality(new Map([[3, { cases, total: 3000 }]])) },
       levels,
       at,
     );
@@ -274,18 +287,20 @@ describe("the candidates of a pass", () => {
     const { candidates, skipped } = alertCandidates(
       {
         ...none,
-        untouched: new Map([
-          [
-            1,
-            {
-              cases: [
-                { ...kase("OLD-2019-000001", "2019-03-01T09:00:00Z"), municipalityId: 1 },
-                { ...kase("PRI-2026-000001", "2026-11-02T09:00:00Z"), municipalityId: 1 },
-              ],
-              total: 2,
-            },
-          ],
-        ]),
+        untouched: inMunicipality(
+          new Map([
+            [
+              1,
+              {
+                cases: [
+                  { ...kase("OLD-2019-000001", "2019-03-01T09:00:00Z"), municipalityId: 1 },
+                  { ...kase("PRI-2026-000001", "2026-11-02T09:00:00Z"), municipalityId: 1 },
+                ],
+                total: 2,
+              },
+            ],
+          ]),
+        ),
       },
       levels,
       at,

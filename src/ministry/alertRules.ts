@@ -188,6 +188,13 @@ export interface UntouchedCases {
   total: number;
 }
 
+/** The untouched escalated cases as the pass reads them: per municipality, and per department within one. */
+export interface UntouchedFigures {
+  municipalities: ReadonlyMap<number, UntouchedCases>;
+  /** Per department (with its municipality): cases with no department are the municipality's alone. */
+  departments: ReadonlyMap<number, UntouchedCases & { municipalityId: number }>;
+}
+
 /** An alert the pass may raise: one per kind, place and month (the table's unique key). */
 export interface AlertCandidate {
   kind: AlertKind;
@@ -208,14 +215,14 @@ export interface OversightFigures {
   municipalityBacklog: ReadonlyMap<number, readonly BacklogMonth[]>;
   /** Per department (with its municipality): the backlog of the cases it has now, month by month. */
   departmentBacklog: ReadonlyMap<number, { municipalityId: number; months: readonly BacklogMonth[] }>;
-  /** Per municipality with any: its escalated cases untouched since the cutoff (untouchedCutoff). */
-  untouched: ReadonlyMap<number, UntouchedCases>;
+  /** Per municipality and department with any: escalated cases untouched since the cutoff (untouchedCutoff). */
+  untouched: UntouchedFigures;
 }
 
 /**
  * Every alert the figures call for at `now`. The on-time and backlog alerts are dated with the last
- * complete month; the untouched-escalations alert, one per municipality listing its longest escalated
- * cases and how many there are, with the month of `now`. A listed case whose time cannot be measured (a
+ * complete month; the untouched-escalations alert, one per municipality and one per department with any,
+ * listing its longest escalated cases and how many there are, with the month of `now`. A listed case whose time cannot be measured (a
  * year without calendar data) goes to `skipped`.
  */
 export function alertCandidates(
@@ -258,21 +265,22 @@ export function alertCandidates(
       });
   }
   const skipped: { code: string; error: unknown }[] = [];
-  for (const [municipalityId, found] of figures.untouched) {
+  const untouched = (municipalityId: number, departmentId: number | null, found: UntouchedCases) => {
     const list: UntouchedCase[] = [];
     for (const c of found.cases.slice(0, UNTOUCHED_LISTED)) {
       try {
         const one = untouchedFor(c, at.now, levels, at.calendar);
         if (one) list.push(one);
       } catch (error) {
-        skipped.push({ code: c.code, error });
+        // A case of a department is also its municipality's: said once.
+        if (departmentId === null) skipped.push({ code: c.code, error });
       }
     }
-    if (found.total === 0) continue;
+    if (found.total === 0) return;
     candidates.push({
       kind: "escalations_untouched",
       municipalityId,
-      departmentId: null,
+      departmentId,
       month: at.currentMonth,
       evidence: {
         days: levels.untouchedWorkingDays,
@@ -282,6 +290,10 @@ export function alertCandidates(
         total: found.total,
       },
     });
-  }
+  };
+  for (const [municipalityId, found] of figures.untouched.municipalities)
+    untouched(municipalityId, null, found);
+  for (const [departmentId, found] of figures.untouched.departments)
+    untouched(found.municipalityId, departmentId, found);
   return { candidates, skipped };
 }

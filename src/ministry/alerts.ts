@@ -243,7 +243,7 @@ export async function oversightFigures(
     onTimeFigures(db, onTimeWindow),
     backlogFigures(db, backlogWindow),
     departmentBacklogFigures(db, backlogWindow),
-    cutoff ? untouchedEscalations(db, cutoff) : new Map(),
+    cutoff ? untouchedEscalations(db, cutoff) : { municipalities: new Map(), departments: new Map() },
   ]);
   return { ...onTime, municipalityBacklog, departmentBacklog, untouched };
 }

@@ -5,7 +5,12 @@ import { sql } from "drizzle-orm";
 import { OPEN_STATUSES } from "../cases/lifecycle.ts";
 import { CLOCKS } from "../cases/sla.ts";
 import type { Db } from "../db/client.ts";
-import { type EscalatedCase, UNTOUCHED_LISTED, type UntouchedCases } from "./alertRules.ts";
+import {
+  type EscalatedCase,
+  UNTOUCHED_LISTED,
+  type UntouchedCases,
+  type UntouchedFigures,
+} from "./alertRules.ts";
 import {
   CASE_ROW_COLUMNS,
   type CaseRow,
@@ -116,13 +121,14 @@ export async function queueCount(db: Pick<Db, "execute">, municipalityId?: numbe
 /**
  * The open cases escalated to the ministry that the municipality has left untouched since `cutoff`
  * (alertRules.ts untouchedCutoff): escalated then or before, and no action by its staff after it; per
- * municipality, how many and the UNTOUCHED_LISTED longest escalated. A municipality whose untouched-
- * escalations alert is still open is not read: no new one would be raised. One statement: the queue's case
+ * municipality, and per department within it, how many and the UNTOUCHED_LISTED longest escalated. A
+ * municipality whose untouched-escalations alert is still open is not read, its departments neither: no
+ * new one would be raised for it, and its departments' cases are named in it. One statement: the queue's case
  * rows (their marks, not their timelines), a look through case_events_case at the events after the cutoff
  * of each case escalated before it, and the timeline up to the last action of the cases listed only. A
  * case with no escalation mark cannot be dated and is left out.
  */
-export async function untouchedEscalations(db: Db, cutoff: Date): Promise<Map<number, UntouchedCases>> {
+export async function untouchedEscalations(db: Db, cutoff: Date): Promise<UntouchedFigures> {
   const since = cutoff.toISOString();
   // In a transaction of its own for two settings. JIT: the correlated look-ups make the planner's estimate
   // large enough to compile the statement, which took longer than running it (0.9 s of 4.7 s on 1,000,000
@@ -135,6 +141,9 @@ export async function untouchedEscalations(db: Db, cutoff: Date): Promise<Map<nu
       municipality_id: number;
       department_id: number | null;
       total: number;
+      department_total: number;
+      listed: boolean;
+      department_listed: boolean;
       escalated_at: number;
       last_action_at: number | null;
     }>(
@@ -146,28 +155,46 @@ export async function untouchedEscalations(db: Db, cutoff: Date): Promise<Map<nu
             where e.at > ${since}::timestamptz and ${MUNICIPAL_ACTION} limit 1) x on true
           where ${IN_QUEUE} and ${ESCALATION_MARK} <= ${since} and x.acted is null
             and c.municipality_id <> all(array(select a.municipality_id from ministry_alerts a
-              where a.kind = 'escalations_untouched' and a.closed_at is null))),
+              where a.kind = 'escalations_untouched' and a.department_id is null and a.closed_at is null))),
         ranked as (
           select u.*, count(*) over (partition by u.municipality_id)::int as total,
-            row_number() over (partition by u.municipality_id order by u.mark, u.code) as rank
+            row_number() over (partition by u.municipality_id order by u.mark, u.code) as rank,
+            count(*) over (partition by u.municipality_id, u.department_id)::int as department_total,
+            row_number() over (partition by u.municipality_id, u.department_id order by u.mark, u.code)
+              as department_rank
           from untouched u)
-        select c.code, c.municipality_id, c.department_id, c.total,
+        select c.code, c.municipality_id, c.department_id, c.total, c.department_total,
+          c.rank <= ${UNTOUCHED_LISTED} as listed, c.department_rank <= ${UNTOUCHED_LISTED} as department_listed,
           ${ms(sql`c.mark::timestamptz`)} as escalated_at, ${ms(LAST_ACTION_AT)} as last_action_at
         from ranked c where c.rank <= ${UNTOUCHED_LISTED}
-        order by c.municipality_id, c.rank`,
+          or (c.department_id is not null and c.department_rank <= ${UNTOUCHED_LISTED})
+        order by c.municipality_id, c.mark, c.code`,
     );
   });
-  const out = new Map<number, { cases: EscalatedCase[]; total: number }>();
+  const municipalities = new Map<number, UntouchedCases & { cases: EscalatedCase[] }>();
+  const departments = new Map<number, UntouchedCases & { municipalityId: number; cases: EscalatedCase[] }>();
   for (const r of rows) {
-    const entry = out.get(r.municipality_id) ?? { cases: [], total: Number(r.total) };
-    entry.cases.push({
+    const c: EscalatedCase = {
       code: r.code,
       municipalityId: r.municipality_id,
       departmentId: r.department_id,
       escalatedAt: new Date(Number(r.escalated_at)),
       lastActionAt: dateOf(r.last_action_at),
-    });
-    out.set(r.municipality_id, entry);
+    };
+    if (r.listed) {
+      const m = municipalities.get(r.municipality_id) ?? { cases: [], total: Number(r.total) };
+      m.cases.push(c);
+      municipalities.set(r.municipality_id, m);
+    }
+    if (r.department_id !== null && r.department_listed) {
+      const d = departments.get(r.department_id) ?? {
+        municipalityId: r.municipality_id,
+        cases: [],
+        total: Number(r.department_total),
+      };
+      d.cases.push(c);
+      departments.set(r.department_id, d);
+    }
   }
-  return out;
+  return { municipalities, departments };
 }

@@ -3,7 +3,7 @@
 // its anonymised cases; alerts raised from the aggregates once, told once, closed with a note; the queue of
 // cases escalated to the ministry with a reminder that reaches the municipality and its timeline; the levels
 // form; and nobody else getting in, nor an impossible period causing anything but a message.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPEN_STATUSES } from "../../src/cases/lifecycle.ts";
 import {
@@ -141,7 +141,8 @@ describe("the national dashboard", () => {
     expect(rows.at(-1)![0]).toBe("All municipalities");
     expect(res.body).toContain('href="/ministry/m/prishtine?from=2025-12&to=2026-11"');
     const page = text(res.body);
-    expect(page).toContain("1 open alert on systematic lateness");
+    // The demo's untouched escalation: one alert for Prishtinë, one for the department the case is with.
+    expect(page).toContain("2 open alerts on systematic lateness");
     expect(page).toContain("2 cases escalated to the ministry and still open");
   });
 
@@ -259,11 +260,20 @@ describe("the drill-down", () => {
 });
 
 describe("alerts on systematic lateness", () => {
-  it("raised the demo's untouched escalation once, naming the case", async () => {
-    const [alert] = await alertsOf("prishtine");
-    expect(alert).toMatchObject({ kind: "escalations_untouched", month: "2026-11-01" });
+  it("raised the demo's untouched escalation once, naming the case, for Prishtinë and for the case's department", async () => {
+    const [alert, departmentAlert] = await alertsOf("prishtine");
+    expect(alert).toMatchObject({ kind: "escalations_untouched", month: "2026-11-01", departmentId: null });
     expect(alert!.notifiedAt).not.toBeNull();
     expect(JSON.stringify(alert!.evidence)).toContain(ESCALATED);
+    const [kase] = await db().select().from(cases).where(eq(cases.trackingCode, ESCALATED));
+    expect(kase!.departmentId).not.toBeNull();
+    expect(departmentAlert).toMatchObject({
+      kind: "escalations_untouched",
+      month: "2026-11-01",
+      departmentId: kase!.departmentId,
+      evidence: { total: 1, cases: [{ code: ESCALATED }] },
+    });
+    expect(departmentAlert!.notifiedAt).not.toBeNull();
     // Prizren's escalation is a day old: not yet untouched for five working days.
     expect(await alertsOf("prizren")).toEqual([]);
   });
@@ -396,6 +406,18 @@ describe("the escalation queue", () => {
     expect(rows.map((r) => r[0])).toEqual([ESCALATED, "PRZ-2026-000001"]);
   });
 
+  it("answers a page that cannot be with 400 and a message, as the slices' lists do, never page 1", async () => {
+    for (const page of ["abc", "0", "-1", "101", "1.5"]) {
+      const res = await ministry.get(`/ministry/escalations?page=${page}`);
+      expect(res.statusCode, page).toBe(400);
+      expect(text(res.body), page).toContain("Choose a page from 1 to 100");
+    }
+    const json = await ministry.get("/ministry/escalations?page=0", { accept: "application/json" });
+    expect(json.statusCode).toBe(400);
+    expect(JSON.parse(json.body).error.code).toBe("bad_request");
+    expect((await ministry.get("/ministry/escalations?page=2")).statusCode).toBe(200);
+  });
+
   it("sends a reminder that lands on the case's timeline and reaches the people who have the case", async () => {
     const page = `/ministry/escalations/${ESCALATED}`;
     const tooLong = await ministry.submit(page, { message: "x".repeat(2001) }, `${page}/reminder`);
@@ -477,6 +499,7 @@ describe("the escalation queue", () => {
             and(
               eq(ministryAlerts.municipalityId, await idOf("prishtine")),
               eq(ministryAlerts.kind, "escalations_untouched"),
+              isNull(ministryAlerts.departmentId),
             ),
           )
       )[0];
