@@ -46,12 +46,20 @@ interface Rule {
   reasonRequired?: boolean;
   /** Only for these case types. */
   types?: readonly CaseType[];
+  /** Statuses of `from` the action leaves as they are (it changes who holds the case, not where it stands). */
+  stays?: readonly CaseStatus[];
 }
 
 /** THE transition table. */
 export const TRANSITIONS: Record<LifecycleAction, Rule> = {
   acknowledge: { from: ["submitted", "reopened"], to: "acknowledged" },
-  assign: { from: ["submitted", "acknowledged", "assigned", "in_progress", "reopened"], to: "assigned" },
+  // A case awaiting the citizen may be given to another department or officer: it keeps waiting (and its
+  // clocks stay paused) until the citizen answers.
+  assign: {
+    from: ["submitted", "acknowledged", "assigned", "in_progress", "awaiting_citizen", "reopened"],
+    to: "assigned",
+    stays: ["awaiting_citizen"],
+  },
   start: { from: ["acknowledged", "assigned", "reopened"], to: "in_progress" },
   request_information: {
     from: ["acknowledged", "assigned", "in_progress", "reopened"],
@@ -143,7 +151,7 @@ export function decideTransition(action: LifecycleAction, input: TransitionInput
       return { ok: false, reason: "reopen_window_passed" };
     }
   }
-  return { ok: true, to: rule.to };
+  return { ok: true, to: rule.stays?.includes(input.status) ? input.status : rule.to };
 }
 
 /** Whether the SLA clocks are paused in a status (waiting for the citizen). */

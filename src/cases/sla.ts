@@ -17,6 +17,19 @@ export interface Standard {
   ackWithin: number;
   firstResponseWithin: number;
   resolutionWithin: number;
+  /**
+   * Only on a case's own standard (cases.sla_standard), after a change of priority: the clocks already met
+   * or breached then, each with the terms it had, so that its due date stays what it was judged by
+   * (statistics read it) while the clocks still running take the new figures (slaTracking.ts
+   * standardAfterPriority). Absent: every clock runs under the four figures.
+   */
+  kept?: Partial<Record<ClockName, ClockTerms>> | undefined;
+}
+
+/** What one clock is given: an amount of a unit from receipt. */
+export interface ClockTerms {
+  unit: SlaUnit;
+  within: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -378,12 +391,14 @@ export function readCaseClocks(
   cal: WorkingCalendar,
 ): Record<ClockName, ClockReading> {
   const { receivedAt, standard, pauses } = input;
-  const read = (amount: number, answeredAt: Date | undefined) =>
-    readClock({ receivedAt, amount, unit: standard.unit, pauses, answeredAt }, at, cal);
+  const read = (clock: ClockName, answeredAt: Date | undefined) => {
+    const { unit, within } = termsOf(standard, clock);
+    return readClock({ receivedAt, amount: within, unit, pauses, answeredAt }, at, cal);
+  };
   return {
-    ack: read(standard.ackWithin, input.acknowledgedAt),
-    firstResponse: read(standard.firstResponseWithin, input.firstRespondedAt),
-    resolution: read(standard.resolutionWithin, input.resolvedAt),
+    ack: read("ack", input.acknowledgedAt),
+    firstResponse: read("firstResponse", input.firstRespondedAt),
+    resolution: read("resolution", input.resolvedAt),
   };
 }
 
@@ -400,6 +415,11 @@ const AMOUNT_OF: Record<ClockName, "ackWithin" | "firstResponseWithin" | "resolu
   firstResponse: "firstResponseWithin",
   resolution: "resolutionWithin",
 };
+
+/** The terms one clock of a case runs under: the ones it kept at a change of priority, or the standard's. */
+export function termsOf(standard: Standard, clock: ClockName): ClockTerms {
+  return standard.kept?.[clock] ?? { unit: standard.unit, within: standard[AMOUNT_OF[clock]] };
+}
 
 /** One row of a standards table (national or municipal); the most specific matching row applies. */
 export interface StandardRule {

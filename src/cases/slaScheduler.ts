@@ -33,7 +33,14 @@ import {
   slaWarningNotice,
   warningRecipients,
 } from "./slaNotices.ts";
-import { ESCALATION_LADDER, type SlaColumns, type SlaRecord, slaReader } from "./slaTracking.ts";
+import {
+  ESCALATION_LADDER,
+  REOPENED_KEY,
+  reopenedAtOf,
+  type SlaColumns,
+  type SlaRecord,
+  slaReader,
+} from "./slaTracking.ts";
 import type { CaseStatus } from "./statuses.ts";
 
 export interface SlaPassDeps {
@@ -141,6 +148,10 @@ export function planSla(
       steps.push({ key: keys.warning90, kind: "warning", clock, mark: "warning_90", notify: !breached });
     } else if (at !== undefined) next = Math.min(next, at.getTime());
   }
+  // The ladder counts from the deadline, or from the reopening of a case reopened after it: its clock runs
+  // again against the first due date, so it is overdue at once, and counting from that date would take
+  // every step in one pass. The steps already taken stay taken (the case never goes down the ladder).
+  const from = r.reopenedAt && r.reopenedAt.getTime() > dueAt.getTime() ? r.reopenedAt : dueAt;
   for (let i = 0; i < ESCALATION_LADDER.length; i++) {
     const rung = ESCALATION_LADDER[i]!;
     // Before the breach only the first step's time (the deadline itself) can be the next check.
@@ -149,8 +160,8 @@ export function planSla(
     if (made[k] !== undefined) continue;
     const at =
       rung.afterWorkingDays === 0
-        ? dueAt.getTime()
-        : addWorkingTime(dueAt, rung.afterWorkingDays, cal).getTime();
+        ? from.getTime()
+        : addWorkingTime(from, rung.afterWorkingDays, cal).getTime();
     if (at <= t) steps.push({ key: k, kind: "escalation", clock, level: rung.level, to: rung.to });
     else next = Math.min(next, at);
   }
@@ -275,7 +286,13 @@ async function handleBatch(
   for (const k of claimed) {
     try {
       const standard = context.standardOf(k);
-      const record: SlaRecord = { ...k, status: k.status as CaseStatus, standard, pauses: k.slaPauses };
+      const record: SlaRecord = {
+        ...k,
+        status: k.status as CaseStatus,
+        standard,
+        pauses: k.slaPauses,
+        reopenedAt: reopenedAtOf(k.slaMarks),
+      };
       planned.push({ k, plan: planSla(record, k.slaMarks, deps.now, deps.calendar) });
     } catch (e) {
       // One case the engine cannot compute (a year without holiday data) must not hold up the others.
@@ -700,6 +717,7 @@ const REVIEW_SELECT = sql.raw(`select id, municipality_id, category_id, priority
   ${epochSeconds("first_response_at")}, ${epochSeconds("resolved_at")}, ${epochSeconds("ack_due_at")},
   ${epochSeconds("response_due_at")}, ${epochSeconds("resolution_due_at")}, sla_state, ${epochSeconds("sla_due_at")},
   ${epochSeconds("next_sla_check_at")}, nullif(sla_pauses, '[]'::jsonb) as sla_pauses,
+  date_part('epoch', (sla_marks->>'${REOPENED_KEY}')::timestamptz) as reopened_at,
   ${MARK_KEYS.map((key, bit) => `((sla_marks ? '${key}')::int << ${bit})`).join(" | ")} as sla_marks
   from cases where status in (${OPEN_LIST})`);
 
@@ -726,6 +744,8 @@ interface ReviewRow {
   sla_pauses: { from: string; to?: string }[] | null;
   /** Bit i set: mark MARK_KEYS[i] made. */
   sla_marks: number;
+  /** The last reopening (REOPENED_KEY) in epoch seconds, or null. */
+  reopened_at: number | null;
 }
 
 const NO_PAUSES: readonly { from: string; to?: string }[] = Object.freeze([]);
@@ -785,6 +805,7 @@ function rightNow(r: ReviewRow, inputs: ReviewInputs, now: Date, calendar: Worki
       ackDueAt: dateOf(r.ack_due_at),
       responseDueAt: dateOf(r.response_due_at),
       resolutionDueAt: dateOf(r.resolution_due_at),
+      reopenedAt: dateOf(r.reopened_at),
     },
     inputs.made(r.sla_marks),
     now,

@@ -6,13 +6,16 @@
 import type { WorkingCalendar } from "../calendar/calendar.ts";
 import { FINAL_STATUSES, isOpen, isPaused } from "./lifecycle.ts";
 import {
+  CLOCKS,
   type ClockName,
   type ClockState,
+  type ClockTerms,
   dueAfterPauses,
   type Pause,
   type PreparedClock,
   prepareClock,
   type Standard,
+  termsOf,
 } from "./sla.ts";
 import type { CaseStatus } from "./statuses.ts";
 
@@ -22,13 +25,27 @@ export type SlaState = (typeof SLA_STATES)[number];
 
 /**
  * The escalation ladder after a breach: how long after the deadline (in working days) each step is
- * taken, and to whom. Step 1 at the breach itself.
+ * taken, and to whom. Step 1 at the breach itself. For a case reopened after its deadline had passed
+ * (the clock runs again against its first due date, so it is overdue at once), the ladder counts from
+ * the reopening instead: the steps not yet taken follow it as they would follow a breach then
+ * (slaScheduler.ts planSla); the steps taken before it stay taken.
  */
 export const ESCALATION_LADDER = [
   { level: 1, to: "department_head", afterWorkingDays: 0 },
   { level: 2, to: "participation_coordinator", afterWorkingDays: 2 },
   { level: 3, to: "ministry_monitor", afterWorkingDays: 5 },
 ] as const;
+
+/**
+ * The key of cases.sla_marks that holds the case's last reopening (commands/applyTransition.ts writes it): not a
+ * mark the scheduler makes, but where its escalation ladder counts from (planSla).
+ */
+export const REOPENED_KEY = "reopened";
+
+export function reopenedAtOf(marks: Readonly<Record<string, string>>): Date | null {
+  const at = marks[REOPENED_KEY];
+  return at === undefined ? null : new Date(at);
+}
 
 export interface SlaRecord {
   status: CaseStatus;
@@ -39,6 +56,11 @@ export interface SlaRecord {
   acknowledgedAt: Date | null;
   firstResponseAt: Date | null;
   resolvedAt: Date | null;
+  /**
+   * The last reopening (cases.sla_marks.reopened), if any: where the escalation ladder counts from when
+   * the deadline had passed before it.
+   */
+  reopenedAt?: Date | null | undefined;
   /** The due dates stored now: kept while a pause makes the new ones unknown. */
   ackDueAt: Date | null;
   responseDueAt: Date | null;
@@ -64,12 +86,6 @@ export function runningClock(r: Pick<SlaRecord, "status" | "acknowledgedAt" | "f
   if (!r.firstResponseAt) return "firstResponse" as const;
   return "resolution" as const;
 }
-
-const AMOUNT: Record<ClockName, keyof Omit<Standard, "unit">> = {
-  ack: "ackWithin",
-  firstResponse: "firstResponseWithin",
-  resolution: "resolutionWithin",
-};
 
 const STATE_OF: Record<ClockState, SlaState> = {
   on_track: "on_track",
@@ -109,11 +125,10 @@ export class SlaReader {
     // Paused while the case awaits the citizen, or while a pause opened by other means runs (a proposal
     // collecting support: its formal answer is owed only once it reaches the threshold).
     const paused = isPaused(r.status) || r.pauses.some((p) => !p.to);
-    const unit = r.standard.unit;
-    const running =
-      clock && !paused
-        ? prepareClock({ receivedAt: r.receivedAt, amount: r.standard[AMOUNT[clock]], unit, pauses }, cal)
-        : undefined;
+    const terms = clock && !paused ? termsOf(r.standard, clock) : undefined;
+    const running = terms
+      ? prepareClock({ receivedAt: r.receivedAt, amount: terms.within, unit: terms.unit, pauses }, cal)
+      : undefined;
     this.clock = clock;
     this.running = running;
     this.#dates = {
@@ -126,7 +141,8 @@ export class SlaReader {
   /** A clock's deadline: the running one's as already run, the others run now. */
   #due(r: SlaRecord, name: ClockName, pauses: readonly Pause[], cal: WorkingCalendar): Date | undefined {
     if (name === this.clock && this.running) return this.running.run.dueAt;
-    return dueAfterPauses(r.receivedAt, r.standard[AMOUNT[name]], r.standard.unit, pauses, cal);
+    const { unit, within } = termsOf(r.standard, name);
+    return dueAfterPauses(r.receivedAt, within, unit, pauses, cal);
   }
 
   #dueOf(clock: ClockName): Date | null {
@@ -164,4 +180,35 @@ export class SlaReader {
       nextSlaCheckAt,
     };
   }
+}
+
+/**
+ * The standard a case keeps when its priority changes to one whose standard is `next`: the clocks still
+ * running and not yet due take the new figures; a clock already met (acknowledged, first answer given) or
+ * already breached (its deadline passed while it was owed) keeps the terms it had, and so its due date —
+ * a new priority does not turn a missed deadline into a met one, nor move one already judged. `r` is the
+ * case as it is, under the standard it has now.
+ */
+export function standardAfterPriority(
+  r: SlaRecord,
+  next: Standard,
+  now: Date,
+  cal: WorkingCalendar,
+): Standard {
+  const pauses = r.pauses.length === 0 ? NO_PAUSES : pausesOf(r.pauses);
+  const answered: Record<ClockName, Date | null> = {
+    ack: r.acknowledgedAt,
+    firstResponse: r.firstResponseAt,
+    resolution: r.resolvedAt,
+  };
+  const kept: Partial<Record<ClockName, ClockTerms>> = {};
+  for (const clock of CLOCKS) {
+    const terms = termsOf(r.standard, clock);
+    // Undefined while a pause that began before the deadline is open: not breached, it runs on later.
+    const due = dueAfterPauses(r.receivedAt, terms.within, terms.unit, pauses, cal);
+    if (answered[clock] !== null || (due !== undefined && due.getTime() <= now.getTime()))
+      kept[clock] = terms;
+  }
+  const { kept: _, ...figures } = next;
+  return Object.keys(kept).length === 0 ? figures : { ...figures, kept };
 }

@@ -6,7 +6,7 @@ import { eq, inArray, isNull, sql } from "drizzle-orm";
 import type { WorkingCalendar } from "../calendar/calendar.ts";
 import { tellAssigned, tellCitizen } from "../cases/caseNotices.ts";
 import { deadlines } from "../cases/sla.ts";
-import { slaColumns } from "../cases/slaTracking.ts";
+import { REOPENED_KEY, slaColumns } from "../cases/slaTracking.ts";
 import type { CaseStatus } from "../cases/statuses.ts";
 import { nextTrackingCode } from "../cases/trackingCode.ts";
 import type { Db } from "../db/client.ts";
@@ -168,6 +168,9 @@ export async function seedDemo(
         .values({
           ...sla,
           slaPauses,
+          // A reopening is kept with the SLA marks, as the command keeps it: the escalation ladder of a case
+          // reopened after its deadline counts from it (slaScheduler.ts planSla).
+          ...(d.status === "reopened" ? { slaMarks: { [REOPENED_KEY]: times.at(-1)!.toISOString() } } : {}),
           trackingCode: await nextTrackingCode(tx, m, Number(receivedAt.toISOString().slice(0, 4))),
           municipalityId: m.id,
           type: cat.type,

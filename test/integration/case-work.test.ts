@@ -347,6 +347,26 @@ describe("the actions, end to end", () => {
     );
   });
 
+  it("reassigns a case awaiting the citizen from its page: it keeps awaiting them, the clocks paused", async () => {
+    const code = await newCase();
+    await act("zyrtari.prishtine", code, { kind: "request_information", message: "Në cilën anë?" });
+    const asked = await row(code);
+    const body = (await web["koordinatori.prishtine"]!.get(page(code))).body;
+    expect(body).toContain(`action="${formPath(code, "assign")}"`);
+    const [urbanism] = await db()
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.municipalityId, asked.municipalityId), eq(departments.code, "urbanism")));
+    const res = await submit("koordinatori.prishtine", code, "assign", { department: String(urbanism!.id) });
+    expect(res.statusCode).toBe(303);
+    expect(await row(code)).toMatchObject({
+      status: "awaiting_citizen",
+      departmentId: urbanism!.id,
+      slaState: "paused",
+      slaPauses: asked.slaPauses,
+    });
+  });
+
   it("publishes an answer that resolves the case, with a reason code", async () => {
     const code = await newCase();
     const res = await submit("zyrtari.prishtine", code, "answer", {

@@ -730,6 +730,33 @@ describe("bulk actions", () => {
     expect((await row(c5)).status).toBe("submitted");
   });
 
+  it("assigns a case awaiting the citizen, which keeps awaiting them with its clocks paused", async () => {
+    const pauses = [{ from: "2026-11-20T09:00:00.000Z" }];
+    await addCase(50, {
+      category: "waste",
+      departmentId: dept2,
+      assigneeId: staff.officerC,
+      status: "awaiting_citizen",
+      slaState: "paused",
+      slaPauses: pauses,
+      acknowledgedAt: new Date("2026-11-03T09:00:00Z"),
+      firstResponseAt: new Date("2026-11-20T09:00:00Z"),
+    });
+    const res = await as.coordinatorD.submit(
+      INBOX,
+      { case: `${code(50)}@0`, bulkAction: "assign", bulkDepartment: String(dept1) },
+      `${INBOX}/bulk`,
+    );
+    expect(res.headers.location).toBe(`${INBOX}?done=${code(50)}`);
+    expect(await row(code(50))).toMatchObject({
+      status: "awaiting_citizen",
+      departmentId: dept1,
+      assigneeId: null,
+      slaState: "paused",
+      slaPauses: pauses,
+    });
+  });
+
   it("rejects with a national reason code", async () => {
     const res = await as.coordinatorD.submit(
       INBOX,

@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildCalendar, type WorkingCalendar } from "../../src/calendar/calendar.ts";
+import { reopenCase } from "../../src/cases/commands/reopenCase.ts";
 import { actOnCase } from "../../src/cases/commands/staffAction.ts";
 import type { Standard } from "../../src/cases/sla.ts";
 import { reviewOpenCases, runSlaPass, startSlaScheduler } from "../../src/cases/slaScheduler.ts";
@@ -308,6 +309,108 @@ describe("a case through its first-response clock (5 working days, due at the en
       ["case.escalated", null, ids.prishtine, 2, [staff.coordinator]],
       ["case.escalated", null, ids.prishtine, 3, [staff.ministry]],
     ]);
+  });
+});
+
+describe("a case reopened after its deadline (resolution due at the end of Monday 30 November)", () => {
+  /** Resolved on Monday 30 November (on time), then reopened by its submitter at `reopenAt`, through the command. */
+  async function reopenedLate(
+    reopenAt: string,
+    before: { marks?: Record<string, string>; level?: number } = {},
+  ) {
+    const k = await newCase({ status: "resolved" });
+    await db()
+      .update(cases)
+      .set({
+        firstResponseAt: new Date("2026-11-03T09:00:00Z"),
+        resolvedAt: new Date("2026-11-30T09:00:00Z"),
+        slaMarks: before.marks ?? {},
+        escalationLevel: before.level ?? 0,
+        nextSlaCheckAt: null,
+      })
+      .where(eq(cases.id, k.id));
+    const reopened = await reopenCase(db(), {
+      kase: await row(k.id),
+      why: "Mbeturinat u kthyen.",
+      actorId: null,
+      now: new Date(reopenAt),
+      calendar,
+    });
+    expect(reopened).toMatchObject({ ok: true, kase: { status: "reopened" } });
+    return k;
+  }
+
+  it("climbs the ladder from the reopening: the head at once, the coordinator 2 and the ministry 5 working days later", async () => {
+    // Reopened on Tuesday 29 December, 10:00 local: a month after the first due date, which still stands.
+    const k = await reopenedLate("2026-12-29T09:00:00Z");
+    const dueAt = new Date("2026-11-30T23:00:00Z");
+    expect(await row(k.id)).toMatchObject({
+      slaState: "overdue",
+      resolutionDueAt: dueAt,
+      nextSlaCheckAt: new Date("2026-12-29T09:00:00Z"),
+    });
+
+    // One pass: the department head only. The warnings of a clock already breached are recorded, not sent.
+    expect(await pass("2026-12-29T09:01:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    expect((await mails()).map((m) => m.to)).toEqual(["head@komuna.test"]);
+    expect(await row(k.id)).toMatchObject({
+      escalationLevel: 1,
+      // Two working days after the reopening: Thursday 31 December, 10:00 local.
+      nextSlaCheckAt: new Date("2026-12-31T09:00:00Z"),
+    });
+    expect(Object.keys((await row(k.id)).slaMarks).sort()).toEqual([
+      "reopened",
+      "resolution.due_soon",
+      "resolution.escalation_1",
+      "resolution.warning_90",
+    ]);
+    await repeatsChangeNothing(k.id, "2026-12-31T08:59:00Z");
+
+    // The coordinator two working days after the reopening.
+    expect(await pass("2026-12-31T09:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    expect((await mails()).map((m) => m.to)).toEqual(["head@komuna.test", "coordinator@komuna.test"]);
+    // The ministry five working days after the reopening: the weekend, the New Year's holidays (the second
+    // day observed on Monday 4 January) and Orthodox Christmas (7 January) do not count: Friday 8 January.
+    const next = (await row(k.id)).nextSlaCheckAt!;
+    expect(next).toEqual(new Date("2027-01-08T09:00:00.001Z"));
+    await repeatsChangeNothing(k.id, new Date(next.getTime() - 60_000).toISOString());
+    expect(await pass(next.toISOString())).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    expect(await row(k.id)).toMatchObject({ escalationLevel: 3, nextSlaCheckAt: null });
+    // The escalations name the first due date: that is the deadline missed.
+    expect(
+      (await events(k.id)).filter((e) => e.type === "escalated").map((e) => [e.data?.level, e.data?.dueAt]),
+    ).toEqual([
+      [1, dueAt.toISOString()],
+      [2, dueAt.toISOString()],
+      [3, dueAt.toISOString()],
+    ]);
+    expect((await reviewOpenCases({ db: db(), now: next, calendar })).corrected).toBe(0);
+  });
+
+  it("does not go down the ladder: a case escalated to the coordinator before it was resolved waits for the ministry's step", async () => {
+    const made = "2026-12-03T08:00:00Z";
+    const k = await reopenedLate("2026-12-29T09:00:00Z", {
+      marks: { "resolution.escalation_1": made, "resolution.escalation_2": made },
+      level: 2,
+    });
+    expect(await pass("2026-12-29T09:01:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 0 });
+    expect(await mails()).toEqual([]);
+    const waiting = await row(k.id);
+    expect(waiting.escalationLevel).toBe(2);
+    // The ministry's step five working days after the reopening, as for a case never escalated.
+    expect(waiting.nextSlaCheckAt).toEqual(new Date("2027-01-08T09:00:00.001Z"));
+    expect(
+      (await reviewOpenCases({ db: db(), now: new Date("2026-12-29T10:00:00Z"), calendar })).corrected,
+    ).toBe(0);
+  });
+
+  it("reopened before its deadline, keeps the ladder at the deadline", async () => {
+    const k = await reopenedLate("2026-11-30T12:00:00Z");
+    // Its warnings' instants have passed: the next look is at the deadline.
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-11-30T23:00:00Z"));
+    expect(await pass("2026-12-01T08:00:00Z")).toEqual({ examined: 1, warnings: 0, escalations: 1 });
+    // The coordinator two working days after the deadline, not after the reopening.
+    expect((await row(k.id)).nextSlaCheckAt).toEqual(new Date("2026-12-02T23:00:00Z"));
   });
 });
 

@@ -10,18 +10,25 @@ import { actOnCase, type StaffAction } from "../../src/cases/commands/staffActio
 import { submitCase } from "../../src/cases/commands/submitCase.ts";
 import { publicCaseView } from "../../src/cases/publicView.ts";
 import { loadCase } from "../../src/cases/queries/caseQueries.ts";
+import { slaColumns } from "../../src/cases/slaTracking.ts";
+import type { CaseStatus } from "../../src/cases/statuses.ts";
 import {
   auditLog,
   caseEvents,
   caseFollowers,
   casePhotos,
   cases,
+  categories,
   departments,
   municipalities,
   outbox,
+  slaStandards,
   users,
 } from "../../src/db/schema.ts";
 import { loadActor } from "../../src/identity/actor.ts";
+import { forgetReferenceData } from "../../src/reference/referenceCache.ts";
+import { C } from "../../src/stats/counters.ts";
+import { factsOf } from "../../src/stats/facts.ts";
 import { createTestPlatform, type TestPlatform } from "../support/platform.ts";
 
 let p: TestPlatform;
@@ -234,6 +241,127 @@ describe("staff acting on a case", () => {
       expect(after.slaState).not.toBe("paused");
     } finally {
       p.clock.set(new Date("2026-11-26T10:00:00Z"));
+    }
+  });
+
+  it("reassigns a case awaiting the citizen: it keeps awaiting them, its clocks still paused", async () => {
+    const code = await inPublicServices({ email: "arta@example.org" });
+    const officer = await actorOf("zyrtari.prishtine");
+    await act(officer, code, { kind: "request_information", message: "Në cilën anë të rrugës?" });
+    const asked = await row(code);
+    expect(asked).toMatchObject({ status: "awaiting_citizen", slaState: "paused" });
+    const coordinator = await actorOf("koordinatori.prishtine");
+    const urbanism = await departmentId("prishtine", "urbanism");
+    expect(
+      await act(coordinator, code, { kind: "assign", departmentId: urbanism, assigneeId: null }),
+    ).toMatchObject({ ok: true, kase: { status: "awaiting_citizen", departmentId: urbanism } });
+    // And to an officer of the department it had, in the same status.
+    const services = await departmentId("prishtine", "public-services");
+    const zyrtari = await userId("zyrtari.prishtine");
+    expect(
+      await act(coordinator, code, { kind: "assign", departmentId: services, assigneeId: zyrtari }),
+    ).toMatchObject({ ok: true, kase: { status: "awaiting_citizen", assigneeId: zyrtari } });
+    const after = await row(code);
+    // The pause that began when the citizen was asked runs on; the deadlines are the ones it kept.
+    expect(after).toMatchObject({
+      slaState: "paused",
+      slaPauses: asked.slaPauses,
+      ackDueAt: asked.ackDueAt,
+      responseDueAt: asked.responseDueAt,
+      resolutionDueAt: asked.resolutionDueAt,
+      nextSlaCheckAt: null,
+    });
+    expect(after.slaPauses).toEqual([{ from: "2026-11-26T10:00:00.000Z" }]);
+    const moves = (await events(code)).filter((e) => e.type === "status_changed").slice(-2);
+    expect(moves.map((e) => [e.fromStatus, e.toStatus, e.data?.action])).toEqual([
+      ["awaiting_citizen", "awaiting_citizen", "assign"],
+      ["awaiting_citizen", "awaiting_citizen", "assign"],
+    ]);
+    // When the citizen answers, the case goes on as before.
+    expect(
+      await addInformation(db(), {
+        kase: after,
+        text: "Në të djathtë",
+        actorId: null,
+        now: p.clock.now(),
+        calendar: p.deps.calendar,
+      }),
+    ).toEqual({ ok: true, resumed: true });
+    expect((await row(code)).status).toBe("in_progress");
+  });
+
+  it("changes the priority of an open case: a deadline already met or missed stays, a running one moves", async () => {
+    // A national standard for urgent potholes, in hours (no looser than the 2, 5 and 20 working days).
+    await db()
+      .insert(slaStandards)
+      .values({
+        type: "issue_report",
+        categoryId: (await db().select().from(categories).where(eq(categories.code, "potholes")))[0]!.id,
+        priority: "urgent",
+        unit: "hours",
+        ackWithin: 4,
+        firstResponseWithin: 24,
+        resolutionWithin: 72,
+      });
+    forgetReferenceData(db());
+    try {
+      const code = await inPublicServices();
+      const head = await actorOf("drejtori.prishtine");
+      expect(await act(head, code, { kind: "set_priority", priority: "urgent" })).toMatchObject({ ok: true });
+      // Received Thursday 26 November, 10:00 UTC: acknowledgement due by 14:00, first answer by Friday 10:00.
+      const urgent = await row(code);
+      expect(urgent).toMatchObject({
+        ackDueAt: new Date("2026-11-26T14:00:00Z"),
+        responseDueAt: new Date("2026-11-27T10:00:00Z"),
+        resolutionDueAt: new Date("2026-11-29T10:00:00Z"),
+        slaDueAt: new Date("2026-11-26T14:00:00Z"),
+      });
+      // 15:00: nobody acknowledged it. The priority is lowered to normal.
+      p.clock.set(new Date("2026-11-26T15:00:00Z"));
+      expect(await act(head, code, { kind: "set_priority", priority: "normal" })).toMatchObject({ ok: true });
+      const lowered = await row(code);
+      // The acknowledgement missed keeps its due date, and the case stays overdue; the clocks still running
+      // take the normal standard: 5 and 20 working days from receipt.
+      expect(lowered).toMatchObject({
+        priority: "normal",
+        ackDueAt: urgent.ackDueAt,
+        responseDueAt: new Date("2026-12-03T23:00:00Z"),
+        resolutionDueAt: new Date("2026-12-24T23:00:00Z"),
+        slaState: "overdue",
+        slaDueAt: urgent.ackDueAt,
+      });
+      // The scheduler and the review read the case under its stored standard and find the same dates.
+      const later = new Date("2026-11-27T12:00:00Z");
+      const record = {
+        ...lowered,
+        status: lowered.status as CaseStatus,
+        standard: lowered.slaStandard!,
+        pauses: lowered.slaPauses,
+      };
+      expect(slaColumns(record, later, p.deps.calendar)).toMatchObject({
+        ackDueAt: lowered.ackDueAt,
+        responseDueAt: lowered.responseDueAt,
+        resolutionDueAt: lowered.resolutionDueAt,
+        slaState: "overdue",
+      });
+      // Acknowledged at 16:00: the statistics still count the acknowledgement missed.
+      p.clock.set(new Date("2026-11-26T16:00:00Z"));
+      await db()
+        .update(cases)
+        .set({ status: "acknowledged", acknowledgedAt: p.clock.now() })
+        .where(eq(cases.trackingCode, code));
+      const facts = factsOf(await row(code), [], p.deps.calendar, p.clock.now());
+      expect([facts.c[C.ack_decided], facts.c[C.ack_met]]).toEqual([1, 0]);
+      // Raised again once acknowledged: the met (here missed) acknowledgement stays, the first answer moves.
+      expect(await act(head, code, { kind: "set_priority", priority: "urgent" })).toMatchObject({ ok: true });
+      expect(await row(code)).toMatchObject({
+        ackDueAt: urgent.ackDueAt,
+        responseDueAt: urgent.responseDueAt,
+      });
+    } finally {
+      p.clock.set(new Date("2026-11-26T10:00:00Z"));
+      await db().delete(slaStandards);
+      forgetReferenceData(db());
     }
   });
 

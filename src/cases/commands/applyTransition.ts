@@ -2,7 +2,7 @@
 // status the decision was made from) writes the new state, the event and the audit entry in the
 // caller's transaction. Two people acting on the same case at once never both succeed silently: the
 // second finds the status changed and gets a named outcome.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { appendAudit } from "../../audit/audit.ts";
 import type { WorkingCalendar } from "../../calendar/calendar.ts";
 import type { Db } from "../../db/client.ts";
@@ -15,7 +15,7 @@ import {
   type TransitionRefusal,
 } from "../lifecycle.ts";
 import type { Standard } from "../sla.ts";
-import { slaColumns } from "../slaTracking.ts";
+import { REOPENED_KEY, slaColumns } from "../slaTracking.ts";
 import type { CaseStatus, CaseType } from "../statuses.ts";
 
 type Tx = Pick<Db, "select" | "update" | "insert" | "execute">;
@@ -149,9 +149,17 @@ export async function applyTransition(tx: Tx, input: ApplyInput): Promise<ApplyR
     ...(input.set ?? {}),
   };
   const version = kase.version + 1;
+  // A reopening is kept with the SLA marks: the scheduler counts the escalation ladder of a case reopened
+  // after its deadline from it (slaScheduler.ts planSla). Merged in SQL, the marks made stay as they are.
+  const reopened =
+    decided.to === "reopened"
+      ? {
+          slaMarks: sql`${cases.slaMarks} || ${JSON.stringify({ [REOPENED_KEY]: now.toISOString() })}::jsonb`,
+        }
+      : {};
   const [updated] = await tx
     .update(cases)
-    .set({ ...change, ...slaAfter(kase, change, input.sla, now), version, updatedAt: now })
+    .set({ ...change, ...slaAfter(kase, change, input.sla, now), ...reopened, version, updatedAt: now })
     .where(and(eq(cases.id, kase.id), eq(cases.status, from), eq(cases.version, kase.version)))
     .returning();
   if (!updated) return { ok: false, reason: "case_changed" };

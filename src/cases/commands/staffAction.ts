@@ -20,6 +20,7 @@ import { type ReferenceData, referenceData } from "../../reference/referenceCach
 import { type CitizenNotice, publishCase, tellAssigned, tellCitizen, tellFollowers } from "../caseNotices.ts";
 import { FINAL_STATUSES, isOpen, type LifecycleAction, type TransitionRefusal } from "../lifecycle.ts";
 import type { Priority } from "../sla.ts";
+import { standardAfterPriority } from "../slaTracking.ts";
 import type { CaseStatus } from "../statuses.ts";
 import { applyTransition, slaAfter, slaFor } from "./applyTransition.ts";
 
@@ -128,11 +129,19 @@ export async function actOnCase(
     return changedSince(db, kase, input.version);
   const action = input.action;
   // A new priority is the one change that gives a case a new standard: resolved again under the standards
-  // in force now (not the one stored when it was received), and stored with the deadlines it gives.
-  const sla = await slaFor(db, deps.calendar, {
-    ...kase,
-    ...(action.kind === "set_priority" ? { priority: action.priority, slaStandard: null } : {}),
-  });
+  // in force now (not the one stored when it was received), and stored with the deadlines it gives — for
+  // the clocks still running and not yet due. A clock already met or breached keeps its due date
+  // (slaTracking.ts standardAfterPriority): statistics judge it by the deadline it had.
+  const sla = await slaFor(db, deps.calendar, kase);
+  if (action.kind === "set_priority") {
+    const next = await slaFor(db, deps.calendar, { ...kase, priority: action.priority, slaStandard: null });
+    sla.standard = standardAfterPriority(
+      { ...kase, status: kase.status as CaseStatus, standard: sla.standard, pauses: kase.slaPauses },
+      next.standard,
+      deps.now,
+      deps.calendar,
+    );
+  }
   const actorId = deps.actor.kind === "user" ? deps.actor.userId : null;
   let told = false;
   // Read before the transaction: on the embedded database a query outside it would wait for it.
