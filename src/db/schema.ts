@@ -254,6 +254,13 @@ export const cases = pgTable(
       ackWithin: number;
       firstResponseWithin: number;
       resolutionWithin: number;
+      /** After a change of priority, the clocks already met or breached with their terms (sla.ts Standard). */
+      kept?: Partial<
+        Record<
+          "ack" | "firstResponse" | "resolution",
+          { unit: "working_days" | "calendar_days" | "hours"; within: number }
+        >
+      >;
     }>(),
     /**
      * The times the case awaited the citizen ({from, to}, ISO instants; `to` absent while it still does):
