@@ -1,7 +1,7 @@
 // The ministry's oversight (issue 9): the national dashboard with drill-down, alerts on systematic lateness, and the queue of cases escalated to the ministry.
 // This file: GET /ministry (every municipality side by side, sortable, with the national row; CSV too),
-// /ministry/m/:slug (a municipality), /ministry/m/:slug/departments/:code and …/categories/:code (a slice
-// and its anonymised cases). Figures come from the aggregates (src/stats/query.ts), never from a scan of
+// /ministry/m/:slug (a municipality), /ministry/m/:slug/departments/:code, …/categories/:code and
+// …/departments/:code/categories/:category (a slice and its anonymised cases). Figures come from the aggregates (src/stats/query.ts), never from a scan of
 // cases, and are shown through the statistics pages' tables. The alerts' and the queue's routes are alertRoutes.tsx and escalationRoutes.tsx.
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -48,7 +48,7 @@ import { escalationRoutes } from "./escalationRoutes.tsx";
 import { queueCount } from "./escalations.ts";
 import { ministryOnly } from "./guard.ts";
 import { SlicePage } from "./slicePages.tsx";
-import { CASES_PER_PAGE, MAX_CASE_PAGES, sliceCases } from "./slices.ts";
+import { CASES_PER_PAGE, MAX_CASE_PAGES, sliceCases, sliceHasCases } from "./slices.ts";
 import { K, NO_DEPARTMENT, periodQuery } from "./ui.tsx";
 
 const SORT_KEYS = ["name", ...INDICATOR_KEYS];
@@ -74,6 +74,25 @@ const SLICE_COLUMNS = [
   "escalations",
   "overdue",
 ] as const satisfies readonly IndicatorKey[];
+
+// The ministry sees internal statistics and, one click further, the cases: small counts as they are.
+const internal = { smallCounts: "shown" } as const;
+
+/**
+ * Categories' rows of a breakdown, named in the page's language, each leading to `href(code)`; a category
+ * no longer in the reference data is left out.
+ */
+function categoryRowsOf(
+  rows: readonly BreakdownRow[],
+  reference: Awaited<ReturnType<typeof referenceData>>,
+  lang: PageContext["lang"],
+  href: (code: string) => string,
+): NamedRow[] {
+  return rows.flatMap((r) => {
+    const c = reference.category(Number(r.key));
+    return c ? [{ ...r, code: c.code, name: localized(c.name, lang), href: href(c.code) }] : [];
+  });
+}
 
 /**
  * A month table's headers: a month's (or the period's) overdue count is of its own cases, overdue now — not
@@ -223,21 +242,12 @@ export async function ministryRoutes(app: FastifyInstance) {
           href: `${base}/departments/${encodeURIComponent(code)}${q}`,
         };
       });
-      const categoryRows = byCategory.flatMap((r: BreakdownRow): NamedRow[] => {
-        const c = reference.category(Number(r.key));
-        return c
-          ? [
-              {
-                ...r,
-                code: c.code,
-                name: localized(c.name, lang),
-                href: `${base}/categories/${encodeURIComponent(c.code)}${q}`,
-              },
-            ]
-          : [];
-      });
-      // The ministry sees internal statistics and, one click further, the cases: small counts as they are.
-      const internal = { smallCounts: "shown" } as const;
+      const categoryRows = categoryRowsOf(
+        byCategory,
+        reference,
+        lang,
+        (code) => `${base}/categories/${encodeURIComponent(code)}${q}`,
+      );
       return sendPage(
         reply,
         <MunicipalityPage
@@ -263,14 +273,15 @@ export async function ministryRoutes(app: FastifyInstance) {
     },
   );
 
-  // ── A department or a category of a municipality, and its cases.
+  // ── A department, a category, or a department's category of a municipality, and its cases.
 
+  type Shown = Parameters<typeof SlicePage>[0]["slice"];
   async function slicePage(
     req: FastifyRequest<MParams>,
     reply: FastifyReply,
     m: { id: number; slug: string; name: string },
     slice: Slice,
-    shown: { kind: "department" | "category"; name: string; path: string },
+    shown: Shown,
   ) {
     const query = readQuery(req);
     const ctx = pageContext(req, reply);
@@ -286,9 +297,10 @@ export async function ministryRoutes(app: FastifyInstance) {
       from: startOfLocalDay(`${period.from}-01`, timeZone),
       to: startOfLocalDay(`${addMonths(period.to, 1)}-01`, timeZone),
     };
-    const [figures, list] = await Promise.all([
+    const [figures, list, reference] = await Promise.all([
       sliceMonthly(db, slice, period),
       sliceCases(db, slice, range, page),
+      referenceData(db),
     ]);
     const { t, lang } = ctx;
     const months = monthlyTable(
@@ -305,6 +317,16 @@ export async function ministryRoutes(app: FastifyInstance) {
       { text: t(`${K}.slice.total`), raw: "total" },
       ...indicatorCells(lang, SLICE_COLUMNS, figures.total),
     ]);
+    // A department leads on to its categories, as a municipality does to its own (the same table).
+    const categoryRows =
+      shown.kind === "department"
+        ? categoryRowsOf(
+            figures.categories,
+            reference,
+            lang,
+            (code) => `${shown.path}/categories/${encodeURIComponent(code)}${periodQuery(period)}`,
+          )
+        : undefined;
     const cases = list.map((c) => ({
       code: c.code,
       href: `/m/${m.slug}/workspace/cases/${c.code}`,
@@ -323,9 +345,46 @@ export async function ministryRoutes(app: FastifyInstance) {
       <SlicePage
         {...frame}
         errors={{}}
-        data={{ period, months, cases, page, pageCount, received: figures.total.received }}
+        data={{
+          period,
+          months,
+          ...(categoryRows
+            ? { categories: breakdownTable(ctx, period, "category", categoryRows, internal) }
+            : {}),
+          cases,
+          page,
+          pageCount,
+          received: figures.total.received,
+        }}
       />,
     );
+  }
+
+  /** A department of the municipality by its code (`_none`: the cases with none, id 0); undefined: none such. */
+  async function departmentOf(req: FastifyRequest<MParams>, m: { id: number; slug: string }) {
+    const path = `/ministry/m/${m.slug}/departments/${encodeURIComponent(req.params.code)}`;
+    if (req.params.code === NO_DEPARTMENT) return { id: 0, name: req.t("stats.noDepartment"), path };
+    const [d] = await db
+      .select()
+      .from(departments)
+      .where(and(eq(departments.municipalityId, m.id), eq(departments.code, req.params.code)));
+    return d ? { id: d.id, name: localized(d.name, req.lang), path } : undefined;
+  }
+
+  /** A category by its code: the municipality's own of that code before the national one. */
+  async function categoryOf(code: string, municipalityId: number) {
+    const [c] = await db
+      .select()
+      .from(categories)
+      .where(
+        and(
+          eq(categories.code, code),
+          or(isNull(categories.municipalityId), eq(categories.municipalityId, municipalityId)),
+        ),
+      )
+      .orderBy(sql`${categories.municipalityId} is null`)
+      .limit(1);
+    return c;
   }
 
   app.get<MParams>(
@@ -334,35 +393,43 @@ export async function ministryRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const m = await municipalityOf(req, reply);
       if (!m) return reply;
-      const path = `/ministry/m/${m.slug}/departments/${encodeURIComponent(req.params.code)}`;
-      if (req.params.code === NO_DEPARTMENT)
-        return slicePage(
-          req,
-          reply,
-          m,
-          { municipalityId: m.id, departmentId: 0 },
-          {
-            kind: "department",
-            name: req.t("stats.noDepartment"),
-            path,
-          },
-        );
-      const [d] = await db
-        .select()
-        .from(departments)
-        .where(and(eq(departments.municipalityId, m.id), eq(departments.code, req.params.code)));
+      const d = await departmentOf(req, m);
       if (!d) return notFound(req, reply);
       return slicePage(
         req,
         reply,
         m,
         { municipalityId: m.id, departmentId: d.id },
-        {
-          kind: "department",
-          name: localized(d.name, req.lang),
-          path,
-        },
+        { kind: "department", name: d.name, path: d.path },
       );
+    },
+  );
+
+  app.get<MParams & { Params: { category: string } }>(
+    "/ministry/m/:slug/departments/:code/categories/:category",
+    {
+      config: {
+        page: {
+          sample: "/ministry/m/prishtine/departments/public-services/categories/waste",
+          as: "ministria",
+        },
+      },
+    },
+    async (req, reply) => {
+      const m = await municipalityOf(req, reply);
+      if (!m) return reply;
+      const d = await departmentOf(req, m);
+      const c = d && (await categoryOf(req.params.category, m.id));
+      if (!d || !c) return notFound(req, reply);
+      const slice = { municipalityId: m.id, departmentId: d.id, categoryId: c.id };
+      // A category the department never had a case of is not a step below it.
+      if (!(await sliceHasCases(db, slice))) return notFound(req, reply);
+      return slicePage(req, reply, m, slice, {
+        kind: "departmentCategory",
+        name: localized(c.name, req.lang),
+        path: `${d.path}/categories/${encodeURIComponent(c.code)}`,
+        department: { name: d.name, path: d.path },
+      });
     },
   );
 
@@ -372,18 +439,7 @@ export async function ministryRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const m = await municipalityOf(req, reply);
       if (!m) return reply;
-      // The municipality's own category of that code before the national one.
-      const [c] = await db
-        .select()
-        .from(categories)
-        .where(
-          and(
-            eq(categories.code, req.params.code),
-            or(isNull(categories.municipalityId), eq(categories.municipalityId, m.id)),
-          ),
-        )
-        .orderBy(sql`${categories.municipalityId} is null`)
-        .limit(1);
+      const c = await categoryOf(req.params.code, m.id);
       if (!c) return notFound(req, reply);
       return slicePage(
         req,

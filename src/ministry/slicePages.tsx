@@ -1,10 +1,12 @@
-// One department or category of a municipality (/ministry/m/:slug/departments/:code, …/categories/:code):
-// its figures month by month from the aggregates, then its cases received in the period, anonymised — the
-// tracking code leads to the staff case page, the title is the public one (private cases show none), and
-// nothing names or locates a person.
+// One department, category, or a department's category of a municipality (/ministry/m/:slug/departments/
+// :code, …/categories/:code, …/departments/:code/categories/:category): where it sits (nation → municipality
+// → department → category), its figures month by month from the aggregates, a department's categories each
+// leading further, then its cases received in the period, anonymised — the tracking code leads to the staff
+// case page, the title is the public one (private cases show none), and nothing names or locates a person.
 import { formatDay } from "../cases/web/casePages.tsx";
 import type { Period } from "../stats/query.ts";
 import { type DataTable, PeriodForm, periodText, TableView } from "../stats/web/statsPages.tsx";
+import { Breadcrumbs } from "../web/components/Breadcrumbs.tsx";
 import { ScrollTable } from "../web/components/ScrollTable.tsx";
 import type { PageContext } from "../web/context.ts";
 import { ErrorSummary, type FieldErrors, formTitle } from "../web/forms.tsx";
@@ -27,12 +29,20 @@ export interface ListedCase {
 export interface SlicePageProps {
   ctx: PageContext;
   municipality: { slug: string; name: string };
-  slice: { kind: "department" | "category"; name: string; path: string };
+  /** A category within a department names the department too, the step above it. */
+  slice: {
+    kind: "department" | "category" | "departmentCategory";
+    name: string;
+    path: string;
+    department?: { name: string; path: string };
+  };
   values: { from: string; to: string };
   errors: FieldErrors;
   data?: {
     period: Period;
     months: DataTable;
+    /** A department's cases by category, each leading to that category within it. */
+    categories?: DataTable;
     cases: ListedCase[];
     page: number;
     pageCount: number;
@@ -90,17 +100,22 @@ export function SlicePage(p: SlicePageProps) {
   const { t } = ctx;
   const title = t(`${K}.slice.title.${p.slice.kind}`, {
     name: p.slice.name,
+    department: p.slice.department?.name,
     municipality: p.municipality.name,
   });
-  const back = `/ministry/m/${p.municipality.slug}${data ? periodQuery(data.period) : ""}`;
+  const q = data ? periodQuery(data.period) : "";
+  const crumbs = [
+    { label: t(`${K}.dashboard.title`), href: `/ministry${q}` },
+    { label: p.municipality.name, href: `/ministry/m/${p.municipality.slug}${q}` },
+    ...(p.slice.department
+      ? [{ label: p.slice.department.name, href: `${p.slice.department.path}${q}` }]
+      : []),
+    { label: p.slice.name },
+  ];
   return (
     <Layout ctx={ctx} title={formTitle(t, title, errors)}>
       <ErrorSummary t={t} errors={errors} order={["from", "to", "page"]} />
-      <p>
-        <a href={back} safe>
-          {t(`${K}.slice.back`, { municipality: p.municipality.name })}
-        </a>
-      </p>
+      <Breadcrumbs label={t("components.breadcrumbs.label")} crumbs={crumbs} />
       <h1 safe>{title}</h1>
       <p class="lead" safe>
         {t(`${K}.slice.lead`)}
@@ -117,6 +132,18 @@ export function SlicePage(p: SlicePageProps) {
             </p>
             <TableView ctx={ctx} table={data.months} labelledBy="months-heading" />
           </section>
+          {data.categories ? (
+            <section aria-labelledby="categories-heading">
+              <h2 id="categories-heading" safe>
+                {t(`${K}.slice.categoriesHeading`)}
+              </h2>
+              {data.categories.rows.length === 0 ? (
+                <p safe>{t(`${K}.slice.noCategories`)}</p>
+              ) : (
+                <TableView ctx={ctx} table={data.categories} labelledBy="categories-heading" />
+              )}
+            </section>
+          ) : null}
           <section aria-labelledby="cases-heading">
             <h2 id="cases-heading" safe>
               {t(`${K}.slice.casesHeading`, { count: data.received })}

@@ -381,10 +381,14 @@ export async function breakdown(
 }
 
 /**
- * A department (0: none, the participation coordinator's) or a category of one municipality: one group of
- * its breakdowns, followed month by month.
+ * A department (0: none, the participation coordinator's), a category, or a category within a department,
+ * of one municipality: one group of its breakdowns, followed month by month.
  */
-export type Slice = { municipalityId: number } & ({ departmentId: number } | { categoryId: number });
+export type Slice = { municipalityId: number } & (
+  | { departmentId: number; categoryId?: undefined }
+  | { departmentId?: undefined; categoryId: number }
+  | { departmentId: number; categoryId: number }
+);
 
 // Every counter summed, as fixed text (executeNamed: one plan per connection). An element past a stored
 // array's end (trailing zeros are not stored) reads as null: summed as 0.
@@ -397,29 +401,55 @@ const COUNTER_SUMS = sql.raw(
 /**
  * A slice month by month over the period, oldest first (months without cases as zeros), and the period's
  * total: read from stats_breakdown, with the definitions and the small-count rule of breakdown() (no share
- * or average of 1 to 4 cases). No times and no backlog: those are kept per municipality only.
+ * or average of 1 to 4 cases). No times and no backlog: those are kept per municipality only. `categories`
+ * is the slice by category as breakdown() gives a municipality's (a department's next step down): read
+ * from the same rows, so its counts add up to the total.
  */
 export async function sliceMonthly(
   db: Db,
   slice: Slice,
   period: Period,
-): Promise<{ months: Array<{ month: string } & CountedIndicators>; total: CountedIndicators }> {
+): Promise<{
+  months: Array<{ month: string } & CountedIndicators>;
+  total: CountedIndicators;
+  categories: BreakdownRow[];
+}> {
   const { from, to } = checked(period);
-  const [column, id] =
-    "departmentId" in slice ? ["department", slice.departmentId] : ["category", slice.categoryId];
-  if (!Number.isSafeInteger(slice.municipalityId) || !Number.isSafeInteger(id))
+  const { municipalityId, departmentId, categoryId } = slice;
+  if (
+    !Number.isSafeInteger(municipalityId) ||
+    (departmentId === undefined && categoryId === undefined) ||
+    (departmentId !== undefined && !Number.isSafeInteger(departmentId)) ||
+    (categoryId !== undefined && !Number.isSafeInteger(categoryId))
+  )
     throw new RangeError("Not a municipality's department or category");
-  const rows = await executeNamed<{ month: string } & Record<string, number>>(
+  // One statement per shape: a condition left out, not a parameter that matches anything.
+  const shape = [departmentId === undefined ? "" : "department", categoryId === undefined ? "" : "category"]
+    .filter(Boolean)
+    .join("_");
+  const department = departmentId === undefined ? sql`` : sql` and department_id = ${departmentId}::int`;
+  const category = categoryId === undefined ? sql`` : sql` and category_id = ${categoryId}::int`;
+  const rows = await executeNamed<{ month: string; category: number } & Record<string, number>>(
     db,
-    `stats_slice_${column}`,
-    sql`select to_char(month, 'YYYY-MM') as month, ${COUNTER_SUMS} from stats_breakdown
-        where municipality_id = ${slice.municipalityId}::int and ${sql.raw(`${column}_id`)} = ${id}::int
+    `stats_slice_${shape}`,
+    sql`select to_char(month, 'YYYY-MM') as month, category_id as category, ${COUNTER_SUMS}
+        from stats_breakdown
+        where municipality_id = ${municipalityId}::int${department}${category}
           and month between ${from}::date and ${to}::date
-        group by month`,
+        group by month, category_id`,
   );
-  const byMonth = new Map(
-    rows.map((r) => [r.month, Array.from({ length: COUNTER_COUNT }, (_, i) => Number(r[`c${i}`] ?? 0))]),
-  );
+  const byMonth = new Map<string, number[]>();
+  const byCategory = new Map<number, number[]>();
+  const addTo = <K>(map: Map<K, number[]>, key: K, c: readonly number[]) => {
+    const sum = map.get(key) ?? emptyCounters();
+    addInto(sum, c);
+    map.set(key, sum);
+  };
+  for (const r of rows) {
+    const c = Array.from({ length: COUNTER_COUNT }, (_, i) => Number(r[`c${i}`] ?? 0));
+    addTo(byMonth, r.month, c);
+    addTo(byCategory, Number(r.category), c);
+  }
   const total = emptyCounters();
   const months: Array<{ month: string } & CountedIndicators> = [];
   for (let month = period.from; month <= period.to; month = nextMonth(month)) {
@@ -427,7 +457,15 @@ export async function sliceMonthly(
     addInto(total, c);
     months.push({ month, ...countedOf(c, true) });
   }
-  return { months, total: countedOf(total, true) };
+  // As breakdown(): most received first, then by key; a group with nothing received is not one.
+  const categories = [...byCategory]
+    .map(([key, c]): BreakdownRow => {
+      const { received, answeredWithinShare, resolutionRate } = countedOf(c, true);
+      return { key, received, answeredWithinShare, resolutionRate };
+    })
+    .filter((r) => r.received > 0)
+    .sort((a, b) => b.received - a.received || Number(a.key) - Number(b.key));
+  return { months, total: countedOf(total, true), categories };
 }
 
 /** When the last statistics pass ended (the aggregates are that fresh); null before the first. */

@@ -1,6 +1,6 @@
 // The ministry's oversight as its monitor uses it, on the demo data: the national dashboard (every
-// municipality and the national row, sortable, as CSV), the drill-down to a municipality, a department and
-// its anonymised cases; alerts raised from the aggregates once, told once, closed with a note; the queue of
+// municipality and the national row, sortable, as CSV), the drill-down to a municipality, a department, one
+// of its categories and their anonymised cases; alerts raised from the aggregates once, told once, closed with a note; the queue of
 // cases escalated to the ministry with a reminder that reaches the municipality and its timeline; the levels
 // form; and nobody else getting in, nor an impossible period causing anything but a message.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
@@ -21,6 +21,7 @@ import {
 } from "../../src/db/schema.ts";
 import { DEMO_PASSWORD } from "../../src/demo/demoContent.ts";
 import { runOversightPass } from "../../src/ministry/alerts.ts";
+import { rowsOf } from "../../src/ministry/caseRows.ts";
 import { seedDemoOversight } from "../../src/ministry/demo.ts";
 import { runStatsPass } from "../../src/stats/aggregator.ts";
 import { C, emptyCounters } from "../../src/stats/counters.ts";
@@ -256,6 +257,112 @@ describe("the drill-down", () => {
     expect(res.body).not.toContain("lirije.shala@");
     const none = await ministry.get("/ministry/m/prishtine/departments/no-such-department");
     expect(none.statusCode).toBe(404);
+  });
+  it("goes from the nation to a department to one of its categories and its cases, the figures the cases'", async () => {
+    const q = "?from=2026-10&to=2026-11";
+    const nation = await ministry.get(`/ministry${q}`);
+    expect(nation.body).toContain(`href="/ministry/m/prishtine${q}"`);
+    const base = "/ministry/m/prishtine/departments/public-services";
+    const department = await ministry.get(`${base}${q}`);
+    expect(department.statusCode).toBe(200);
+    const received = Number(
+      tableRows(
+        department.body,
+        "Public Services: indicators by month received, October 2026 to November 2026",
+      ).at(-1)![1],
+    );
+    // The department's categories: counts as they are (the ministry's), adding up to the department's.
+    const byCategory = tableRows(department.body, "Inputs by category, October 2026 to November 2026");
+    expect(byCategory.length).toBeGreaterThan(1);
+    expect(byCategory.reduce((sum, r) => sum + Number(r[1]), 0)).toBe(received);
+    for (const r of byCategory.filter((row) => Number(row[1]) < 5)) expect(r.slice(2)).toEqual(["–", "–"]);
+    const links = [
+      ...department.body.matchAll(new RegExp(`href="(${base}/categories/([a-z-]+)\\?[^"]*)"`, "g")),
+    ];
+    expect(links.map((l) => l[1]!.replace(/&amp;/g, "&"))).toEqual(
+      links.map((l) => `${base}/categories/${l[2]}${q}`),
+    );
+    expect(links).toHaveLength(byCategory.length);
+
+    const pId = await idOf("prishtine");
+    const [dept] = await db()
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.municipalityId, pId), eq(departments.code, "public-services")));
+    for (const [i, link] of links.entries()) {
+      const res = await ministry.get(link[1]!.replace(/&amp;/g, "&"));
+      expect(res.statusCode).toBe(200);
+      const name = byCategory[i]![0]!;
+      expect(text(res.body)).toContain(`${name} in Public Services, Prishtinë`);
+      // Where it sits, each step keeping the period: nation → municipality → department → the category.
+      const from = res.body.indexOf('<nav class="breadcrumbs"');
+      const crumbs = res.body.slice(from, res.body.indexOf("</nav>", from));
+      expect([...crumbs.matchAll(/href="([^"]+)"/g)].map((h) => h[1]!.replace(/&amp;/g, "&"))).toEqual([
+        `/ministry${q}`,
+        `/ministry/m/prishtine${q}`,
+        `${base}${q}`,
+      ]);
+      expect(text(crumbs)).toContain(name);
+      const total = tableRows(
+        res.body,
+        `${name}: indicators by month received, October 2026 to November 2026`,
+      ).at(-1)!;
+      expect(Number(total[1])).toBe(Number(byCategory[i]![1]));
+      // The figures are the cases': as many as the department has of that category received in the period.
+      // The period in Kosovo's local time: 1 October (summer time) to 1 December (winter time).
+      const [counted] = await rowsOf<{ n: number }>(
+        db(),
+        sql`select count(*)::int as n from cases c join categories cat on cat.id = c.category_id
+          where c.municipality_id = ${pId} and c.department_id = ${dept!.id} and cat.code = ${link[2]}
+            and c.received_at >= '2026-09-30T22:00:00Z' and c.received_at < '2026-11-30T23:00:00Z'`,
+      );
+      expect(Number(total[1])).toBe(counted!.n);
+      const listed = tableRows(res.body, "Cases, page 1 of 1");
+      expect(listed).toHaveLength(counted!.n);
+      for (const row of listed) expect(res.body).toContain(`href="/m/prishtine/workspace/cases/${row[0]}"`);
+      expect(res.body).not.toContain("Lirije Shala");
+      expect(res.body).not.toContain("lirije.shala@");
+      // A category within a department leads no further down: no table of categories.
+      expect(res.body).not.toContain('id="categories-heading"');
+    }
+  });
+
+  it("answers a department's category that is not there with 404, a bad period or page with 400", async () => {
+    const base = "/ministry/m/prishtine/departments/public-services";
+    const first = (await ministry.get(`${base}?from=2026-10&to=2026-11`)).body.match(
+      new RegExp(`${base}/categories/([a-z-]+)`),
+    )![1]!;
+    expect(
+      (await ministry.get(`/ministry/m/prishtine/departments/no-such/categories/${first}`)).statusCode,
+    ).toBe(404);
+    expect((await ministry.get(`${base}/categories/no-such-category`)).statusCode).toBe(404);
+    expect(
+      (await ministry.get(`/ministry/m/no-such/departments/public-services/categories/${first}`)).statusCode,
+    ).toBe(404);
+    // A category that exists, but of which the department never had a case.
+    const pId = await idOf("prishtine");
+    const [none] = await rowsOf<{ code: string }>(
+      db(),
+      sql`select cat.code from categories cat
+        where cat.municipality_id is null and not exists (
+          select 1 from cases c join departments d on d.id = c.department_id
+          where c.municipality_id = ${pId} and d.code = 'public-services' and c.category_id = cat.id)
+        order by cat.code limit 1`,
+    );
+    expect(none).toBeDefined();
+    expect((await ministry.get(`${base}/categories/${none!.code}`)).statusCode).toBe(404);
+    const page = await ministry.get(`${base}/categories/${first}?page=abc`);
+    expect(page.statusCode).toBe(400);
+    expect(text(page.body)).toContain("Choose a page from 1 to 200");
+    const period = await ministry.get(`${base}/categories/${first}?from=2026-13`);
+    expect(period.statusCode).toBe(400);
+    expect(text(period.body)).toContain("The first month must be a month from 01 to 12");
+  });
+
+  it("registers a department's category for the browser suite, a page that answers", async () => {
+    const sample = p.app.pages.find((page) => /\/departments\/[^/]+\/categories\//.test(page.sample));
+    expect(sample).toMatchObject({ as: "ministria" });
+    expect((await ministry.get(sample!.sample)).statusCode).toBe(200);
   });
 });
 
