@@ -9,19 +9,12 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { ClockName, Priority, Standard } from "../cases/sla.ts";
 import type { Tx } from "../db/client.ts";
-import {
-  auditLog,
-  type LocalizedText,
-  municipalities,
-  participationSettings,
-  roleAssignments,
-  users,
-} from "../db/schema.ts";
+import { auditLog, type LocalizedText, municipalities, roleAssignments, users } from "../db/schema.ts";
 import { isLanguage, type Language, type Translate, translator } from "../kernel/i18n.ts";
 import { localized } from "../kernel/localized.ts";
 import { notify } from "../notifications/notify.ts";
 import type { Topic } from "../notifications/topics.ts";
-import { municipalStandards, rulesOf } from "./commands.ts";
+import { municipalParticipation, municipalStandards, rulesOf } from "./commands.ts";
 import { participationConflicts, slaConflicts } from "./conflicts.ts";
 import type { ParticipationState } from "./model.ts";
 import { nationalCategory, standardOfCategory } from "./store.ts";
@@ -104,14 +97,7 @@ export async function applyAndFindConflicts(
     before: (row.before as ParticipationState).consultationMinDays,
     after: (row.after as ParticipationState).consultationMinDays,
   };
-  const own = await tx
-    .select({
-      municipalityId: participationSettings.municipalityId,
-      municipality: municipalities.name,
-      consultationMinDays: participationSettings.consultationMinDays,
-    })
-    .from(participationSettings)
-    .innerJoin(municipalities, eq(municipalities.id, participationSettings.municipalityId));
+  const own = await municipalParticipation(tx);
   return participationConflicts(
     national,
     own.map((o) => ({ ...o, municipalityId: o.municipalityId! })),

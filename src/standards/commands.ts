@@ -150,6 +150,18 @@ export async function municipalStandards(
   }));
 }
 
+/** The municipalities' own consultation minimums, with their names. */
+export function municipalParticipation(tx: Pick<Tx, "select">) {
+  return tx
+    .select({
+      municipalityId: participationSettings.municipalityId,
+      municipality: municipalities.name,
+      consultationMinDays: participationSettings.consultationMinDays,
+    })
+    .from(participationSettings)
+    .innerJoin(municipalities, eq(municipalities.id, participationSettings.municipalityId));
+}
+
 /**
  * Sets a category's national standard (`priority` null) or the national rule for its cases of a priority
  * (`standard` null: the rule is removed, the category's own applies again). A rule for a priority may only
@@ -272,14 +284,7 @@ export function changeParticipation(deps: ChangeDeps, input: Why & { rules: Part
     ...input,
     decide: async (before, tx) => {
       if (!before) return refuse("not_found");
-      const own = await tx
-        .select({
-          municipalityId: participationSettings.municipalityId,
-          municipality: municipalities.name,
-          consultationMinDays: participationSettings.consultationMinDays,
-        })
-        .from(participationSettings)
-        .innerJoin(municipalities, eq(municipalities.id, participationSettings.municipalityId));
+      const own = await municipalParticipation(tx);
       const conflicts = participationConflicts(
         {
           before: (before as ParticipationState).consultationMinDays,

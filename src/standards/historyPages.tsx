@@ -23,6 +23,21 @@ export interface HistoryEntry {
   conflicts: string[];
 }
 
+/** "Details" of a change, named for a screen reader by what it changed. */
+function DetailsLink({ ctx, entry, href }: { ctx: PageContext; entry: HistoryEntry; href: string }) {
+  return (
+    <>
+      {" "}
+      <a href={href}>
+        <span safe>{ctx.t(`${K}.history.details`)}</span>
+        <span class="visually-hidden" safe>
+          {` ${entry.what}`}
+        </span>
+      </a>
+    </>
+  );
+}
+
 function State({ ctx, entry, link }: { ctx: PageContext; entry: HistoryEntry; link: boolean }) {
   const { t, lang } = ctx;
   if (entry.appliedAt)
@@ -38,17 +53,7 @@ function State({ ctx, entry, link }: { ctx: PageContext; entry: HistoryEntry; li
             <strong class="warning-text" safe>
               {t(`${K}.history.conflicts`, { count: entry.conflicts.length })}
             </strong>
-            {link ? (
-              <>
-                {" "}
-                <a href={`${changePath(entry.id)}#conflicts`}>
-                  <span safe>{t(`${K}.history.details`)}</span>
-                  <span class="visually-hidden" safe>
-                    {` ${entry.what}`}
-                  </span>
-                </a>
-              </>
-            ) : null}
+            {link ? <DetailsLink ctx={ctx} entry={entry} href={`${changePath(entry.id)}#conflicts`} /> : null}
           </>
         ) : null}
       </>
@@ -58,17 +63,7 @@ function State({ ctx, entry, link }: { ctx: PageContext; entry: HistoryEntry; li
       <strong safe>{t(`${K}.history.pending`)}</strong>{" "}
       <span safe>{`${t(`${K}.history.pendingFrom`)} `}</span>
       <Day lang={lang} date={entry.appliesFrom} />
-      {link ? (
-        <>
-          {" "}
-          <a href={changePath(entry.id)}>
-            <span safe>{t(`${K}.history.details`)}</span>
-            <span class="visually-hidden" safe>
-              {` ${entry.what}`}
-            </span>
-          </a>
-        </>
-      ) : null}
+      {link ? <DetailsLink ctx={ctx} entry={entry} href={changePath(entry.id)} /> : null}
     </>
   );
 }
