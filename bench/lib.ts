@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import autocannon, { type Instance } from "autocannon";
@@ -578,4 +578,29 @@ export function machine() {
     totalMemoryBytes: os.totalmem(),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
   };
+}
+
+/**
+ * What a bench script starts, undone once on success, failure or Ctrl-C: `stop()` first (the load), then the
+ * child processes, then the temporary directories. The first SIGINT or SIGTERM runs it and exits 130.
+ */
+export function cleanupOnExit(stop: () => void) {
+  const children = new Set<Child>();
+  const tempDirs = new Set<string>();
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaning ??= (async () => {
+      stop();
+      await Promise.all([...children].map(stopChild));
+      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping child processes and removing temporary data`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  return { children, tempDirs, cleanup };
 }

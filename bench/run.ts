@@ -2,36 +2,20 @@
 // child processes on 127.0.0.1, loaded by autocannon from this process: public pages as a visitor, the
 // staff inbox signed in (bench/inbox.ts). Prints a table and writes bench/results/<timestamp>-<db>.json.
 // See docs/PERFORMANCE.md.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeCreation, type CreatedCases } from "./createdCases.ts";
 import { inboxRoute, isInboxView } from "./inbox.ts";
-import type { Child, Measurement, Route, Settings } from "./lib.ts";
+import type { Measurement, Route, Settings } from "./lib.ts";
 import * as lib from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const STARTUP_TIMEOUT_MS = 60_000;
 
 // Everything started is tracked here so that cleanup() can undo it on success, failure or Ctrl-C.
-const children = new Set<Child>();
-const tempDirs = new Set<string>();
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    lib.stopLoad();
-    await Promise.all([...children].map(lib.stopChild));
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping child processes and removing temporary data`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const { children, tempDirs, cleanup } = lib.cleanupOnExit(() => lib.stopLoad());
 
 /** Starts a node child, waits for `readyPath` to answer 200, runs `body`, and always stops the child. */
 async function withServer<T>(

@@ -14,7 +14,7 @@
 // (also when the verdict fails: that is a finding), prints the tables, exits 1 unless the verdict passes.
 // See docs/PERFORMANCE.md, "Session 9".
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -310,24 +310,8 @@ class Jar {
 
 // ── Processes and cleanup (on success, failure and Ctrl-C)
 
-const children = new Set<Child>();
-const tempDirs = new Set<string>();
-let cleaning: Promise<void> | undefined;
 let stopGenerator = () => {};
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    stopGenerator();
-    await Promise.all([...children].map(lib.stopChild));
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping child processes and removing temporary data`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const { children, tempDirs, cleanup } = lib.cleanupOnExit(() => stopGenerator());
 
 // "[pid:isolate] 1234 ms: Mark-Compact 81.2 (90.1) -> 70.3 (91.0) MB, …": the heap after a collection.
 const GC_LINE =
